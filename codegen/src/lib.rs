@@ -1,0 +1,56 @@
+//! Turns `spec/openapi.yaml` into the raw client crate's sources.
+//!
+//! The pipeline: [`bundle`] the multi-file spec into one document, read the [`operations`] and
+//! [`lint`] the spec's own conventions, [`prepare`] a copy for progenitor, run it
+//! ([`generate`]), [`split`] the output by resource, add the typed [`actions`] and the
+//! [`microversions`] table, and [`assemble`] the files.
+
+pub mod actions;
+pub mod assemble;
+pub mod bundle;
+pub mod generate;
+pub mod lint;
+pub mod microversions;
+pub mod names;
+pub mod operations;
+pub mod prepare;
+pub mod split;
+pub mod version;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+pub use assemble::CrateFiles;
+
+/// Every file of the raw crate's `src/` folder, generated from the spec at `entry`.
+pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
+    let bundle = bundle::bundle(entry)?;
+    let operations = operations::operations(&bundle.document)?;
+    let problems = lint::lint(&bundle.document, &operations);
+    if !problems.is_empty() {
+        bail!(
+            "the spec breaks its conventions (spec/README.md):\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    let prepared = prepare::for_progenitor(&bundle.document);
+    let tokens = generate::progenitor_tokens(&prepared)?;
+    let file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
+    let placement = split::Placement::new(&bundle.schema_resources, &operations);
+    let split = split::split(file, &placement, &operations)?;
+
+    let all_types: Vec<&syn::Item> = split.types.values().flatten().collect();
+    let mut action_methods = BTreeMap::new();
+    for operation in &operations {
+        let methods = actions::action_methods(operation, &all_types)?;
+        if !methods.is_empty() {
+            action_methods
+                .entry(operation.tag.clone())
+                .or_insert_with(Vec::new)
+                .extend(methods);
+        }
+    }
+    assemble::assemble(split, action_methods, microversions::table(&operations))
+}

@@ -1,0 +1,99 @@
+//! Checks the spec's own conventions (spec/README.md) that neither OpenAPI nor progenitor check.
+
+use serde_json::Value;
+
+use crate::operations::{Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
+
+/// Every problem found, each naming where it is; empty when the spec is consistent.
+pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_version_extensions(document, "#", &mut problems);
+    check_responses(document, &mut problems);
+    for operation in operations {
+        for gate in &operation.gates {
+            let (op, gate_range) = (operation.versions, gate.versions);
+            if gate_range.max < op.min || gate_range.min > op.max {
+                problems.push(format!(
+                    "{}: {} is limited to {}..{}, which never overlaps the operation's {}..{}",
+                    operation.id, gate.name, gate_range.min, gate_range.max, op.min, op.max
+                ));
+            }
+        }
+        for action in &operation.actions {
+            if action.versions.min < operation.versions.min {
+                problems.push(format!(
+                    "{}: action {} starts at {}, before its operation ({})",
+                    operation.id, action.key, action.versions.min, operation.versions.min
+                ));
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for operation in operations {
+        if !seen.insert(&operation.id) {
+            problems.push(format!("operationId {} is used twice", operation.id));
+        }
+    }
+    problems
+}
+
+/// Every `x-openstack-*-version` anywhere must parse, sit in 3.0..3.71 and have min <= max.
+fn check_version_extensions(value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key(MIN_EXTENSION) || map.contains_key(MAX_EXTENSION) {
+                if let Err(problem) = VersionRange::of(value, at) {
+                    problems.push(problem.to_string());
+                }
+            }
+            for (key, child) in map {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                check_version_extensions(child, &format!("{at}/{escaped}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_version_extensions(child, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// progenitor accepts one success body type per operation and treats `default` as a success.
+fn check_responses(document: &Value, problems: &mut Vec<String>) {
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(responses) = item
+                .get(method)
+                .and_then(|o| o.get("responses"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            let location = format!("{} {path}", method.to_uppercase());
+            if responses.contains_key("default") {
+                problems.push(format!(
+                    "{location}: use 4XX/5XX instead of a default response"
+                ));
+            }
+            let successes: Vec<&String> = responses
+                .keys()
+                .filter(|code| code.starts_with('2') || code.starts_with('3'))
+                .collect();
+            if successes.len() != 1 {
+                problems.push(format!(
+                    "{location}: needs exactly one success response, has {successes:?}"
+                ));
+            }
+            for range in ["4XX", "5XX"] {
+                if !responses.contains_key(range) {
+                    problems.push(format!("{location}: the {range} error response is missing"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Emits `microversions.rs`: for each operation, the microversion range it exists in and the
+//! ranges of its parameters, body fields and actions that differ, for the wrapper's gating.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::operations::{Operation, VersionRange};
+
+pub fn table(operations: &[Operation]) -> TokenStream {
+    let mut sorted: Vec<&Operation> = operations.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let rows = sorted.iter().map(|operation| {
+        let id = &operation.id;
+        let method = operation.method.to_uppercase();
+        let path = &operation.path;
+        let (min, max) = bounds(operation.versions);
+        let mut gates: Vec<(String, VersionRange)> = operation
+            .gates
+            .iter()
+            .map(|gate| (gate.name.clone(), gate.versions))
+            .chain(
+                operation
+                    .actions
+                    .iter()
+                    .filter(|action| !action.versions.is_all())
+                    .map(|action| (format!("action:{}", action.key), action.versions)),
+            )
+            .collect();
+        gates.sort_by(|a, b| a.0.cmp(&b.0));
+        gates.dedup_by(|a, b| a.0 == b.0);
+        let gates = gates.iter().map(|(name, range)| {
+            let (min, max) = bounds(*range);
+            quote!(Gate { name: #name, min: #min, max: #max })
+        });
+        quote! {
+            OperationVersions {
+                operation_id: #id,
+                method: #method,
+                path: #path,
+                min: #min,
+                max: #max,
+                gates: &[#(#gates),*],
+            }
+        }
+    });
+    quote! {
+        //! Microversion ranges from the spec's `x-openstack-min-version` and
+        //! `x-openstack-max-version` extensions. Versions are the minor number `N` of `3.N`.
+
+        /// A parameter (`query:<name>`), request body field (`body:<dotted.path>`) or action
+        /// (`action:<key>`) that exists in a narrower range than its operation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Gate {
+            pub name: &'static str,
+            pub min: u16,
+            pub max: u16,
+        }
+
+        /// Where an operation exists, and what inside it is gated further.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct OperationVersions {
+            pub operation_id: &'static str,
+            pub method: &'static str,
+            pub path: &'static str,
+            pub min: u16,
+            pub max: u16,
+            pub gates: &'static [Gate],
+        }
+
+        /// The lowest microversion the spec describes.
+        pub const MIN_VERSION: u16 = 0;
+        /// The highest microversion the spec describes.
+        pub const MAX_VERSION: u16 = 71;
+
+        /// Every operation, sorted by `operation_id`.
+        pub const OPERATIONS: &[OperationVersions] = &[#(#rows),*];
+
+        /// The ranges of one operation, by its `operationId`.
+        pub fn lookup(operation_id: &str) -> Option<&'static OperationVersions> {
+            OPERATIONS
+                .binary_search_by(|row| row.operation_id.cmp(operation_id))
+                .ok()
+                .map(|index| &OPERATIONS[index])
+        }
+    }
+}
+
+fn bounds(range: VersionRange) -> (u16, u16) {
+    (range.min.0, range.max.0)
+}
