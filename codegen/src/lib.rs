@@ -28,7 +28,15 @@ pub use assemble::CrateFiles;
 pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
     let bundle = bundle::bundle(entry)?;
     let operations = operations::operations(&bundle.document)?;
-    let problems = lint::lint(&bundle.document, &operations);
+    let mut problems = lint::lint(&bundle.document, &operations);
+    for resource in bundle.schema_resources.values() {
+        if lint::RESERVED_MODULES.contains(&resource.as_str()) {
+            problems.push(format!(
+                "schemas/{resource}.yaml collides with a module of the generated crate"
+            ));
+        }
+    }
+    problems.dedup();
     if !problems.is_empty() {
         bail!(
             "the spec breaks its conventions (spec/README.md):\n  {}",

@@ -4,6 +4,16 @@ use serde_json::Value;
 
 use crate::operations::{Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
 
+/// Module names of the generated crate; a tag or schema file of the same name would clash.
+pub const RESERVED_MODULES: [&str; 6] = [
+    "action_response",
+    "builder",
+    "hooks",
+    "microversions",
+    "operations",
+    "types",
+];
+
 /// Every problem found, each naming where it is; empty when the spec is consistent.
 pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -26,6 +36,13 @@ pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
                     operation.id, action.key, action.versions.min, operation.versions.min
                 ));
             }
+        }
+    }
+    for tag in operations.iter().map(|op| op.tag.as_str()) {
+        if RESERVED_MODULES.contains(&tag) {
+            problems.push(format!(
+                "tag {tag} collides with a module of the generated crate ({RESERVED_MODULES:?})"
+            ));
         }
     }
     let mut seen = std::collections::BTreeSet::new();

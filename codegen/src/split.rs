@@ -7,7 +7,7 @@
 //! from), operation methods to `operations/<tag>.rs` and builders to `builder/<tag>.rs`; each
 //! split file starts with `use super::*;` so the generated paths resolve as before.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{anyhow, bail, Result};
 use quote::quote;
@@ -83,11 +83,13 @@ pub fn split(file: syn::File, placement: &Placement, operations: &[Operation]) -
     for item in file.items {
         match item {
             Item::Mod(module) if module.ident == "types" => {
-                for inner in module_items(module)? {
+                let items = module_items(module)?;
+                let defined = defined_names(&items);
+                for inner in items {
                     match inner {
                         Item::Mod(builder) if builder.ident == "builder" => {
                             for b in module_items(builder)? {
-                                let file = placement.file_for(&item_type_name(&b)?);
+                                let file = placement.file_for(&item_type_name(&b, &defined)?);
                                 result.type_builders.entry(file).or_default().push(b);
                             }
                         }
@@ -97,7 +99,7 @@ pub fn split(file: syn::File, placement: &Placement, operations: &[Operation]) -
                             .or_default()
                             .push(Item::Mod(other)),
                         other => {
-                            let file = placement.file_for(&item_type_name(&other)?);
+                            let file = placement.file_for(&item_type_name(&other, &defined)?);
                             result.types.entry(file).or_default().push(other);
                         }
                     }
@@ -108,7 +110,7 @@ pub fn split(file: syn::File, placement: &Placement, operations: &[Operation]) -
                     let file = match &inner {
                         Item::Use(_) => "mod".to_string(),
                         other => {
-                            let name = item_type_name(other)?;
+                            let name = item_type_name(other, &BTreeSet::new())?;
                             builder_tags
                                 .get(&name)
                                 .cloned()
@@ -158,21 +160,53 @@ fn is_operation_impl(block: &ItemImpl) -> bool {
         })
 }
 
-/// The type an item defines or implements.
-fn item_type_name(item: &Item) -> Result<String> {
+fn defined_names(items: &[Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The type an item defines or implements. An impl of a foreign type
+/// (`impl From<Name> for String`) belongs with the generated type its trait names.
+fn item_type_name(item: &Item, defined: &BTreeSet<String>) -> Result<String> {
     let name = match item {
         Item::Struct(s) => s.ident.to_string(),
         Item::Enum(e) => e.ident.to_string(),
         Item::Type(t) => t.ident.to_string(),
-        Item::Impl(block) => match block.self_ty.as_ref() {
-            syn::Type::Path(path) => path
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .ok_or_else(|| anyhow!("impl for an empty path"))?,
-            other => bail!("impl for an unexpected type {}", quote!(#other)),
-        },
+        Item::Impl(block) => {
+            let self_name = match block.self_ty.as_ref() {
+                syn::Type::Path(path) => path
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .ok_or_else(|| anyhow!("impl for an empty path"))?,
+                other => bail!("impl for an unexpected type {}", quote!(#other)),
+            };
+            if defined.is_empty() || defined.contains(&self_name) {
+                self_name
+            } else {
+                block
+                    .trait_
+                    .as_ref()
+                    .and_then(|(_, path, _)| {
+                        quote!(#path)
+                            .into_iter()
+                            .filter_map(|token| match token {
+                                proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+                                _ => None,
+                            })
+                            .find(|ident| defined.contains(ident))
+                    })
+                    .unwrap_or(self_name)
+            }
+        }
         other => bail!("unexpected generated item {}", quote!(#other)),
     };
     Ok(name)

@@ -1,0 +1,182 @@
+//! What the library needs to know to reach Cinder: credentials, where to look in the catalog,
+//! which microversion to use and how to talk TLS.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use crate::hook::ResponseObserver;
+use crate::microversion::VersionRequest;
+
+/// How to obtain a token.
+#[derive(Clone)]
+pub enum Auth {
+    /// Keystone v3 password authentication, scoped to a project.
+    Password {
+        auth_url: String,
+        user: NameOrId,
+        user_domain: Option<NameOrId>,
+        password: String,
+        project: Option<NameOrId>,
+        project_domain: Option<NameOrId>,
+    },
+    /// An existing Keystone token, re-scoped to a project (catalog comes from Keystone).
+    Token {
+        auth_url: String,
+        token: String,
+        project: Option<NameOrId>,
+        project_domain: Option<NameOrId>,
+    },
+    /// A Keystone application credential (already scoped to its project).
+    ApplicationCredential {
+        auth_url: String,
+        credential: NameOrId,
+        /// Needed when the credential is given by name.
+        user: Option<NameOrId>,
+        user_domain: Option<NameOrId>,
+        secret: String,
+    },
+    /// A token sent as is to an explicit endpoint: no Keystone at all.
+    TokenEndpoint { token: String, endpoint: String },
+}
+
+impl std::fmt::Debug for Auth {
+    // Secrets never reach logs through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Password {
+                auth_url,
+                user,
+                project,
+                ..
+            } => f
+                .debug_struct("Password")
+                .field("auth_url", auth_url)
+                .field("user", user)
+                .field("project", project)
+                .field("password", &"<redacted>")
+                .finish(),
+            Auth::Token {
+                auth_url, project, ..
+            } => f
+                .debug_struct("Token")
+                .field("auth_url", auth_url)
+                .field("project", project)
+                .field("token", &"<redacted>")
+                .finish(),
+            Auth::ApplicationCredential {
+                auth_url,
+                credential,
+                ..
+            } => f
+                .debug_struct("ApplicationCredential")
+                .field("auth_url", auth_url)
+                .field("credential", credential)
+                .field("secret", &"<redacted>")
+                .finish(),
+            Auth::TokenEndpoint { endpoint, .. } => f
+                .debug_struct("TokenEndpoint")
+                .field("endpoint", endpoint)
+                .field("token", &"<redacted>")
+                .finish(),
+        }
+    }
+}
+
+/// A Keystone object named either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameOrId {
+    Name(String),
+    Id(String),
+}
+
+/// Which catalog URL of a service to use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Interface {
+    #[default]
+    Public,
+    Internal,
+    Admin,
+}
+
+impl Interface {
+    /// Accepts `public`, `internal`, `admin` and cinderclient's `publicURL` spellings.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim_end_matches("URL").to_ascii_lowercase().as_str() {
+            "public" => Ok(Interface::Public),
+            "internal" => Ok(Interface::Internal),
+            "admin" => Ok(Interface::Admin),
+            _ => Err(format!(
+                "unknown endpoint interface {text:?}; use public, internal or admin"
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Interface::Public => "public",
+            Interface::Internal => "internal",
+            Interface::Admin => "admin",
+        }
+    }
+}
+
+/// Everything [`crate::Cinder::connect`] needs.
+#[derive(Clone)]
+pub struct Config {
+    pub auth: Auth,
+    pub region: Option<String>,
+    pub interface: Interface,
+    /// Catalog service types tried in order.
+    pub service_types: Vec<String>,
+    /// Use this block-storage URL instead of the catalog's.
+    pub endpoint_override: Option<String>,
+    pub api_version: VersionRequest,
+    /// Skip TLS certificate verification.
+    pub insecure: bool,
+    /// Extra CA bundle (PEM) to trust.
+    pub cacert: Option<PathBuf>,
+    /// Per-request timeout.
+    pub timeout: Option<Duration>,
+    /// Sees every response (conformance tests use it to validate bodies against the spec).
+    pub observer: Option<Arc<dyn ResponseObserver>>,
+}
+
+impl Config {
+    /// The settings of cloud `name` from `clouds.yaml` (see [`crate::clouds`]).
+    pub fn from_cloud(name: &str) -> crate::Result<Self> {
+        crate::clouds::load(name)
+    }
+
+    pub fn new(auth: Auth) -> Self {
+        Config {
+            auth,
+            region: None,
+            interface: Interface::Public,
+            service_types: vec!["block-storage".into(), "volumev3".into()],
+            endpoint_override: None,
+            api_version: VersionRequest::Latest,
+            insecure: false,
+            cacert: None,
+            timeout: None,
+            observer: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("auth", &self.auth)
+            .field("region", &self.region)
+            .field("interface", &self.interface)
+            .field("service_types", &self.service_types)
+            .field("endpoint_override", &self.endpoint_override)
+            .field("api_version", &self.api_version)
+            .field("insecure", &self.insecure)
+            .field("cacert", &self.cacert)
+            .field("timeout", &self.timeout)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}

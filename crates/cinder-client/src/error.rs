@@ -1,0 +1,131 @@
+//! The one error type of the library.
+
+use cinder_raw::types::Fault;
+
+/// Everything that can go wrong, with enough detail to act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Cinder (or something in front of it) answered with an error status.
+    #[error("{message} (HTTP {status}{kind}{request})",
+        kind = kind.as_deref().map(|k| format!(", {k}")).unwrap_or_default(),
+        request = request_id.as_deref().map(|r| format!(", request {r}")).unwrap_or_default())]
+    Api {
+        status: u16,
+        /// The fault name from the body, e.g. `itemNotFound`; `None` for a non-JSON body.
+        kind: Option<String>,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// The operation, a parameter or a field needs another microversion; nothing was sent.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Keystone refused the credentials or returned no usable catalog entry.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// The configuration is incomplete or contradictory.
+    #[error("{0}")]
+    Config(String),
+    /// The request could not be sent or the response not received.
+    #[error("request failed: {0}")]
+    Transport(String),
+    /// The server's answer does not match the API description.
+    #[error("unexpected response from {operation}: {detail}")]
+    Decode { operation: String, detail: String },
+    /// A name or id matched no resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// A name matched more than one resource.
+    #[error("{0}")]
+    Ambiguous(String),
+    /// A waiter gave up.
+    #[error("{0}")]
+    Wait(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error type of the generated client.
+pub type RawError = progenitor_client::Error<Fault>;
+
+impl Error {
+    /// The HTTP status, for errors that came from a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the server said the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) || matches!(self, Error::NotFound(_))
+    }
+
+    /// Converts an error of the generated client.
+    pub async fn from_raw(error: RawError) -> Error {
+        match error {
+            progenitor_client::Error::ErrorResponse(response) => {
+                let status = response.status().as_u16();
+                let request_id = request_id(response.headers());
+                let fault = response.into_inner();
+                let (kind, message) = fault
+                    .iter()
+                    .next()
+                    .map(|(kind, detail)| (Some(kind.clone()), detail.message.clone()))
+                    .unwrap_or((None, format!("HTTP {status} with an empty fault body")));
+                Error::Api {
+                    status,
+                    kind,
+                    message,
+                    request_id,
+                }
+            }
+            progenitor_client::Error::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let request_id = request_id(response.headers());
+                let body = response.text().await.unwrap_or_default();
+                Error::Api {
+                    status,
+                    kind: None,
+                    message: crate::fault::summarize_body(&body),
+                    request_id,
+                }
+            }
+            progenitor_client::Error::Custom(message) => Error::Unsupported(message),
+            progenitor_client::Error::InvalidRequest(message) => Error::Config(message),
+            progenitor_client::Error::CommunicationError(e)
+            | progenitor_client::Error::ResponseBodyError(e)
+            | progenitor_client::Error::InvalidUpgrade(e) => Error::Transport(transport_detail(&e)),
+            progenitor_client::Error::InvalidResponsePayload(body, e) => Error::Decode {
+                operation: "the request".into(),
+                detail: format!(
+                    "{e} in {}",
+                    crate::fault::summarize_body(&String::from_utf8_lossy(&body))
+                ),
+            },
+        }
+    }
+}
+
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    ["x-openstack-request-id", "x-compute-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// reqwest's message plus its causes (the top level alone often just says "error sending request").
+pub(crate) fn transport_detail(error: &reqwest::Error) -> String {
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if error.is_timeout() {
+        detail.push_str(" (timed out)");
+    }
+    detail
+}

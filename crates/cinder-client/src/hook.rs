@@ -1,0 +1,319 @@
+//! The request hook given to the generated client: token and microversion headers, gating of
+//! operations and arguments by microversion, one re-authentication on 401, and normalisation of
+//! non-JSON error bodies.
+
+use std::sync::Arc;
+
+use cinder_raw::hooks::{BoxFuture, RequestHook};
+use cinder_raw::microversions::{self, OperationVersions};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use serde_json::Value;
+
+use crate::microversion::ApiVersion;
+use crate::session::Session;
+
+pub const AUTH_HEADER: &str = "x-auth-token";
+pub const VERSION_HEADER: &str = "openstack-api-version";
+
+/// Sees every response the client receives; for conformance tests and diagnostics.
+pub trait ResponseObserver: Send + Sync {
+    /// `request_body` is the JSON sent (if any), `body` the response as received.
+    fn observe(
+        &self,
+        operation_id: &'static str,
+        method: &str,
+        request_body: Option<&[u8]>,
+        status: u16,
+        body: &[u8],
+    );
+}
+
+pub struct CinderHook {
+    pub session: Arc<Session>,
+    pub version: ApiVersion,
+    pub observer: Option<Arc<dyn ResponseObserver>>,
+}
+
+impl std::fmt::Debug for CinderHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CinderHook")
+            .field("session", &self.session)
+            .field("version", &self.version)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
+impl RequestHook for CinderHook {
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<(), String> {
+        if let Some(row) = microversions::lookup(operation_id) {
+            check_versions(row, request, self.version)?;
+        }
+        let token = self.session.token();
+        let mut token =
+            HeaderValue::from_str(&token).map_err(|_| "the token is not a valid header value")?;
+        token.set_sensitive(true);
+        let headers = request.headers_mut();
+        headers.insert(AUTH_HEADER, token);
+        headers.insert(
+            VERSION_HEADER,
+            HeaderValue::from_str(&self.version.header_value()).expect("ASCII header"),
+        );
+        Ok(())
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        Box::pin(async move {
+            let observed = self.observer.as_ref().map(|observer| {
+                let body = request
+                    .body()
+                    .and_then(|b| b.as_bytes())
+                    .map(<[u8]>::to_vec);
+                (observer.clone(), request.method().to_string(), body)
+            });
+            let replay = if self.session.can_renew() {
+                request.try_clone()
+            } else {
+                None
+            };
+            let sent_token = request
+                .headers()
+                .get(AUTH_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let response = client.execute(request).await?;
+            let response = match (response.status().as_u16(), replay, sent_token) {
+                (401, Some(mut replay), Some(sent)) => match self.session.renew(&sent).await {
+                    Ok(token) => {
+                        if let Ok(mut value) = HeaderValue::from_str(&token) {
+                            value.set_sensitive(true);
+                            replay.headers_mut().insert(AUTH_HEADER, value);
+                        }
+                        client.execute(replay).await?
+                    }
+                    // Keep the 401: its message says more than the failed renewal would.
+                    Err(_) => response,
+                },
+                _ => response,
+            };
+            let response = normalize_error_body(response).await?;
+            match observed {
+                Some((observer, method, request_body)) => {
+                    let (response, body) = buffer(response).await?;
+                    observer.observe(
+                        operation_id,
+                        &method,
+                        request_body.as_deref(),
+                        response.status().as_u16(),
+                        &body,
+                    );
+                    Ok(response)
+                }
+                None => Ok(response),
+            }
+        })
+    }
+}
+
+/// Reads the whole body and hands back an equivalent response.
+async fn buffer(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, bytes::Bytes)> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    Ok((rebuild(status, headers, version, body.clone()), body))
+}
+
+fn rebuild(
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    version: reqwest::Version,
+    body: bytes::Bytes,
+) -> reqwest::Response {
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    reqwest::Response::from(rebuilt)
+}
+
+/// Refuses, before sending, what the negotiated version does not have.
+fn check_versions(
+    row: &OperationVersions,
+    request: &reqwest::Request,
+    version: ApiVersion,
+) -> Result<(), String> {
+    let describe = |min: u16, max: u16| {
+        if max == microversions::MAX_VERSION {
+            format!("microversion 3.{min} or later")
+        } else {
+            format!("microversion 3.{min} to 3.{max}")
+        }
+    };
+    let within = |min: u16, max: u16| (min..=max).contains(&version.0);
+    if !within(row.min, row.max) {
+        return Err(format!(
+            "{} ({} {}) needs {}; this session uses {version}",
+            row.operation_id,
+            row.method,
+            row.path,
+            describe(row.min, row.max)
+        ));
+    }
+    if row.gates.is_empty() {
+        return Ok(());
+    }
+    let body: Option<Value> = request
+        .body()
+        .and_then(|b| b.as_bytes())
+        .and_then(|b| serde_json::from_slice(b).ok());
+    for gate in row.gates.iter().filter(|g| !within(g.min, g.max)) {
+        let present = match gate.name.split_once(':') {
+            Some(("query", name)) => request.url().query_pairs().any(|(k, _)| k == name),
+            Some(("header", name)) => request.headers().contains_key(name),
+            Some(("action", key)) => body.as_ref().is_some_and(|b| b.get(key).is_some()),
+            Some(("body", path)) => body.as_ref().is_some_and(|b| has_path(b, path)),
+            _ => false,
+        };
+        if present {
+            let (kind, name) = gate.name.split_once(':').unwrap_or(("", gate.name));
+            let what = match kind {
+                "query" => format!("the query parameter `{name}`"),
+                "action" => format!("the action `{name}`"),
+                "body" => format!("the field `{name}`"),
+                _ => format!("`{name}`"),
+            };
+            return Err(format!(
+                "{what} of {} needs {}; this session uses {version}",
+                row.operation_id,
+                describe(gate.min, gate.max)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn has_path(value: &Value, dotted: &str) -> bool {
+    let mut current = value;
+    for part in dotted.split('.') {
+        match current.get(part) {
+            Some(next) => current = next,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// An error response whose body is not Cinder's JSON fault (an HTML page from a proxy, plain
+/// text from middleware) is rewritten into one, keeping status and headers, so the generated
+/// client reports it as an API error with its request id rather than as a decoding failure.
+async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response);
+    }
+    let mut headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    let body = if crate::fault::is_json_fault(&body) {
+        body
+    } else {
+        let message = crate::fault::summarize_body(&String::from_utf8_lossy(&body));
+        let fault = serde_json::json!({
+            "httpError": { "message": message, "code": status.as_u16() }
+        });
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.remove(reqwest::header::CONTENT_LENGTH);
+        bytes::Bytes::from(fault.to_string())
+    };
+    Ok(rebuild(status, headers, version, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cinder_raw::microversions::Gate;
+
+    const ROW: OperationVersions = OperationVersions {
+        operation_id: "list_things",
+        method: "GET",
+        path: "/things",
+        min: 3,
+        max: 71,
+        gates: &[
+            Gate {
+                name: "query:with_count",
+                min: 45,
+                max: 71,
+            },
+            Gate {
+                name: "body:thing.backup_id",
+                min: 47,
+                max: 71,
+            },
+            Gate {
+                name: "action:os-reimage",
+                min: 68,
+                max: 71,
+            },
+        ],
+    };
+
+    fn request(url: &str, body: Option<&str>) -> reqwest::Request {
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+        if let Some(body) = body {
+            *request.body_mut() = Some(body.to_string().into());
+        }
+        request
+    }
+
+    #[test]
+    fn refuses_operations_outside_their_range() {
+        let err =
+            check_versions(&ROW, &request("http://x/things", None), ApiVersion(2)).unwrap_err();
+        assert_eq!(
+            err,
+            "list_things (GET /things) needs microversion 3.3 or later; this session uses 3.2"
+        );
+        assert!(check_versions(&ROW, &request("http://x/things", None), ApiVersion(3)).is_ok());
+    }
+
+    #[test]
+    fn refuses_gated_arguments_only_when_present() {
+        let url = "http://x/things?with_count=true";
+        let err = check_versions(&ROW, &request(url, None), ApiVersion(44)).unwrap_err();
+        assert!(
+            err.contains("query parameter `with_count`") && err.contains("3.45"),
+            "{err}"
+        );
+        assert!(check_versions(&ROW, &request(url, None), ApiVersion(45)).is_ok());
+        let body = r#"{"thing": {"backup_id": "b"}}"#;
+        let err = check_versions(
+            &ROW,
+            &request("http://x/things", Some(body)),
+            ApiVersion(46),
+        )
+        .unwrap_err();
+        assert!(err.contains("field `thing.backup_id`"), "{err}");
+        let action = r#"{"os-reimage": {"image_id": "i"}}"#;
+        let err = check_versions(
+            &ROW,
+            &request("http://x/things", Some(action)),
+            ApiVersion(67),
+        )
+        .unwrap_err();
+        assert!(err.contains("action `os-reimage`"), "{err}");
+        assert!(
+            check_versions(&ROW, &request("http://x/things", Some("{}")), ApiVersion(3)).is_ok()
+        );
+    }
+}

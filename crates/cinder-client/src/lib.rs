@@ -1,0 +1,163 @@
+//! A client for OpenStack Block Storage (Cinder) v3.
+//!
+//! ```no_run
+//! # async fn demo() -> cinder_client::Result<()> {
+//! use cinder_client::{Auth, Cinder, Config, NameOrId};
+//!
+//! let cinder = Cinder::connect(Config::new(Auth::Password {
+//!     auth_url: "http://127.0.0.1:5000/v3".into(),
+//!     user: NameOrId::Name("admin".into()),
+//!     user_domain: Some(NameOrId::Name("Default".into())),
+//!     password: std::env::var("OS_PASSWORD").unwrap_or_default(),
+//!     project: Some(NameOrId::Name("admin".into())),
+//!     project_domain: Some(NameOrId::Name("Default".into())),
+//! }))
+//! .await?;
+//! let volumes = cinder.call(cinder.raw().list_volumes_detail().limit(10).send()).await?;
+//! println!("{} volumes at microversion {}", volumes.volumes.len(), cinder.version());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Cinder`] wraps the generated [`cinder_raw::Client`]: it authenticates with Keystone, finds
+//! the endpoint in the catalog, negotiates the microversion and sends it on every request,
+//! refuses operations and arguments the negotiated version lacks before sending anything,
+//! re-authenticates once on a 401, and turns Cinder's faults into [`Error`]. [`paging`] streams
+//! long lists, [`wait`] polls until a status.
+
+pub mod clouds;
+mod config;
+mod discovery;
+mod error;
+mod fault;
+mod hook;
+mod keystone;
+pub mod microversion;
+pub mod paging;
+mod session;
+pub mod wait;
+
+use std::future::Future;
+use std::sync::Arc;
+
+pub use cinder_raw::{types, ResponseValue};
+pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
+pub use error::{Error, RawError, Result};
+pub use microversion::{ApiVersion, ServerRange, VersionRequest};
+
+use hook::CinderHook;
+use session::Session;
+
+/// A connected client: authenticated, endpoint found, microversion chosen.
+#[derive(Clone, Debug)]
+pub struct Cinder {
+    raw: cinder_raw::Client,
+    endpoint: String,
+    project_id: Option<String>,
+    version: ApiVersion,
+    server: ServerRange,
+}
+
+impl Cinder {
+    /// Authenticates, looks up the endpoint and negotiates the microversion.
+    pub async fn connect(config: Config) -> Result<Cinder> {
+        let http = http_client(&config)?;
+        let token = keystone::authenticate(&http, &config.auth).await?;
+        let endpoint = match (&config.endpoint_override, &config.auth) {
+            (Some(endpoint), _) | (None, Auth::TokenEndpoint { endpoint, .. }) => {
+                endpoint.trim_end_matches('/').to_string()
+            }
+            (None, _) => keystone::find_endpoint(
+                &token.catalog,
+                &config.service_types,
+                config.interface,
+                config.region.as_deref(),
+            )?,
+        };
+        let server = discovery::server_range(&http, &discovery::service_root(&endpoint)).await?;
+        let version = microversion::negotiate(config.api_version, server)?;
+        let session = Arc::new(Session::new(http.clone(), config.auth.clone(), &token));
+        let hook = CinderHook {
+            session,
+            version,
+            observer: config.observer.clone(),
+        };
+        let raw = cinder_raw::Client::new_with_client(
+            &endpoint,
+            http,
+            cinder_raw::hooks::Hooks::new(Arc::new(hook)),
+        );
+        Ok(Cinder {
+            raw,
+            endpoint,
+            project_id: token.project_id,
+            version,
+            server,
+        })
+    }
+
+    /// The generated client, with auth and microversion handling plugged in.
+    pub fn raw(&self) -> &cinder_raw::Client {
+        &self.raw
+    }
+
+    /// The negotiated microversion sent with every request.
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// The server's supported microversion range.
+    pub fn server_range(&self) -> ServerRange {
+        self.server
+    }
+
+    /// The block-storage endpoint in use.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The project the token is scoped to, when Keystone said.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// Awaits a call of the generated client and returns its body, or an [`Error`].
+    pub async fn call<T>(
+        &self,
+        request: impl Future<Output = std::result::Result<ResponseValue<T>, RawError>>,
+    ) -> Result<T> {
+        match request.await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => Err(Error::from_raw(error).await),
+        }
+    }
+}
+
+fn http_client(config: &Config) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION")))
+        .danger_accept_invalid_certs(config.insecure);
+    if let Some(timeout) = config.timeout {
+        builder = builder.timeout(timeout).connect_timeout(timeout);
+    }
+    if let Some(path) = &config.cacert {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Config(format!("cannot read the CA bundle {}: {e}", path.display()))
+        })?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            Error::Config(format!(
+                "{} is not a PEM certificate bundle: {e}",
+                path.display()
+            ))
+        })?;
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder.build().map_err(|e| {
+        Error::Config(format!(
+            "cannot set up HTTP: {}",
+            error::transport_detail(&e)
+        ))
+    })
+}

@@ -1,0 +1,126 @@
+//! Waiting for an asynchronous operation to finish by polling a resource's status.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// How to poll.
+#[derive(Clone, Debug)]
+pub struct WaitOptions {
+    pub timeout: Duration,
+    pub first_interval: Duration,
+    pub max_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(600),
+            first_interval: Duration::from_millis(250),
+            max_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What one poll saw.
+pub enum Observed {
+    /// The resource's current status.
+    Status(String),
+    /// The resource no longer exists (the goal when waiting for a deletion).
+    Gone,
+}
+
+/// Polls `probe` until it reports one of `targets` (or `Gone` when `targets` is empty), with
+/// backoff; fails at once on an `error*` status, and after `options.timeout`.
+pub async fn wait_for<F, Fut>(
+    what: &str,
+    targets: &[&str],
+    options: &WaitOptions,
+    mut probe: F,
+) -> Result<Observed>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Observed>>,
+{
+    let started = Instant::now();
+    let mut interval = options.first_interval;
+    loop {
+        let observed = probe().await?;
+        match &observed {
+            Observed::Gone if targets.is_empty() => return Ok(observed),
+            Observed::Gone => {
+                return Err(Error::Wait(format!(
+                    "{what} disappeared while waiting for {}",
+                    targets.join(" or ")
+                )))
+            }
+            Observed::Status(status) if targets.contains(&status.as_str()) => return Ok(observed),
+            Observed::Status(status) if status.starts_with("error") => {
+                return Err(Error::Wait(format!("{what} went to status {status}")))
+            }
+            Observed::Status(_) => {}
+        }
+        if started.elapsed() >= options.timeout {
+            let current = match observed {
+                Observed::Status(status) => format!("still {status}"),
+                Observed::Gone => "gone".into(),
+            };
+            let goal = if targets.is_empty() {
+                "deletion".to_string()
+            } else {
+                targets.join(" or ")
+            };
+            return Err(Error::Wait(format!(
+                "gave up waiting for {what} to reach {goal} after {:?} ({current})",
+                options.timeout
+            )));
+        }
+        tokio::time::sleep(interval).await;
+        interval = (interval * 2).min(options.max_interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn fast() -> WaitOptions {
+        WaitOptions {
+            timeout: Duration::from_millis(200),
+            first_interval: Duration::from_millis(1),
+            max_interval: Duration::from_millis(5),
+        }
+    }
+
+    #[tokio::test]
+    async fn returns_on_target_and_fails_fast_on_error() {
+        let statuses = ["creating", "creating", "available"];
+        let i = Cell::new(0);
+        let probe = || {
+            let s = statuses[i.get()];
+            i.set(i.get() + 1);
+            async move { Ok(Observed::Status(s.to_string())) }
+        };
+        assert!(
+            matches!(wait_for("volume v", &["available"], &fast(), probe).await.unwrap(), Observed::Status(s) if s == "available")
+        );
+
+        let err = wait_for("volume v", &["available"], &fast(), || async {
+            Ok(Observed::Status("error_extending".into()))
+        })
+        .await
+        .err()
+        .unwrap();
+        assert_eq!(err.to_string(), "volume v went to status error_extending");
+
+        let err = wait_for("volume v", &["available"], &fast(), || async {
+            Ok(Observed::Status("creating".into()))
+        })
+        .await
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("gave up waiting"), "{err}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared support for the test suites in `tests/tests/`.
+
+pub mod cloud;
