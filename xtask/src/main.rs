@@ -2,6 +2,7 @@
 
 mod cloud;
 mod codegen;
+mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,8 @@ enum Command {
     Codegen(codegen::CodegenArgs),
     /// Manage the local real cloud (Keystone + Cinder on 127.0.0.1).
     Cloud(cloud::CloudArgs),
+    /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests.
+    Test(test::TestArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -28,6 +31,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(args),
         Command::Cloud(args) => cloud::run(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(code) => code,

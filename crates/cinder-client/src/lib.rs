@@ -161,3 +161,8 @@ fn http_client(config: &Config) -> Result<reqwest::Client> {
         ))
     })
 }
+
+/// Compiles the README's library example as a doc test, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExample;
