@@ -17,7 +17,9 @@ pub fn progenitor_tokens(prepared: &Value) -> Result<TokenStream> {
         // The wrapper plugs auth, microversion headers and gating in through this state.
         .with_inner_type(quote!(crate::hooks::Hooks))
         .with_hooks(HooksMode::Expected)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Maps (metadata, extra specs) keep a stable order for display and comparison.
+        .with_map_type("::std::collections::BTreeMap");
     let mut generator = Generator::new(&settings);
     generator
         .generate_tokens(&spec)

@@ -34,6 +34,7 @@ mod hook;
 mod keystone;
 pub mod microversion;
 pub mod paging;
+pub mod resources;
 mod session;
 pub mod wait;
 

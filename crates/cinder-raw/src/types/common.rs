@@ -6,24 +6,24 @@ use super::*;
 ///Cinder's error body, e.g. `{"itemNotFound": {"message": "Volume x could not be found.", "code": 404}}`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
-pub struct Fault(pub ::std::collections::HashMap<::std::string::String, FaultDetail>);
+pub struct Fault(pub ::std::collections::BTreeMap<::std::string::String, FaultDetail>);
 impl ::std::ops::Deref for Fault {
-    type Target = ::std::collections::HashMap<::std::string::String, FaultDetail>;
-    fn deref(&self) -> &::std::collections::HashMap<::std::string::String, FaultDetail> {
+    type Target = ::std::collections::BTreeMap<::std::string::String, FaultDetail>;
+    fn deref(&self) -> &::std::collections::BTreeMap<::std::string::String, FaultDetail> {
         &self.0
     }
 }
 impl ::std::convert::From<Fault>
-    for ::std::collections::HashMap<::std::string::String, FaultDetail>
+    for ::std::collections::BTreeMap<::std::string::String, FaultDetail>
 {
     fn from(value: Fault) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::collections::HashMap<::std::string::String, FaultDetail>>
+impl ::std::convert::From<::std::collections::BTreeMap<::std::string::String, FaultDetail>>
     for Fault
 {
-    fn from(value: ::std::collections::HashMap<::std::string::String, FaultDetail>) -> Self {
+    fn from(value: ::std::collections::BTreeMap<::std::string::String, FaultDetail>) -> Self {
         Self(value)
     }
 }
@@ -63,25 +63,26 @@ impl Link {
 ///Key/value pairs, both strings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
-pub struct Metadata(pub ::std::collections::HashMap<::std::string::String, ::std::string::String>);
+pub struct Metadata(pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>);
 impl ::std::ops::Deref for Metadata {
-    type Target = ::std::collections::HashMap<::std::string::String, ::std::string::String>;
-    fn deref(&self) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
+    type Target = ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
+    fn deref(&self) -> &::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
         &self.0
     }
 }
 impl ::std::convert::From<Metadata>
-    for ::std::collections::HashMap<::std::string::String, ::std::string::String>
+    for ::std::collections::BTreeMap<::std::string::String, ::std::string::String>
 {
     fn from(value: Metadata) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::collections::HashMap<::std::string::String, ::std::string::String>>
+impl
+    ::std::convert::From<::std::collections::BTreeMap<::std::string::String, ::std::string::String>>
     for Metadata
 {
     fn from(
-        value: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         Self(value)
     }

@@ -224,7 +224,7 @@ pub struct SnapshotCreateParams {
     */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, SnapshotCreateParamsMetadataValue>,
+        ::std::collections::BTreeMap<::std::string::String, SnapshotCreateParamsMetadataValue>,
     >,
     ///The snapshot name (at most 255 characters; surrounding whitespace is stripped).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -492,7 +492,7 @@ impl SnapshotList {
 pub struct SnapshotMetadataItemRequest {
     ///Exactly one key/value pair (key of 1 to 255 characters of `[a-zA-Z0-9-_:. ]`, value at most 255 characters).
     pub meta:
-        ::std::collections::HashMap<::std::string::String, SnapshotMetadataItemRequestMetaValue>,
+        ::std::collections::BTreeMap<::std::string::String, SnapshotMetadataItemRequestMetaValue>,
 }
 impl SnapshotMetadataItemRequest {
     pub fn builder() -> builder::SnapshotMetadataItemRequest {
@@ -566,7 +566,7 @@ impl SnapshotMetadataItemResponse {
 pub struct SnapshotMetadataRequest {
     ///Key/value pairs (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. ]`, values at most 255 characters).
     pub metadata:
-        ::std::collections::HashMap<::std::string::String, SnapshotMetadataRequestMetadataValue>,
+        ::std::collections::BTreeMap<::std::string::String, SnapshotMetadataRequestMetadataValue>,
 }
 impl SnapshotMetadataRequest {
     pub fn builder() -> builder::SnapshotMetadataRequest {
@@ -1269,7 +1269,7 @@ pub mod builder {
         force: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         metadata: ::std::result::Result<
             ::std::option::Option<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::SnapshotCreateParamsMetadataValue,
                 >,
@@ -1333,7 +1333,7 @@ pub mod builder {
         where
             T: ::std::convert::TryInto<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
+                    ::std::collections::BTreeMap<
                         ::std::string::String,
                         super::SnapshotCreateParamsMetadataValue,
                     >,
@@ -1574,7 +1574,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SnapshotMetadataItemRequest {
         meta: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::SnapshotMetadataItemRequestMetaValue,
             >,
@@ -1592,7 +1592,7 @@ pub mod builder {
         pub fn meta<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::SnapshotMetadataItemRequestMetaValue,
                 >,
@@ -1661,7 +1661,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SnapshotMetadataRequest {
         metadata: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::SnapshotMetadataRequestMetadataValue,
             >,
@@ -1679,7 +1679,7 @@ pub mod builder {
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::SnapshotMetadataRequestMetadataValue,
                 >,

@@ -1417,7 +1417,7 @@ pub struct VolumeUploadImageVolumeType {
     ///The extra specs of the volume type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_specs: ::std::option::Option<
-        ::std::collections::HashMap<
+        ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::option::Option<::std::string::String>,
         >,
@@ -3225,7 +3225,7 @@ pub mod builder {
         >,
         extra_specs: ::std::result::Result<
             ::std::option::Option<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     ::std::option::Option<::std::string::String>,
                 >,
@@ -3321,7 +3321,7 @@ pub mod builder {
         where
             T: ::std::convert::TryInto<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
+                    ::std::collections::BTreeMap<
                         ::std::string::String,
                         ::std::option::Option<::std::string::String>,
                     >,

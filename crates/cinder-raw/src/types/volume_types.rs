@@ -86,9 +86,9 @@ pub struct VolumeType {
     */
     #[serde(
         default,
-        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
-    pub extra_specs: ::std::collections::HashMap<
+    pub extra_specs: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     >,
@@ -151,10 +151,10 @@ pub struct VolumeTypeCreateParams {
     */
     #[serde(
         default,
-        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
     pub extra_specs:
-        ::std::collections::HashMap<::std::string::String, VolumeTypeCreateParamsExtraSpecsValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeTypeCreateParamsExtraSpecsValue>,
     ///The name of the volume type (1 to 255 characters, not only whitespace; unique).
     pub name: VolumeTypeCreateParamsName,
     /**Whether the type is public (default true). A private type is visible only to admins and
@@ -803,20 +803,20 @@ it; that is not offered here.)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct VolumeTypeExtraSpecItemRequest(
-    pub ::std::collections::HashMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>,
+    pub ::std::collections::BTreeMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>,
 );
 impl ::std::ops::Deref for VolumeTypeExtraSpecItemRequest {
     type Target =
-        ::std::collections::HashMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>;
+        ::std::collections::BTreeMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>;
     fn deref(
         &self,
-    ) -> &::std::collections::HashMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>
+    ) -> &::std::collections::BTreeMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>
     {
         &self.0
     }
 }
 impl ::std::convert::From<VolumeTypeExtraSpecItemRequest>
-    for ::std::collections::HashMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>
+    for ::std::collections::BTreeMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>
 {
     fn from(value: VolumeTypeExtraSpecItemRequest) -> Self {
         value.0
@@ -824,11 +824,11 @@ impl ::std::convert::From<VolumeTypeExtraSpecItemRequest>
 }
 impl
     ::std::convert::From<
-        ::std::collections::HashMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeTypeExtraSpecItemRequestValue>,
     > for VolumeTypeExtraSpecItemRequest
 {
     fn from(
-        value: ::std::collections::HashMap<
+        value: ::std::collections::BTreeMap<
             ::std::string::String,
             VolumeTypeExtraSpecItemRequestValue,
         >,
@@ -891,19 +891,19 @@ impl<'de> ::serde::Deserialize<'de> for VolumeTypeExtraSpecItemRequestValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct VolumeTypeExtraSpecItemResponse(
-    pub  ::std::collections::HashMap<
+    pub  ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     >,
 );
 impl ::std::ops::Deref for VolumeTypeExtraSpecItemResponse {
-    type Target = ::std::collections::HashMap<
+    type Target = ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     >;
     fn deref(
         &self,
-    ) -> &::std::collections::HashMap<
+    ) -> &::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     > {
@@ -911,7 +911,7 @@ impl ::std::ops::Deref for VolumeTypeExtraSpecItemResponse {
     }
 }
 impl ::std::convert::From<VolumeTypeExtraSpecItemResponse>
-    for ::std::collections::HashMap<
+    for ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     >
@@ -922,14 +922,14 @@ impl ::std::convert::From<VolumeTypeExtraSpecItemResponse>
 }
 impl
     ::std::convert::From<
-        ::std::collections::HashMap<
+        ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::option::Option<::std::string::String>,
         >,
     > for VolumeTypeExtraSpecItemResponse
 {
     fn from(
-        value: ::std::collections::HashMap<
+        value: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::option::Option<::std::string::String>,
         >,
@@ -944,7 +944,7 @@ pub struct VolumeTypeExtraSpecsRequest {
     /**Key/value pairs (keys of 1 to 255 characters of `[a-zA-Z0-9-_:.]`, no spaces; values at
     most 255 characters).
     */
-    pub extra_specs: ::std::collections::HashMap<
+    pub extra_specs: ::std::collections::BTreeMap<
         ::std::string::String,
         VolumeTypeExtraSpecsRequestExtraSpecsValue,
     >,
@@ -1011,7 +1011,7 @@ included). For non-admins `GET` shows only the user-visible specs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeTypeExtraSpecsResponse {
     ///Key/value pairs; a value is null only if it was explicitly set to null.
-    pub extra_specs: ::std::collections::HashMap<
+    pub extra_specs: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::option::Option<::std::string::String>,
     >,
@@ -1259,7 +1259,7 @@ pub mod builder {
             ::std::string::String,
         >,
         extra_specs: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::option::Option<::std::string::String>,
             >,
@@ -1302,7 +1302,7 @@ pub mod builder {
         pub fn extra_specs<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     ::std::option::Option<::std::string::String>,
                 >,
@@ -1496,7 +1496,7 @@ pub mod builder {
             ::std::string::String,
         >,
         extra_specs: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::VolumeTypeCreateParamsExtraSpecsValue,
             >,
@@ -1532,7 +1532,7 @@ pub mod builder {
         pub fn extra_specs<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeTypeCreateParamsExtraSpecsValue,
                 >,
@@ -2149,7 +2149,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VolumeTypeExtraSpecsRequest {
         extra_specs: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::VolumeTypeExtraSpecsRequestExtraSpecsValue,
             >,
@@ -2167,7 +2167,7 @@ pub mod builder {
         pub fn extra_specs<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeTypeExtraSpecsRequestExtraSpecsValue,
                 >,
@@ -2200,7 +2200,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VolumeTypeExtraSpecsResponse {
         extra_specs: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::option::Option<::std::string::String>,
             >,
@@ -2218,7 +2218,7 @@ pub mod builder {
         pub fn extra_specs<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     ::std::option::Option<::std::string::String>,
                 >,

@@ -244,10 +244,10 @@ pub struct Volume {
     */
     #[serde(
         default,
-        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
     pub volume_image_metadata:
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     /**The name of the volume type. Before 3.63, if the type cannot be loaded, the type ID is
     shown instead; from 3.63 it is null in that case.
     */
@@ -334,7 +334,7 @@ pub struct VolumeCreateParams {
     ///User metadata for the volume (keys and values at most 255 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, VolumeCreateParamsMetadataValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeCreateParamsMetadataValue>,
     >,
     /**Removed: Cinder still accepts the key but answers 400 when it is true. Multiattach
     volumes are created with a volume type whose `multiattach` extra spec is `<is> True`.
@@ -946,7 +946,7 @@ impl VolumeListItem {
 pub struct VolumeMetadataItemRequest {
     ///Exactly one key/value pair.
     pub meta:
-        ::std::collections::HashMap<::std::string::String, VolumeMetadataItemRequestMetaValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeMetadataItemRequestMetaValue>,
 }
 impl VolumeMetadataItemRequest {
     pub fn builder() -> builder::VolumeMetadataItemRequest {
@@ -1020,7 +1020,7 @@ impl VolumeMetadataItemResponse {
 pub struct VolumeMetadataRequest {
     ///Key/value pairs (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. /]`, values at most 255 characters).
     pub metadata:
-        ::std::collections::HashMap<::std::string::String, VolumeMetadataRequestMetadataValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeMetadataRequestMetadataValue>,
 }
 impl VolumeMetadataRequest {
     pub fn builder() -> builder::VolumeMetadataRequest {
@@ -1183,10 +1183,10 @@ pub struct VolumeUpdateParams {
     */
     #[serde(
         default,
-        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
     pub metadata:
-        ::std::collections::HashMap<::std::string::String, VolumeUpdateParamsMetadataValue>,
+        ::std::collections::BTreeMap<::std::string::String, VolumeUpdateParamsMetadataValue>,
     ///The new volume name (at most 255 characters; surrounding whitespace is stripped).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<VolumeUpdateParamsName>,
@@ -1464,10 +1464,10 @@ pub struct VolumesSummary {
     */
     #[serde(
         default,
-        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
     pub metadata:
-        ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+        ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
     ///The number of volumes.
     pub total_count: i64,
     ///The total size of the volumes, in GiB.
@@ -1586,7 +1586,7 @@ pub mod builder {
             ::std::string::String,
         >,
         volume_image_metadata: ::std::result::Result<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             ::std::string::String,
         >,
         volume_type: ::std::result::Result<
@@ -1952,7 +1952,7 @@ pub mod builder {
         pub fn volume_image_metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -2239,7 +2239,7 @@ pub mod builder {
         >,
         metadata: ::std::result::Result<
             ::std::option::Option<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeCreateParamsMetadataValue,
                 >,
@@ -2389,7 +2389,7 @@ pub mod builder {
         where
             T: ::std::convert::TryInto<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
+                    ::std::collections::BTreeMap<
                         ::std::string::String,
                         super::VolumeCreateParamsMetadataValue,
                     >,
@@ -2778,7 +2778,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VolumeMetadataItemRequest {
         meta: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::VolumeMetadataItemRequestMetaValue,
             >,
@@ -2796,7 +2796,7 @@ pub mod builder {
         pub fn meta<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeMetadataItemRequestMetaValue,
                 >,
@@ -2865,7 +2865,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VolumeMetadataRequest {
         metadata: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::VolumeMetadataRequestMetadataValue,
             >,
@@ -2883,7 +2883,7 @@ pub mod builder {
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeMetadataRequestMetadataValue,
                 >,
@@ -3104,7 +3104,7 @@ pub mod builder {
             ::std::string::String,
         >,
         metadata: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 super::VolumeUpdateParamsMetadataValue,
             >,
@@ -3162,7 +3162,7 @@ pub mod builder {
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     super::VolumeUpdateParamsMetadataValue,
                 >,
@@ -3253,7 +3253,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct VolumesSummary {
         metadata: ::std::result::Result<
-            ::std::collections::HashMap<
+            ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::vec::Vec<::std::string::String>,
             >,
@@ -3275,7 +3275,7 @@ pub mod builder {
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     ::std::vec::Vec<::std::string::String>,
                 >,
