@@ -14,7 +14,7 @@ impl Client {
     silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
     on any volume column; an unknown column yields an empty list.
 
-    Inexact ("like") filters, from 3.34: `<field>~=<text>` matches volumes whose field
+    Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
     contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
     use them on any column; non-admins only on fields whose `~` form the operator enabled in
     resource_filters.json (none by default). They are not declared as parameters here because
@@ -33,7 +33,9 @@ impl Client {
     - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
     - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
     terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
-    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`.
+    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
+    (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
+    before; 3.60 is the microversion that introduced it.)
 
     - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
     `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
@@ -117,7 +119,7 @@ impl Client {
     silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
     on any volume column; an unknown column yields an empty list.
 
-    Inexact ("like") filters, from 3.34: `<field>~=<text>` matches volumes whose field
+    Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
     contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
     use them on any column; non-admins only on fields whose `~` form the operator enabled in
     resource_filters.json (none by default). They are not declared as parameters here because
@@ -136,7 +138,9 @@ impl Client {
     - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
     - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
     terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
-    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`.
+    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
+    (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
+    before; 3.60 is the microversion that introduced it.)
 
     - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
     `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
