@@ -1,6 +1,6 @@
 //! Cinder: database schema, service readiness through the API, and the end-to-end volume check.
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -10,6 +10,7 @@ use super::keystone::Session;
 use super::paths::Layout;
 use super::process::run_logged;
 use super::services::clean_env;
+use super::sqlite;
 use super::state::State;
 use super::wait;
 
@@ -35,25 +36,56 @@ pub fn prepare(layout: &Layout) -> Result<()> {
         &layout.log("cinder-manage"),
         "cinder-manage db sync",
     )?;
+    sqlite::enable_wal(layout, &layout.cinder_db(), &layout.log("cinder-manage"))?;
     layout.mark_done(STEP_DB_SYNC)
 }
 
 fn call(session: &Session, method: &str, url: &str, body: Option<Value>) -> Result<http::Response> {
+    call_with_timeout(session, method, url, body, Duration::from_secs(60))
+}
+
+fn call_with_timeout(
+    session: &Session,
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+    timeout: Duration,
+) -> Result<http::Response> {
     let mut request = http::Request::new(method, url)
         .header("X-Auth-Token", session.token())
         .header("OpenStack-API-Version", "volume 3.0")
-        .timeout(Duration::from_secs(60));
+        .timeout(timeout);
     if let Some(body) = &body {
         request = request.json(body);
     }
     request.send()
 }
 
-/// Waits until cinder-scheduler, cinder-volume and cinder-backup report `up` in os-services.
-pub fn wait_services_up(state: &State, admin: &Session, timeout: Duration) -> Result<()> {
+/// Cinder services' first heartbeat comes `report_interval` (10 s) after they start, and after
+/// they consume from RabbitMQ. Rows in os-services outlive the processes (a service stopped a
+/// few seconds ago still shows `up`), and a cast to a topic nobody consumes yet is dropped (a
+/// volume then stays `creating` forever), so a service we just started only counts once its
+/// row was updated at least this long after we spawned it.
+const FIRST_HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// Waits until cinder-scheduler, cinder-volume and cinder-backup report `up` in os-services;
+/// those in `started` (binary, spawn time) must have heartbeated since they were spawned.
+/// `alive` is called on every poll and should fail when a service process has died.
+pub fn wait_services_up(
+    state: &State,
+    admin: &Session,
+    started: &[(&str, SystemTime)],
+    timeout: Duration,
+    alive: impl Fn() -> Result<()>,
+) -> Result<()> {
     let url = format!("{}/v3/{}/os-services", state.cinder_url(), admin.project_id);
     let wanted = ["cinder-scheduler", "cinder-volume", "cinder-backup"];
+    let thresholds: Vec<(&str, String)> = started
+        .iter()
+        .map(|(binary, at)| (*binary, utc_timestamp(*at + FIRST_HEARTBEAT)))
+        .collect();
     wait::until("cinder services reporting up", timeout, None, || {
+        alive()?;
         let response = call(admin, "GET", &url, None)?;
         if !response.is_success() {
             bail!("HTTP {} {}", response.status, response.excerpt());
@@ -64,8 +96,17 @@ pub fn wait_services_up(state: &State, admin: &Session, timeout: Duration) -> Re
             .iter()
             .copied()
             .filter(|binary| {
+                let since = thresholds
+                    .iter()
+                    .find(|(b, _)| b == binary)
+                    .map(|(_, t)| t.as_str());
                 !services.iter().any(|s| {
-                    s["binary"] == *binary && s["state"] == "up" && s["status"] == "enabled"
+                    s["binary"] == *binary
+                        && s["state"] == "up"
+                        && s["status"] == "enabled"
+                        && since.is_none_or(|since| {
+                            s["updated_at"].as_str().is_some_and(|u| u >= since)
+                        })
                 })
             })
             .collect();
@@ -75,6 +116,54 @@ pub fn wait_services_up(state: &State, admin: &Session, timeout: Duration) -> Re
             bail!("not up yet: {}", missing.join(", "))
         }
     })
+}
+
+/// Waits until the scheduler knows at least one pool (it has the volume service's
+/// capabilities), asking it through the API (an RPC call to cinder-scheduler).
+pub fn wait_scheduler_has_pools(state: &State, admin: &Session, timeout: Duration) -> Result<()> {
+    let url = format!(
+        "{}/v3/{}/scheduler-stats/get_pools",
+        state.cinder_url(),
+        admin.project_id
+    );
+    wait::until(
+        "cinder-scheduler knowing a storage pool",
+        timeout,
+        None,
+        || {
+            // The API waits up to rpc_response_timeout (60 s) for the scheduler's answer.
+            let response = call_with_timeout(admin, "GET", &url, None, Duration::from_secs(75))?;
+            if !response.is_success() {
+                bail!("HTTP {} {}", response.status, response.excerpt());
+            }
+            let pools = response.json()?["pools"].as_array().map_or(0, Vec::len);
+            Ok((pools > 0).then_some(()))
+        },
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC, the prefix of the timestamps Cinder returns.
+fn utc_timestamp(at: SystemTime) -> String {
+    let secs = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Creates a 1 GiB volume, waits for `available` (fails on `error`), deletes it.
@@ -136,4 +225,16 @@ pub fn smoke_test(state: &State, admin: &Session, timeout: Duration) -> Result<(
         println!("[cloud] warning: smoke-test volume {id} is not deleted yet");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        assert_eq!(utc_timestamp(at), "2026-11-18T11:06:40");
+        assert_eq!(utc_timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00");
+    }
 }

@@ -60,7 +60,7 @@ fn keystone_conf(layout: &Layout) -> String {
 log_file = {log}
 
 [database]
-connection = sqlite:///{db}
+connection = sqlite:///{db}?timeout=30
 
 [token]
 provider = fernet
@@ -92,6 +92,8 @@ my_ip = 127.0.0.1
 auth_strategy = keystone
 transport_url = rabbit://guest:guest@127.0.0.1:{rabbit}/
 api_paste_config = {venv}/etc/cinder/api-paste.ini
+# Which list filters non-admins may use (e.g. `name`, as `cinder delete NAME` does).
+resource_query_filters_file = {venv}/etc/cinder/resource_filters.json
 osapi_volume_listen = 127.0.0.1
 osapi_volume_listen_port = {cinder}
 state_path = {dir}/state
@@ -110,7 +112,7 @@ backup_driver = cinder.backup.drivers.posix.PosixBackupDriver
 backup_posix_path = {dir}/backups
 
 [database]
-connection = sqlite:///{db}
+connection = sqlite:///{db}?timeout=30
 
 [oslo_concurrency]
 lock_path = {dir}/locks

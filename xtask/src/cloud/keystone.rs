@@ -10,6 +10,7 @@ use super::http;
 use super::paths::Layout;
 use super::process::run_logged;
 use super::services::clean_env;
+use super::sqlite;
 use super::state::{Secrets, State};
 
 const STEP_DB_SYNC: &str = "keystone-db-sync";
@@ -25,6 +26,11 @@ pub fn prepare(layout: &Layout, state: &State, secrets: &Secrets) -> Result<()> 
     if !layout.is_done(STEP_DB_SYNC) {
         println!("[cloud] keystone: creating database...");
         manage(layout, &["db_sync"], &[])?;
+        sqlite::enable_wal(
+            layout,
+            &layout.keystone_db(),
+            &layout.log("keystone-manage"),
+        )?;
         layout.mark_done(STEP_DB_SYNC)?;
     }
     let (user, group) = current_user_and_group()?;

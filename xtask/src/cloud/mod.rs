@@ -13,6 +13,7 @@ mod lock;
 mod paths;
 mod process;
 mod services;
+mod sqlite;
 mod state;
 mod status;
 mod up;

@@ -49,6 +49,14 @@ impl Layout {
         &self.root
     }
 
+    /// How to name this state dir on a `cargo xtask cloud` command line ("" for the default).
+    pub fn dir_flag(&self) -> String {
+        match Self::resolve(None) {
+            Ok(default) if default.root == self.root => String::new(),
+            _ => format!(" --dir '{}'", self.root.display()),
+        }
+    }
+
     pub fn state_file(&self) -> PathBuf {
         self.root.join("state.json")
     }

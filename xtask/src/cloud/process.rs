@@ -99,9 +99,14 @@ pub enum StopOutcome {
     Killed,
 }
 
-/// Stops the process group recorded in `path` (SIGTERM, then SIGKILL after `grace`) and removes
-/// the pid file. Only signals a group whose leader is still the process we started, or (if the
-/// leader already exited) the members left in its group that started after it.
+/// Stops the process group recorded in `path` and removes the pid file.
+///
+/// The targets are the group's members plus their descendants that left the group (Erlang's
+/// `erl_child_setup` calls `setsid`, taking RabbitMQ's port programs with it), all started no
+/// earlier than the recorded leader. SIGTERM goes to the group; after `grace`, SIGKILL. Leftover
+/// descendants get a few seconds to exit with their parents, then SIGTERM, then SIGKILL.
+/// Nothing is signalled unless the leader is still ours or the group still has members (a
+/// process group id cannot be reused while the group exists).
 pub fn stop(path: &Path, expect: &str, grace: Duration) -> Result<StopOutcome> {
     let Some((pgid, start)) = read_pid_file(path) else {
         let existed = path.exists();
@@ -112,36 +117,31 @@ pub fn stop(path: &Path, expect: &str, grace: Duration) -> Result<StopOutcome> {
             StopOutcome::NotRunning
         });
     };
-    let outcome = if is_ours(pgid, start, expect) {
-        signal_group(pgid, libc::SIGTERM);
-        if wait_group_gone(pgid, start, grace) {
-            StopOutcome::Terminated
-        } else {
-            signal_group(pgid, libc::SIGKILL);
-            wait_group_gone(pgid, start, Duration::from_secs(5));
-            StopOutcome::Killed
-        }
+    let leader_ours = is_ours(pgid, start, expect);
+    let family = family(pgid, start);
+    let (group, others): (Vec<Proc>, Vec<Proc>) = family.into_iter().partition(|p| p.pgrp == pgid);
+    let outcome = if !leader_ours && group.is_empty() {
+        StopOutcome::Stale
     } else {
-        // Leader gone (or pid recycled): kill leftovers of our group, if any.
-        let leftovers = group_members(pgid, start);
-        if leftovers.is_empty() {
-            StopOutcome::Stale
+        if leader_ours {
+            signal_group(pgid, libc::SIGTERM);
         } else {
-            for pid in &leftovers {
-                // SAFETY: plain kill(2) on pids verified to be in our group.
-                unsafe { libc::kill(*pid, libc::SIGTERM) };
-            }
-            if wait_group_gone(pgid, start, grace) {
-                StopOutcome::Terminated
-            } else {
-                for pid in group_members(pgid, start) {
-                    // SAFETY: as above.
-                    unsafe { libc::kill(pid, libc::SIGKILL) };
-                }
-                wait_group_gone(pgid, start, Duration::from_secs(5));
-                StopOutcome::Killed
+            signal_each(&group, libc::SIGTERM);
+        }
+        let mut outcome = StopOutcome::Terminated;
+        if !wait_gone(&group, grace) {
+            outcome = StopOutcome::Killed;
+            signal_each(&group, libc::SIGKILL);
+            wait_gone(&group, Duration::from_secs(5));
+        }
+        if !wait_gone(&others, Duration::from_secs(3)) {
+            signal_each(&others, libc::SIGTERM);
+            if !wait_gone(&others, Duration::from_secs(3)) {
+                signal_each(&others, libc::SIGKILL);
+                wait_gone(&others, Duration::from_secs(5));
             }
         }
+        outcome
     };
     fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
     Ok(outcome)
@@ -152,10 +152,18 @@ fn signal_group(pgid: i32, signal: i32) {
     unsafe { libc::kill(-pgid, signal) };
 }
 
-fn wait_group_gone(pgid: i32, start: u64, timeout: Duration) -> bool {
+/// Signals each process that is still the same process (pid and start time) we listed.
+fn signal_each(procs: &[Proc], signal: i32) {
+    for p in procs.iter().filter(|p| p.alive()) {
+        // SAFETY: plain kill(2) on a pid verified (by start time) to be the one we listed.
+        unsafe { libc::kill(p.pid, signal) };
+    }
+}
+
+fn wait_gone(procs: &[Proc], timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     loop {
-        if group_members(pgid, start).is_empty() {
+        if !procs.iter().any(Proc::alive) {
             return true;
         }
         if Instant::now() >= deadline {
@@ -165,22 +173,58 @@ fn wait_group_gone(pgid: i32, start: u64, timeout: Duration) -> bool {
     }
 }
 
-/// Live (non-zombie) processes in process group `pgid` that started no earlier than `start`.
-fn group_members(pgid: i32, start: u64) -> Vec<i32> {
+struct Proc {
+    pid: i32,
+    pgrp: i32,
+    start_time: u64,
+}
+
+impl Proc {
+    fn alive(&self) -> bool {
+        proc_stat(self.pid).is_some_and(|s| s.state != 'Z' && s.start_time == self.start_time)
+    }
+}
+
+/// Live members of process group `pgid` that started no earlier than `start`, plus all their
+/// descendants (wherever their group is).
+fn family(pgid: i32, start: u64) -> Vec<Proc> {
     let Ok(entries) = fs::read_dir("/proc") else {
         return Vec::new();
     };
-    entries
+    let all: Vec<(i32, ProcStat)> = entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| {
-            proc_stat(pid)
-                .is_some_and(|s| s.pgrp == pgid && s.state != 'Z' && s.start_time >= start)
+        .filter_map(|pid| Some((pid, proc_stat(pid)?)))
+        .filter(|(_, s)| s.state != 'Z' && s.start_time >= start)
+        .collect();
+    let mut chosen: Vec<i32> = all
+        .iter()
+        .filter(|(_, s)| s.pgrp == pgid)
+        .map(|(pid, _)| *pid)
+        .collect();
+    loop {
+        let more: Vec<i32> = all
+            .iter()
+            .filter(|(pid, s)| chosen.contains(&s.ppid) && !chosen.contains(pid))
+            .map(|(pid, _)| *pid)
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        chosen.extend(more);
+    }
+    all.into_iter()
+        .filter(|(pid, _)| chosen.contains(pid))
+        .map(|(pid, s)| Proc {
+            pid,
+            pgrp: s.pgrp,
+            start_time: s.start_time,
         })
         .collect()
 }
 
 struct ProcStat {
     state: char,
+    ppid: i32,
     pgrp: i32,
     start_time: u64,
 }
@@ -193,6 +237,7 @@ fn proc_stat(pid: i32) -> Option<ProcStat> {
     // fields[0] is field 3 (state), so field N is fields[N - 3].
     Some(ProcStat {
         state: fields.first()?.chars().next()?,
+        ppid: fields.get(1)?.parse().ok()?,
         pgrp: fields.get(2)?.parse().ok()?,
         start_time: fields.get(19)?.parse().ok()?,
     })

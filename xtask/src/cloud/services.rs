@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::install;
 use super::paths::Layout;
 use super::process::{self, Liveness};
+use super::sqlite;
 use super::state::State;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +84,7 @@ impl Service {
     pub fn start(self, layout: &Layout, state: &State) -> Result<Child> {
         let mut cmd = self.command(layout, state)?;
         clean_env(&mut cmd, layout);
+        cmd.env(sqlite::BEGIN_IMMEDIATE_ENV, "1");
         let child = process::spawn_detached(&mut cmd, &self.log(layout))?;
         process::write_pid_file(&layout.pid_file(self.name()), child.id())?;
         Ok(child)
@@ -152,7 +154,7 @@ fn rabbitmq_command(layout: &Layout, state: &State) -> Command {
     let mut cmd = Command::new(install::RABBITMQ_SERVER);
     cmd.current_dir(&dir)
         .env("HOME", dir.join("home"))
-        .env("RABBITMQ_NODENAME", "cinder-cloud@localhost")
+        .env("RABBITMQ_NODENAME", state.rabbit_node())
         .env("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
         .env("RABBITMQ_NODE_PORT", ports.rabbit.to_string())
         .env("RABBITMQ_DIST_PORT", ports.rabbit_dist.to_string())

@@ -43,6 +43,11 @@ impl State {
         format!("http://127.0.0.1:{}/v3", self.ports.keystone)
     }
 
+    /// Erlang node name, unique per AMQP port so two clouds can share an epmd.
+    pub fn rabbit_node(&self) -> String {
+        format!("cinder-cloud-{}@localhost", self.ports.rabbit)
+    }
+
     pub fn cinder_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.ports.cinder)
     }

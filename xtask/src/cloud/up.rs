@@ -1,7 +1,7 @@
 //! `cloud up`: install what is missing, start what is not running, prove a volume can be made.
 use std::fs;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -10,7 +10,7 @@ use super::paths::Layout;
 use super::process::{self, Liveness};
 use super::services::{Service, CINDER};
 use super::state::{Ports, Secrets, State};
-use super::{cinder, config, install, keystone, lock, status, wait};
+use super::{cinder, config, install, keystone, lock, sqlite, status, wait};
 
 #[derive(Args)]
 pub struct UpArgs {
@@ -52,15 +52,12 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
 
     install::ensure_rabbitmq(layout)?;
     install::ensure_venv(layout)?;
+    sqlite::install_begin_immediate(layout)?;
     config::write_all(layout, &state, &secrets)?;
 
-    start_rabbitmq(layout, &state).map_err(|e| {
-        with_logs(
-            e,
-            layout,
-            &["rabbitmq", "rabbitmq/cinder-cloud@localhost", "epmd"],
-        )
-    })?;
+    let rabbit_log = format!("rabbitmq/{}", state.rabbit_node());
+    start_rabbitmq(layout, &state)
+        .map_err(|e| with_logs(e, layout, &["rabbitmq", &rabbit_log, "epmd"]))?;
 
     keystone::prepare(layout, &state, &secrets)
         .map_err(|e| with_logs(e, layout, &["keystone-manage", "keystone"]))?;
@@ -86,21 +83,33 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
         || wait::cinder_answers(&cinder_url),
     )
     .map_err(|e| with_logs(e, layout, &["cinder-api"]))?;
-    for service in &CINDER[1..] {
-        ensure_running(layout, &state, *service, &[], || true)
-            .map_err(|e| with_logs(e, layout, &[service.name()]))?;
+    // Volume and backup before the scheduler: on startup the scheduler asks the volume services
+    // for their capabilities, which only reaches those already listening.
+    let mut started_at = Vec::new();
+    for service in [
+        Service::CinderVolume,
+        Service::CinderBackup,
+        Service::CinderScheduler,
+    ] {
+        let spawned = SystemTime::now();
+        if ensure_running(layout, &state, service, &[], || true)
+            .map_err(|e| with_logs(e, layout, &[service.name()]))?
+        {
+            started_at.push((service.name(), spawned));
+        }
     }
 
-    let all_cinder = [
-        "cinder-api",
-        "cinder-scheduler",
-        "cinder-volume",
-        "cinder-backup",
-    ];
+    let all_cinder = CINDER.map(Service::name);
     println!("[cloud] cinder: waiting for scheduler, volume and backup services...");
     let admin = keystone::login(&state, "admin", &secrets.admin_password, "admin")
         .map_err(|e| with_logs(e, layout, &["keystone"]))?;
-    cinder::wait_services_up(&state, &admin, START_TIMEOUT)
+    let alive = || match CINDER.iter().find(|s| s.liveness(layout).pid().is_none()) {
+        Some(dead) => Err(wait::Fatal(format!("{} is not running any more", dead.name())).into()),
+        None => Ok(()),
+    };
+    cinder::wait_services_up(&state, &admin, &started_at, START_TIMEOUT, alive)
+        .map_err(|e| with_logs(e, layout, &all_cinder))?;
+    cinder::wait_scheduler_has_pools(&state, &admin, START_TIMEOUT)
         .map_err(|e| with_logs(e, layout, &all_cinder))?;
     println!("[cloud] cinder: creating a smoke-test volume...");
     cinder::smoke_test(&state, &admin, Duration::from_secs(120))
@@ -114,7 +123,10 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
         layout.clouds_yaml().display(),
         layout.logs().display()
     );
-    println!("[cloud] shell credentials: eval \"$(cargo xtask cloud env)\"");
+    println!(
+        "[cloud] shell credentials: eval \"$(cargo xtask cloud{} env)\"",
+        layout.dir_flag()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -183,16 +195,18 @@ fn start_rabbitmq(layout: &Layout, state: &State) -> Result<()> {
         &[ports.rabbit, ports.rabbit_dist],
         || wait::tcp_accepts(ports.rabbit),
     )
+    .map(|_| ())
 }
 
-/// Starts `service` unless our pid file shows it running, then waits for `ready`.
+/// Starts `service` unless our pid file shows it running, then waits for `ready`. Returns
+/// whether it was started.
 fn ensure_running(
     layout: &Layout,
     state: &State,
     service: Service,
     ports: &[u16],
     ready: impl Fn() -> bool,
-) -> Result<()> {
+) -> Result<bool> {
     let name = service.name();
     let mut child = match service.liveness(layout) {
         Liveness::Running(_) => None,
@@ -210,10 +224,11 @@ fn ensure_running(
             Some(service.start(layout, state)?)
         }
     };
+    let started = child.is_some();
     wait::until(name, START_TIMEOUT, child.as_mut(), || {
         Ok(ready().then_some(()))
     })?;
-    Ok(())
+    Ok(started)
 }
 
 /// Prints where the logs are and their last lines (to stderr), then passes the error on.

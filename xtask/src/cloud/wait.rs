@@ -8,8 +8,20 @@ use anyhow::{bail, Result};
 
 use super::http;
 
-/// Polls `probe` every `interval` until it yields a value, `timeout` passes, or `child` (the
-/// process we just started, if any) exits.
+/// An error that makes [`until`] give up at once instead of retrying.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+/// Polls `probe` every `interval` until it yields a value, `timeout` passes, `probe` fails with
+/// [`Fatal`], or `child` (the process we just started, if any) exits. Other errors are retried.
 pub fn until<T>(
     what: &str,
     timeout: Duration,
@@ -23,6 +35,9 @@ pub fn until<T>(
         match probe() {
             Ok(Some(value)) => return Ok(value),
             Ok(None) => {}
+            Err(err) if err.downcast_ref::<Fatal>().is_some() => {
+                return Err(err.context(what.to_string()))
+            }
             Err(err) => last_error = Some(format!("{err:#}")),
         }
         if let Some(child) = child.as_deref_mut() {
