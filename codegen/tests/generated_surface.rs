@@ -11,7 +11,12 @@ fn generated() -> cinder_codegen::CrateFiles {
 }
 
 fn one_line(tokens: impl ToTokens) -> String {
-    tokens.to_token_stream().to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    tokens
+        .to_token_stream()
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `pub fn` signatures of the `Client` methods, file by file.

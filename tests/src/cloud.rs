@@ -50,3 +50,29 @@ pub async fn admin(version: VersionRequest) -> Cinder {
 pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
 }
+
+/// A connected client at `version` whose every response is validated against the spec; call
+/// `assert_conformant()` on the handle at the end of the test.
+pub async fn checked(
+    cloud: &str,
+    version: VersionRequest,
+) -> (Cinder, crate::conformance::Conformance) {
+    let checker = std::sync::Arc::new(crate::conformance::Checker::default());
+    let mut config = config(cloud, version);
+    config.observer = Some(checker.clone());
+    let cinder = Cinder::connect(config)
+        .await
+        .expect("connects to the local cloud (is `cargo xtask cloud up` running?)");
+    checker.set_version(cinder.version().0);
+    (cinder, crate::conformance::Conformance(checker))
+}
+
+/// [`checked`] for the admin cloud `local`.
+pub async fn admin_checked(version: VersionRequest) -> (Cinder, crate::conformance::Conformance) {
+    checked("local", version).await
+}
+
+/// A version request for `3.minor`.
+pub fn v(minor: u16) -> VersionRequest {
+    VersionRequest::Exact(cinder_client::ApiVersion(minor))
+}

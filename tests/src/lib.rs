@@ -1,3 +1,6 @@
 //! Shared support for the test suites in `tests/tests/`.
 
 pub mod cloud;
+pub mod conformance;
+pub mod fixtures;
+pub mod schema;

@@ -23,8 +23,21 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
     }
     let steps: [(&str, Vec<&str>); 6] = [
         ("formatting", vec!["fmt", "--all", "--", "--check"]),
-        ("generated crate is up to date", vec!["xtask", "codegen", "--check"]),
-        ("lints", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        (
+            "generated crate is up to date",
+            vec!["xtask", "codegen", "--check"],
+        ),
+        (
+            "lints",
+            vec![
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         ("local cloud", vec!["xtask", "cloud", "up"]),
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),

@@ -1,6 +1,7 @@
 //! Finding the service root and the server's microversion range.
 
-use serde::Deserialize;
+use cinder_raw::types::VersionList;
+use progenitor_client::ClientInfo;
 
 use crate::error::{transport_detail, Error, Result};
 use crate::microversion::{ApiVersion, ServerRange};
@@ -16,43 +17,45 @@ pub fn service_root(endpoint: &str) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct VersionList {
-    versions: Vec<VersionEntry>,
-}
-
-#[derive(Deserialize)]
-struct VersionEntry {
-    id: String,
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    min_version: String,
-}
-
-/// Reads `GET <root>/` (answered with 300 Multiple Choices) and returns the v3 range.
-pub async fn server_range(http: &reqwest::Client, root: &str) -> Result<ServerRange> {
-    let url = format!("{root}/");
-    let response = http
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| Error::Transport(format!("GET {url}: {}", transport_detail(&e))))?;
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| Error::Transport(format!("GET {url}: {}", transport_detail(&e))))?;
-    let list: VersionList = serde_json::from_str(&text).map_err(|e| Error::Decode {
-        operation: format!("GET {url} (HTTP {status})"),
+/// `GET <root>/`: Cinder answers 300 Multiple Choices, which the generated call hands back as
+/// an unexpected response (progenitor only decodes 2xx bodies as success), so it is decoded here.
+pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
+    let url = format!("{}/", root.baseurl());
+    let text = match root.list_versions().send().await {
+        Ok(response) => {
+            let body: Vec<bytes::Bytes> =
+                futures::TryStreamExt::try_collect(response.into_inner().into_inner())
+                    .await
+                    .map_err(|e| {
+                        Error::Transport(format!("GET {url}: {}", transport_detail(&e)))
+                    })?;
+            String::from_utf8_lossy(&body.concat()).into_owned()
+        }
+        Err(progenitor_client::Error::UnexpectedResponse(response))
+            if response.status().as_u16() == 300 =>
+        {
+            response
+                .text()
+                .await
+                .map_err(|e| Error::Transport(format!("GET {url}: {}", transport_detail(&e))))?
+        }
+        Err(error) => return Err(Error::from_raw(error).await),
+    };
+    serde_json::from_str(&text).map_err(|e| Error::Decode {
+        operation: format!("list_versions (GET {url})"),
         detail: format!("not a versions document: {e}"),
-    })?;
+    })
+}
+
+/// The server's v3 microversion range, from its versions document.
+pub async fn server_range(root: &cinder_raw::Client) -> Result<ServerRange> {
+    let list = list_versions(root).await?;
     let v3 = list
         .versions
         .iter()
         .find(|v| v.id.starts_with("v3"))
         .ok_or_else(|| Error::Decode {
-            operation: format!("GET {url}"),
+            operation: format!("list_versions (GET {}/)", root.baseurl()),
             detail: "the versions document lists no v3 API".into(),
         })?;
     let parse = |text: &str| {

@@ -53,6 +53,7 @@ use session::Session;
 #[derive(Clone, Debug)]
 pub struct Cinder {
     raw: cinder_raw::Client,
+    root: cinder_raw::Client,
     endpoint: String,
     project_id: Option<String>,
     version: ApiVersion,
@@ -75,21 +76,26 @@ impl Cinder {
                 config.region.as_deref(),
             )?,
         };
-        let server = discovery::server_range(&http, &discovery::service_root(&endpoint)).await?;
+        let root_url = discovery::service_root(&endpoint);
+        // The versions document needs no token and no microversion: ask before choosing one.
+        let bare_root = cinder_raw::Client::new_with_client(
+            &root_url,
+            http.clone(),
+            cinder_raw::hooks::Hooks::none(),
+        );
+        let server = discovery::server_range(&bare_root).await?;
         let version = microversion::negotiate(config.api_version, server)?;
         let session = Arc::new(Session::new(http.clone(), config.auth.clone(), &token));
-        let hook = CinderHook {
+        let hook = cinder_raw::hooks::Hooks::new(Arc::new(CinderHook {
             session,
             version,
             observer: config.observer.clone(),
-        };
-        let raw = cinder_raw::Client::new_with_client(
-            &endpoint,
-            http,
-            cinder_raw::hooks::Hooks::new(Arc::new(hook)),
-        );
+        }));
+        let raw = cinder_raw::Client::new_with_client(&endpoint, http.clone(), hook.clone());
+        let root = cinder_raw::Client::new_with_client(&root_url, http, hook);
         Ok(Cinder {
             raw,
+            root,
             endpoint,
             project_id: token.project_id,
             version,
@@ -100,6 +106,17 @@ impl Cinder {
     /// The generated client, with auth and microversion handling plugged in.
     pub fn raw(&self) -> &cinder_raw::Client {
         &self.raw
+    }
+
+    /// The generated client at the service root (the endpoint without `/v3/{project_id}`),
+    /// for the operations the spec places there: `list_versions` and `show_v3_version`.
+    pub fn root_raw(&self) -> &cinder_raw::Client {
+        &self.root
+    }
+
+    /// `GET /` at the service root: every API version the server offers.
+    pub async fn versions(&self) -> Result<types::VersionList> {
+        discovery::list_versions(&self.root).await
     }
 
     /// The negotiated microversion sent with every request.

@@ -35,6 +35,12 @@ pub struct FaultDetail {
     pub code: ::std::option::Option<i64>,
     ///What went wrong, in words.
     pub message: ::std::string::String,
+    ///Seconds to wait before retrying, as a string; only in the `overLimit` (413) fault.
+    #[serde(
+        rename = "retryAfter",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub retry_after: ::std::option::Option<::std::string::String>,
     ///The status text (`Unauthorized`); only in keystonemiddleware's 401 body `{"error": {"code": 401, "title": "Unauthorized", "message": "..."}}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -94,6 +100,10 @@ pub mod builder {
     pub struct FaultDetail {
         code: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        retry_after: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
         title: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -104,6 +114,7 @@ pub mod builder {
             Self {
                 code: Ok(Default::default()),
                 message: Err("no value supplied for message".to_string()),
+                retry_after: Ok(Default::default()),
                 title: Ok(Default::default()),
             }
         }
@@ -129,6 +140,16 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for message: {e}"));
             self
         }
+        pub fn retry_after<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.retry_after = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for retry_after: {e}"));
+            self
+        }
         pub fn title<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -148,6 +169,7 @@ pub mod builder {
             Ok(Self {
                 code: value.code?,
                 message: value.message?,
+                retry_after: value.retry_after?,
                 title: value.title?,
             })
         }
@@ -157,6 +179,7 @@ pub mod builder {
             Self {
                 code: Ok(value.code),
                 message: Ok(value.message),
+                retry_after: Ok(value.retry_after),
                 title: Ok(value.title),
             }
         }

@@ -183,7 +183,7 @@ pub enum SnapshotActionBody {
     #[serde(rename = "os-update_snapshot_status")]
     OsUpdateSnapshotStatus(SnapshotUpdateStatusAction),
     /**Deletes the snapshot whatever its status (`os-force_delete`).
-    */
+     */
     #[serde(rename = "os-force_delete")]
     OsForceDelete {},
     /**Removes the snapshot from Cinder's management without deleting it on the back

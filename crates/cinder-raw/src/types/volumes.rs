@@ -1461,7 +1461,7 @@ impl VolumeUpdateRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumesSummary {
     /**Every distinct user-metadata key of the volumes, with the list of its distinct values.
-    */
+     */
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"

@@ -1,0 +1,265 @@
+//! Limits, availability zones, messages and API versions.
+
+use anyhow::{bail, Result};
+use cinder_client::microversion::{MAX_VERSION, MIN_VERSION};
+use cinder_client::Cinder;
+use clap::Args;
+use serde_json::{json, Value};
+
+use super::{for_each, json, require};
+use crate::{kv, lookup, table};
+
+#[derive(Args, Debug)]
+pub struct TenantArgs {
+    /// Display information for a single tenant (Admin only).
+    #[arg(value_name = "tenant_id")]
+    pub tenant_id: Option<String>,
+}
+
+async fn limits(cinder: &Cinder, args: &TenantArgs) -> Result<cinder_client::types::Limits> {
+    let mut q = cinder.raw().show_limits();
+    if let Some(tenant) = &args.tenant_id {
+        q = q.project_id(tenant.clone());
+    }
+    Ok(cinder.call(q.send()).await?.limits)
+}
+
+pub async fn absolute_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
+    let limits = limits(cinder, &args).await?;
+    let absolute = json(&limits.absolute)?;
+    let rows: Vec<Value> = absolute
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| json!({ "name": k, "value": v }))
+                .collect()
+        })
+        .unwrap_or_default();
+    table::print_list(&rows, &["Name", "Value"], None, None);
+    Ok(())
+}
+
+pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
+    let limits = limits(cinder, &args).await?;
+    let mut rows = Vec::new();
+    for rate in &limits.rate {
+        for entry in &rate.limit {
+            rows.push(json!({
+                "verb": entry.verb,
+                "uri": rate.uri,
+                "value": entry.value,
+                "remain": entry.remaining,
+                "unit": entry.unit,
+                "next_available": entry.next_available,
+            }));
+        }
+    }
+    table::print_list(
+        &rows,
+        &["Verb", "URI", "Value", "Remain", "Unit", "Next_Available"],
+        None,
+        None,
+    );
+    Ok(())
+}
+
+pub async fn availability_zones(cinder: &Cinder) -> Result<()> {
+    let list = cinder
+        .call(cinder.raw().list_availability_zones().send())
+        .await?;
+    let rows: Vec<Value> = list
+        .availability_zone_info
+        .iter()
+        .map(|zone| {
+            let status = if zone.zone_state.available {
+                "available"
+            } else {
+                "not available"
+            };
+            json!({ "name": zone.zone_name, "status": status })
+        })
+        .collect();
+    table::print_list(&rows, &["Name", "Status"], None, None);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MessageListArgs {
+    /// Begin returning messages that appear later in the message list than this ID.
+    #[arg(long, value_name = "marker")]
+    pub marker: Option<String>,
+    /// Maximum number of messages to return.
+    #[arg(long, value_name = "limit")]
+    pub limit: Option<u64>,
+    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
+    #[arg(long, value_name = "key[:direction]")]
+    pub sort: Option<String>,
+    /// Filters results by a resource uuid.
+    #[arg(
+        long = "resource_uuid",
+        alias = "resource-uuid",
+        value_name = "resource_uuid"
+    )]
+    pub resource_uuid: Option<String>,
+    /// Filters results by a resource type.
+    #[arg(long = "resource_type", alias = "resource-type", value_name = "type")]
+    pub resource_type: Option<String>,
+    /// Filters results by event id.
+    #[arg(long = "event_id", alias = "event-id", value_name = "id")]
+    pub event_id: Option<String>,
+    /// Filters results by request id.
+    #[arg(long = "request_id", alias = "request-id", value_name = "request_id")]
+    pub request_id: Option<String>,
+    /// Filters results by the message level.
+    #[arg(long, value_name = "level")]
+    pub level: Option<String>,
+    /// Filter key and value pairs (API 3.33 and later).
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub filters: Option<Vec<String>>,
+}
+
+pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> {
+    require(cinder, 3, "message-list")?;
+    if args.marker.is_some() || args.limit.is_some() || args.sort.is_some() {
+        require(cinder, 5, "--marker/--limit/--sort")?;
+    }
+    let mut resource_uuid = args.resource_uuid.clone();
+    let mut resource_type = args.resource_type.clone();
+    let mut event_id = args.event_id.clone();
+    let mut request_id = args.request_id.clone();
+    let mut message_level = args.level.clone();
+    if let Some(filters) = &args.filters {
+        require(cinder, 33, "--filters")?;
+        for (key, value) in kv::parse(filters)? {
+            match key.as_str() {
+                "resource_uuid" => resource_uuid = Some(value),
+                "resource_type" => resource_type = Some(value),
+                "event_id" => event_id = Some(value),
+                "request_id" => request_id = Some(value),
+                "message_level" | "level" => message_level = Some(value),
+                other => bail!(
+                    "Unsupported filter '{other}'; supported: resource_uuid, resource_type, \
+                     event_id, request_id, message_level"
+                ),
+            }
+        }
+    }
+    let mut q = cinder.raw().list_messages();
+    let marker = args.marker.clone();
+    let limit = args.limit;
+    let sort = args.sort.clone();
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(v) = $field.clone() { q = q.$field(v); }
+        )*};
+    }
+    set!(
+        resource_uuid,
+        resource_type,
+        event_id,
+        request_id,
+        message_level,
+        marker,
+        limit,
+        sort
+    );
+    let list = cinder.call(q.send()).await?;
+    let rows = list
+        .messages
+        .iter()
+        .map(json)
+        .collect::<Result<Vec<Value>>>()?;
+    let sort_by = if args.sort.is_some() { None } else { Some(0) };
+    table::print_list(
+        &rows,
+        &[
+            "ID",
+            "Resource Type",
+            "Resource UUID",
+            "Event ID",
+            "User Message",
+        ],
+        None,
+        sort_by,
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MessageArgs {
+    /// ID of message.
+    #[arg(value_name = "message")]
+    pub message: String,
+}
+
+pub async fn message_show(cinder: &Cinder, args: MessageArgs) -> Result<()> {
+    require(cinder, 3, "message-show")?;
+    let message = lookup::message(cinder, &args.message).await?;
+    table::print_dict(&message);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MessagesArgs {
+    /// ID of message(s) to delete.
+    #[arg(value_name = "message", required = true)]
+    pub messages: Vec<String>,
+}
+
+pub async fn message_delete(cinder: &Cinder, args: MessagesArgs) -> Result<()> {
+    require(cinder, 3, "message-delete")?;
+    for_each(&args.messages, "Delete", "message", |id| async move {
+        lookup::message(cinder, &id).await?;
+        cinder
+            .call(cinder.raw().delete_message().message_id(id).send())
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The server's versions document (`GET <service root>/`).
+async fn versions(cinder: &Cinder) -> Result<Vec<cinder_client::types::Version>> {
+    Ok(cinder.versions().await?.versions)
+}
+
+pub async fn api_version(cinder: &Cinder) -> Result<()> {
+    let versions = versions(cinder).await?;
+    let rows: Vec<Value> = versions
+        .iter()
+        .filter(|v| v.status == "CURRENT")
+        .map(json)
+        .collect::<Result<_>>()?;
+    table::print_list(
+        &rows,
+        &["ID", "Status", "Version", "Min_version"],
+        None,
+        None,
+    );
+    let server = cinder.server_range();
+    println!(
+        "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} to \
+         3.{MAX_VERSION})",
+        cinder.version(),
+        server.min,
+        server.max
+    );
+    Ok(())
+}
+
+pub async fn version_list(cinder: &Cinder) -> Result<()> {
+    println!("Client supported API versions:");
+    println!("Minimum version 3.{MIN_VERSION}");
+    println!("Maximum version 3.{MAX_VERSION}");
+    println!();
+    println!("Server supported API versions:");
+    let versions = versions(cinder).await?;
+    let rows = versions.iter().map(json).collect::<Result<Vec<Value>>>()?;
+    table::print_list(
+        &rows,
+        &["Id", "Status", "Updated", "Min Version", "Version"],
+        Some(&["id", "status", "updated", "min_version", "version"]),
+        None,
+    );
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! The subcommands, grouped by resource, and what they share.
+
+pub mod misc;
+pub mod snapshots;
+pub mod types;
+pub mod volumes;
+
+use anyhow::{anyhow, bail, Result};
+use cinder_client::{ApiVersion, Cinder};
+use clap::Subcommand;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lists all volumes.
+    List(volumes::ListArgs),
+    /// Shows volume details.
+    Show(volumes::ShowArgs),
+    /// Creates a volume.
+    Create(volumes::CreateArgs),
+    /// Removes one or more volumes.
+    Delete(volumes::DeleteArgs),
+    /// Attempts force-delete of volume, regardless of state.
+    ForceDelete(volumes::VolumesArgs),
+    /// Renames a volume.
+    Rename(volumes::RenameArgs),
+    /// Attempts to extend size of an existing volume.
+    Extend(volumes::ExtendArgs),
+    /// Explicitly updates the entity state in the Cinder database.
+    ResetState(volumes::ResetStateArgs),
+    /// Changes the volume type for a volume.
+    Retype(volumes::RetypeArgs),
+    /// Migrates volume to a new host.
+    Migrate(volumes::MigrateArgs),
+    /// Update bootable status of a volume.
+    SetBootable(volumes::FlagArgs),
+    /// Updates volume read-only access-mode flag.
+    ReadonlyModeUpdate(volumes::FlagArgs),
+    /// Sets or deletes volume metadata.
+    Metadata(volumes::MetadataArgs),
+    /// Shows volume metadata.
+    MetadataShow(volumes::ShowArgs),
+    /// Updates volume metadata.
+    MetadataUpdateAll(volumes::MetadataAllArgs),
+    /// Sets or deletes volume image metadata.
+    ImageMetadata(volumes::MetadataArgs),
+    /// Shows volume image metadata.
+    ImageMetadataShow(volumes::ShowArgs),
+    /// Uploads volume to Image Service as an image.
+    UploadToImage(volumes::UploadArgs),
+    /// Revert a volume to the specified snapshot.
+    RevertToSnapshot(volumes::RevertArgs),
+    /// Get volumes summary.
+    Summary(volumes::SummaryArgs),
+
+    /// Creates a snapshot.
+    SnapshotCreate(snapshots::CreateArgs),
+    /// Removes one or more snapshots.
+    SnapshotDelete(snapshots::DeleteArgs),
+    /// Lists all snapshots.
+    SnapshotList(snapshots::ListArgs),
+    /// Shows snapshot details.
+    SnapshotShow(snapshots::ShowArgs),
+    /// Renames a snapshot.
+    SnapshotRename(snapshots::RenameArgs),
+    /// Explicitly updates the snapshot state.
+    SnapshotResetState(snapshots::ResetStateArgs),
+    /// Sets or deletes snapshot metadata.
+    SnapshotMetadata(snapshots::MetadataArgs),
+    /// Shows snapshot metadata.
+    SnapshotMetadataShow(snapshots::ShowArgs),
+    /// Updates snapshot metadata.
+    SnapshotMetadataUpdateAll(snapshots::MetadataAllArgs),
+
+    /// Creates a volume type.
+    TypeCreate(types::CreateArgs),
+    /// Deletes volume type or types.
+    TypeDelete(types::DeleteArgs),
+    /// Lists available 'volume types'.
+    TypeList(types::ListArgs),
+    /// Show volume type details.
+    TypeShow(types::ShowArgs),
+    /// Updates volume type name, description, and/or is_public.
+    TypeUpdate(types::UpdateArgs),
+    /// List the default volume type.
+    TypeDefault,
+    /// Sets or unsets extra_spec for a volume type.
+    TypeKey(types::KeyArgs),
+    /// Adds volume type access for the given project.
+    TypeAccessAdd(types::AccessArgs),
+    /// Print access information about the given volume type.
+    TypeAccessList(types::AccessListArgs),
+    /// Removes volume type access for the given project.
+    TypeAccessRemove(types::AccessArgs),
+    /// Lists current volume types and extra specs.
+    ExtraSpecsList,
+    /// Creates encryption type for a volume type. Admin only.
+    EncryptionTypeCreate(types::EncryptionCreateArgs),
+    /// Shows encryption type details for volume types. Admin only.
+    EncryptionTypeList,
+    /// Shows encryption type details for a volume type. Admin only.
+    EncryptionTypeShow(types::EncryptionTypeArgs),
+    /// Update encryption type information for a volume type (Admin Only).
+    EncryptionTypeUpdate(types::EncryptionUpdateArgs),
+    /// Deletes encryption type for a volume type. Admin only.
+    EncryptionTypeDelete(types::EncryptionTypeArgs),
+
+    /// Lists absolute limits for a user.
+    AbsoluteLimits(misc::TenantArgs),
+    /// Lists rate limits for a user.
+    RateLimits(misc::TenantArgs),
+    /// Lists all availability zones.
+    AvailabilityZoneList,
+    /// Lists all messages.
+    MessageList(misc::MessageListArgs),
+    /// Shows message details.
+    MessageShow(misc::MessageArgs),
+    /// Removes one or more messages.
+    MessageDelete(misc::MessagesArgs),
+    /// Display the server API version information.
+    ApiVersion,
+    /// List all API versions.
+    VersionList,
+}
+
+/// Runs `command` against `cinder`.
+pub async fn run(cinder: &Cinder, command: Command) -> Result<()> {
+    use Command::*;
+    match command {
+        List(a) => volumes::list(cinder, a).await,
+        Show(a) => volumes::show(cinder, a).await,
+        Create(a) => volumes::create(cinder, a).await,
+        Delete(a) => volumes::delete(cinder, a).await,
+        ForceDelete(a) => volumes::force_delete(cinder, a).await,
+        Rename(a) => volumes::rename(cinder, a).await,
+        Extend(a) => volumes::extend(cinder, a).await,
+        ResetState(a) => volumes::reset_state(cinder, a).await,
+        Retype(a) => volumes::retype(cinder, a).await,
+        Migrate(a) => volumes::migrate(cinder, a).await,
+        SetBootable(a) => volumes::set_bootable(cinder, a).await,
+        ReadonlyModeUpdate(a) => volumes::readonly_mode_update(cinder, a).await,
+        Metadata(a) => volumes::metadata(cinder, a).await,
+        MetadataShow(a) => volumes::metadata_show(cinder, a).await,
+        MetadataUpdateAll(a) => volumes::metadata_update_all(cinder, a).await,
+        ImageMetadata(a) => volumes::image_metadata(cinder, a).await,
+        ImageMetadataShow(a) => volumes::image_metadata_show(cinder, a).await,
+        UploadToImage(a) => volumes::upload_to_image(cinder, a).await,
+        RevertToSnapshot(a) => volumes::revert_to_snapshot(cinder, a).await,
+        Summary(a) => volumes::summary(cinder, a).await,
+        SnapshotCreate(a) => snapshots::create(cinder, a).await,
+        SnapshotDelete(a) => snapshots::delete(cinder, a).await,
+        SnapshotList(a) => snapshots::list(cinder, a).await,
+        SnapshotShow(a) => snapshots::show(cinder, a).await,
+        SnapshotRename(a) => snapshots::rename(cinder, a).await,
+        SnapshotResetState(a) => snapshots::reset_state(cinder, a).await,
+        SnapshotMetadata(a) => snapshots::metadata(cinder, a).await,
+        SnapshotMetadataShow(a) => snapshots::metadata_show(cinder, a).await,
+        SnapshotMetadataUpdateAll(a) => snapshots::metadata_update_all(cinder, a).await,
+        TypeCreate(a) => types::create(cinder, a).await,
+        TypeDelete(a) => types::delete(cinder, a).await,
+        TypeList(a) => types::list(cinder, a).await,
+        TypeShow(a) => types::show(cinder, a).await,
+        TypeUpdate(a) => types::update(cinder, a).await,
+        TypeDefault => types::default(cinder).await,
+        TypeKey(a) => types::key(cinder, a).await,
+        TypeAccessAdd(a) => types::access_add(cinder, a).await,
+        TypeAccessList(a) => types::access_list(cinder, a).await,
+        TypeAccessRemove(a) => types::access_remove(cinder, a).await,
+        ExtraSpecsList => types::extra_specs_list(cinder).await,
+        EncryptionTypeCreate(a) => types::encryption_create(cinder, a).await,
+        EncryptionTypeList => types::encryption_list(cinder).await,
+        EncryptionTypeShow(a) => types::encryption_show(cinder, a).await,
+        EncryptionTypeUpdate(a) => types::encryption_update(cinder, a).await,
+        EncryptionTypeDelete(a) => types::encryption_delete(cinder, a).await,
+        AbsoluteLimits(a) => misc::absolute_limits(cinder, a).await,
+        RateLimits(a) => misc::rate_limits(cinder, a).await,
+        AvailabilityZoneList => misc::availability_zones(cinder).await,
+        MessageList(a) => misc::message_list(cinder, a).await,
+        MessageShow(a) => misc::message_show(cinder, a).await,
+        MessageDelete(a) => misc::message_delete(cinder, a).await,
+        ApiVersion => misc::api_version(cinder).await,
+        VersionList => misc::version_list(cinder).await,
+    }
+}
+
+/// A request body from JSON (the generated types check lengths and enums).
+pub fn body<T: DeserializeOwned>(value: Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| anyhow!("Invalid request: {e}"))
+}
+
+/// A response as JSON, for generic printing.
+pub fn json<T: Serialize>(value: &T) -> Result<Value> {
+    Ok(serde_json::to_value(value)?)
+}
+
+/// Refuses `what` unless the negotiated microversion is at least 3.`minor`.
+pub fn require(cinder: &Cinder, minor: u16, what: &str) -> Result<()> {
+    let version = cinder.version();
+    if version < ApiVersion(minor) {
+        bail!(
+            "{what} requires API version 3.{minor} or later, but version {version} is in use \
+             (use --os-volume-api-version 3.{minor} or later)"
+        );
+    }
+    Ok(())
+}
+
+/// Whether the negotiated microversion is at least 3.`minor`.
+pub fn at_least(cinder: &Cinder, minor: u16) -> bool {
+    cinder.version() >= ApiVersion(minor)
+}
+
+/// cinderclient's boolean spellings.
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" | "t" | "y" => Ok(true),
+        "false" | "0" | "no" | "off" | "f" | "n" => Ok(false),
+        _ => Err(format!("'{text}' is not a boolean (use True or False)")),
+    }
+}
+
+/// Runs `each` for every item, reporting failures like cinderclient, and fails if any did.
+pub async fn for_each<F, Fut>(items: &[String], action: &str, kind: &str, mut each: F) -> Result<()>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut failed = 0;
+    for item in items {
+        if let Err(e) = each(item.clone()).await {
+            failed += 1;
+            eprintln!("{action} for {kind} {item} failed: {e}");
+        }
+    }
+    match failed {
+        0 => Ok(()),
+        n if n == items.len() => bail!(
+            "Unable to {} any of the specified {kind}s.",
+            action_verb(action)
+        ),
+        _ => bail!(
+            "Unable to {} some of the specified {kind}s.",
+            action_verb(action)
+        ),
+    }
+}
+
+fn action_verb(action: &str) -> String {
+    action.to_ascii_lowercase()
+}

@@ -1,0 +1,399 @@
+//! Snapshot commands.
+
+use anyhow::{bail, Result};
+use cinder_client::types;
+use cinder_client::Cinder;
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+use super::volumes::MetadataAction;
+use super::{at_least, body, for_each, json, parse_bool, require};
+use crate::{kv, lookup, table};
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// Allows or disallows snapshot of a volume when the volume is attached to an instance.
+    #[arg(long, value_name = "True|False", num_args = 0..=1, default_missing_value = "true",
+          value_parser = parse_bool)]
+    pub force: Option<bool>,
+    /// Snapshot name.
+    #[arg(long, alias = "display-name", value_name = "name")]
+    pub name: Option<String>,
+    /// Snapshot description.
+    #[arg(long, alias = "display-description", value_name = "description")]
+    pub description: Option<String>,
+    /// Snapshot metadata key and value pairs.
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub metadata: Option<Vec<String>>,
+    /// Name or ID of volume to snapshot.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+}
+
+pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
+    let metadata = match &args.metadata {
+        Some(pairs) => Some(kv::to_json(&kv::parse(pairs)?)),
+        None => None,
+    };
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let mut snapshot = Map::new();
+    snapshot.insert("volume_id".into(), volume.id.into());
+    if let Some(force) = args.force {
+        snapshot.insert("force".into(), force.into());
+    }
+    if let Some(name) = args.name {
+        snapshot.insert("name".into(), name.into());
+    }
+    if let Some(description) = args.description {
+        snapshot.insert("description".into(), description.into());
+    }
+    if let Some(metadata) = metadata {
+        snapshot.insert("metadata".into(), metadata);
+    }
+    let request: types::SnapshotCreateRequest = body(json!({ "snapshot": snapshot }))?;
+    let created = cinder
+        .call(cinder.raw().create_snapshot().body(request).send())
+        .await?;
+    table::print_dict(&json(&created.snapshot)?);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// Allows deleting snapshot of a volume when its status is other than "available" or
+    /// "error". Default=False.
+    #[arg(long)]
+    pub force: bool,
+    /// Name or ID of the snapshot(s) to delete.
+    #[arg(value_name = "snapshot", required = true)]
+    pub snapshots: Vec<String>,
+}
+
+pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
+    for_each(&args.snapshots, "Delete", "snapshot", |name| async move {
+        let snapshot = lookup::snapshot(cinder, &name).await?;
+        if args.force {
+            cinder
+                .call(cinder.raw().snapshot_force_delete(&snapshot.id))
+                .await?;
+        } else {
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .delete_snapshot()
+                        .snapshot_id(snapshot.id)
+                        .send(),
+                )
+                .await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = parse_bool)]
+    pub all_tenants: Option<bool>,
+    /// Filters results by a name.
+    #[arg(long, alias = "display-name", value_name = "name")]
+    pub name: Option<String>,
+    /// Filters results by a status.
+    #[arg(long, value_name = "status")]
+    pub status: Option<String>,
+    /// Filters results by a volume ID.
+    #[arg(long = "volume-id", alias = "volume_id", value_name = "volume-id")]
+    pub volume_id: Option<String>,
+    /// Begin returning snapshots that appear later in the snapshot list than this ID.
+    #[arg(long, value_name = "marker")]
+    pub marker: Option<String>,
+    /// Maximum number of snapshots to return.
+    #[arg(long, value_name = "limit")]
+    pub limit: Option<u64>,
+    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
+    #[arg(long, value_name = "key[:direction]")]
+    pub sort: Option<String>,
+    /// Display information from single tenant (Admin only).
+    #[arg(long, value_name = "tenant")]
+    pub tenant: Option<String>,
+    /// Filters results by a metadata key and value pair (API 3.22 and later).
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub metadata: Option<Vec<String>>,
+    /// Filter key and value pairs (API 3.33 and later).
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub filters: Option<Vec<String>>,
+    /// Show total number of snapshot entities (API 3.45 and later).
+    #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
+          default_missing_value = "true", value_parser = parse_bool)]
+    pub with_count: Option<bool>,
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    let mut name = args.name.clone();
+    let mut status = args.status.clone();
+    let mut volume_id = args.volume_id.clone();
+    let mut metadata = match &args.metadata {
+        Some(pairs) => {
+            require(cinder, 22, "--metadata")?;
+            Some(kv::to_json(&kv::parse(pairs)?).to_string())
+        }
+        None => None,
+    };
+    let mut availability_zone = None;
+    let mut project_id = args.tenant.clone();
+    if args.with_count.is_some() {
+        require(cinder, 45, "--with-count")?;
+    }
+    if let Some(filters) = &args.filters {
+        require(cinder, 33, "--filters")?;
+        for (key, value) in kv::parse(filters)? {
+            match key.as_str() {
+                "name" => name = Some(value),
+                "status" => status = Some(value),
+                "volume_id" => volume_id = Some(value),
+                "metadata" => metadata = Some(value),
+                "availability_zone" => availability_zone = Some(value),
+                "project_id" => project_id = Some(value),
+                other => bail!(
+                    "Unsupported filter '{other}'; supported: name, status, volume_id, \
+                     metadata, availability_zone, project_id"
+                ),
+            }
+        }
+    }
+    let all_tenants = args.all_tenants == Some(true) || args.tenant.is_some();
+    let mut marker = args.marker.clone();
+    let mut snapshots = Vec::new();
+    let mut count = None;
+    loop {
+        let mut q = cinder.raw().list_snapshots_detail();
+        if all_tenants {
+            q = q.all_tenants(true);
+        }
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = $field.clone() { q = q.$field(v); }
+            )*};
+        }
+        let limit = args.limit;
+        let sort = args.sort.clone();
+        let with_count = args.with_count;
+        set!(
+            name,
+            status,
+            volume_id,
+            metadata,
+            availability_zone,
+            project_id,
+            limit,
+            sort,
+            with_count,
+            marker
+        );
+        let page = cinder.call(q.send()).await?;
+        count = count.or(page.count);
+        let empty = page.snapshots.is_empty();
+        snapshots.extend(page.snapshots);
+        match cinder_client::paging::next_marker(&page.snapshots_links) {
+            Some(next) if args.limit.is_none() && !empty && Some(&next) != marker.as_ref() => {
+                marker = Some(next)
+            }
+            _ => break,
+        }
+    }
+    let rows = snapshots.iter().map(json).collect::<Result<Vec<Value>>>()?;
+    let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
+    if at_least(cinder, 65) {
+        headers.push("Consumes Quota");
+    }
+    if at_least(cinder, 41) {
+        headers.push("User ID");
+    }
+    if all_tenants {
+        headers.insert(1, "Tenant ID");
+    }
+    let fields: Vec<String> = headers
+        .iter()
+        .map(|h| match *h {
+            "Tenant ID" => "os-extended-snapshot-attributes:project_id".to_string(),
+            other => table::field_of(other),
+        })
+        .collect();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let sort = if args.sort.is_some() { None } else { Some(0) };
+    table::print_list(&rows, &headers, Some(&fields), sort);
+    if let Some(count) = count {
+        println!("Total number of snapshots: {count}");
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Name or ID of the snapshot.
+    #[arg(value_name = "snapshot")]
+    pub snapshot: String,
+}
+
+pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    table::print_dict(&json(&snapshot)?);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct RenameArgs {
+    /// Snapshot description.
+    #[arg(long, alias = "display-description", value_name = "description")]
+    pub description: Option<String>,
+    /// Name or ID of snapshot.
+    #[arg(value_name = "snapshot")]
+    pub snapshot: String,
+    /// New name for snapshot.
+    #[arg(value_name = "name")]
+    pub name: Option<String>,
+}
+
+pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
+    if args.name.is_none() && args.description.is_none() {
+        bail!("Must supply either name or description.");
+    }
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    let mut fields = Map::new();
+    if let Some(name) = args.name {
+        fields.insert("name".into(), name.into());
+    }
+    if let Some(description) = args.description {
+        fields.insert("description".into(), description.into());
+    }
+    let request: types::SnapshotUpdateRequest = body(json!({ "snapshot": fields }))?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .update_snapshot()
+                .snapshot_id(snapshot.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ResetStateArgs {
+    /// The state to assign to the snapshot. Default=available.
+    #[arg(long, default_value = "available", value_name = "state")]
+    pub state: String,
+    /// Name or ID of snapshot to modify.
+    #[arg(value_name = "snapshot", required = true)]
+    pub snapshots: Vec<String>,
+}
+
+pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
+    let state = args.state.clone();
+    for_each(&args.snapshots, "Reset state", "snapshot", |name| {
+        let state = state.clone();
+        async move {
+            let snapshot = lookup::snapshot(cinder, &name).await?;
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .snapshot_reset_status(&snapshot.id, body(json!({ "status": state }))?),
+                )
+                .await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct MetadataArgs {
+    /// ID of snapshot for which to update metadata.
+    #[arg(value_name = "snapshot")]
+    pub snapshot: String,
+    /// The action: set or unset.
+    #[arg(value_enum, value_name = "action")]
+    pub action: MetadataAction,
+    /// Metadata key and value pair to set or unset (for unset, specify only the key).
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
+    let pairs = match args.action {
+        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
+        MetadataAction::Unset => None,
+    };
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    match pairs {
+        Some(pairs) => {
+            let request: types::SnapshotMetadataRequest =
+                body(json!({ "metadata": kv::to_json(&pairs) }))?;
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .create_snapshot_metadata()
+                        .snapshot_id(snapshot.id)
+                        .body(request)
+                        .send(),
+                )
+                .await?;
+        }
+        None => {
+            for key in kv::keys(&args.metadata) {
+                cinder
+                    .call(
+                        cinder
+                            .raw()
+                            .delete_snapshot_metadata_item()
+                            .snapshot_id(snapshot.id.clone())
+                            .key(key)
+                            .send(),
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    table::print_dict_with(&json(&snapshot.metadata)?, "Property", "Value");
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MetadataAllArgs {
+    /// ID of snapshot for which to update metadata.
+    #[arg(value_name = "snapshot")]
+    pub snapshot: String,
+    /// Metadata key and value pair or pairs to update.
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Result<()> {
+    let pairs = kv::parse(&args.metadata)?;
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    let request: types::SnapshotMetadataRequest = body(json!({ "metadata": kv::to_json(&pairs) }))?;
+    let response = cinder
+        .call(
+            cinder
+                .raw()
+                .replace_snapshot_metadata()
+                .snapshot_id(snapshot.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
+    Ok(())
+}

@@ -1,0 +1,517 @@
+//! Volume type, extra spec, access and encryption commands.
+
+use anyhow::{bail, Result};
+use cinder_client::types;
+use cinder_client::Cinder;
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+use super::volumes::MetadataAction;
+use super::{body, for_each, json, parse_bool};
+use crate::{kv, lookup, table};
+
+fn print_types(list: &[types::VolumeType]) -> Result<()> {
+    let rows = list.iter().map(json).collect::<Result<Vec<Value>>>()?;
+    table::print_list(
+        &rows,
+        &["ID", "Name", "Description", "Is_Public"],
+        None,
+        None,
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// Description of new volume type.
+    #[arg(long, value_name = "description")]
+    pub description: Option<String>,
+    /// Make type accessible to the public (default true).
+    #[arg(long = "is-public", alias = "is_public", default_value = "true",
+          value_name = "is-public", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub is_public: bool,
+    /// Name of new volume type.
+    #[arg(value_name = "name")]
+    pub name: String,
+}
+
+pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
+    let mut fields = Map::new();
+    fields.insert("name".into(), args.name.into());
+    if let Some(description) = args.description {
+        fields.insert("description".into(), description.into());
+    }
+    fields.insert(
+        "os-volume-type-access:is_public".into(),
+        args.is_public.into(),
+    );
+    let request: types::VolumeTypeCreateRequest = body(json!({ "volume_type": fields }))?;
+    let created = cinder
+        .call(cinder.raw().create_type().body(request).send())
+        .await?;
+    print_types(&[created.volume_type])
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// Name or ID of volume type or types to delete.
+    #[arg(value_name = "vol_type", required = true)]
+    pub types: Vec<String>,
+}
+
+pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
+    for_each(&args.types, "Delete", "volume type", |name| async move {
+        let vtype = lookup::volume_type(cinder, &name).await?;
+        cinder
+            .call(cinder.raw().delete_type().volume_type_id(vtype.id).send())
+            .await?;
+        println!("Request to delete volume type {name} has been accepted.");
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Filter key and value pairs: is_public, extra_specs (API 3.52 and later for extra_specs).
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub filters: Option<Vec<String>>,
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    let mut q = cinder.raw().list_types();
+    let mut is_public = Some("None".to_string());
+    if let Some(filters) = &args.filters {
+        for (key, value) in kv::parse(filters)? {
+            match key.as_str() {
+                "is_public" => is_public = Some(value),
+                "extra_specs" => {
+                    super::require(cinder, 52, "--filters extra_specs")?;
+                    q = q.extra_specs(value);
+                }
+                other => bail!("Unsupported filter '{other}'; supported: is_public, extra_specs"),
+            }
+        }
+    }
+    if let Some(is_public) = is_public {
+        q = q.is_public(is_public);
+    }
+    let list = cinder.call(q.send()).await?;
+    print_types(&list.volume_types)
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Name or ID of the volume type.
+    #[arg(value_name = "volume_type")]
+    pub volume_type: String,
+}
+
+pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let mut info = json(&vtype)?;
+    // cinderclient shows the access flag under its plain name only.
+    if let Some(map) = info.as_object_mut() {
+        map.remove("os-volume-type-access:is_public");
+    }
+    table::print_dict(&info);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// Name of the volume type.
+    #[arg(long, value_name = "name")]
+    pub name: Option<String>,
+    /// Description of the volume type.
+    #[arg(long, value_name = "description")]
+    pub description: Option<String>,
+    /// Make type accessible to the public or not.
+    #[arg(long = "is-public", alias = "is_public", value_name = "is-public",
+          value_parser = parse_bool)]
+    pub is_public: Option<bool>,
+    /// ID of the volume type.
+    #[arg(value_name = "id")]
+    pub id: String,
+}
+
+pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
+    if args.name.is_none() && args.description.is_none() && args.is_public.is_none() {
+        bail!("Must supply at least one of --name, --description or --is-public.");
+    }
+    let vtype = lookup::volume_type(cinder, &args.id).await?;
+    let mut fields = Map::new();
+    if let Some(name) = args.name {
+        fields.insert("name".into(), name.into());
+    }
+    if let Some(description) = args.description {
+        fields.insert("description".into(), description.into());
+    }
+    if let Some(is_public) = args.is_public {
+        fields.insert("is_public".into(), is_public.into());
+    }
+    let request: types::VolumeTypeUpdateRequest = body(json!({ "volume_type": fields }))?;
+    let updated = cinder
+        .call(
+            cinder
+                .raw()
+                .update_type()
+                .volume_type_id(vtype.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    print_types(&[updated.volume_type])
+}
+
+pub async fn default(cinder: &Cinder) -> Result<()> {
+    let response = cinder.call(cinder.raw().show_default_type().send()).await?;
+    print_types(&[response.volume_type])
+}
+
+#[derive(Args, Debug)]
+pub struct KeyArgs {
+    /// Name or ID of volume type.
+    #[arg(value_name = "vtype")]
+    pub vtype: String,
+    /// The action: set or unset.
+    #[arg(value_enum, value_name = "action")]
+    pub action: MetadataAction,
+    /// The extra specs key and value pair to set or unset (for unset, specify only the key).
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+pub async fn key(cinder: &Cinder, args: KeyArgs) -> Result<()> {
+    let pairs = match args.action {
+        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
+        MetadataAction::Unset => None,
+    };
+    let vtype = lookup::volume_type(cinder, &args.vtype).await?;
+    match pairs {
+        Some(pairs) => {
+            let request: types::VolumeTypeExtraSpecsRequest =
+                body(json!({ "extra_specs": kv::to_json(&pairs) }))?;
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .create_type_extra_specs()
+                        .volume_type_id(vtype.id)
+                        .body(request)
+                        .send(),
+                )
+                .await?;
+        }
+        None => {
+            for key in kv::keys(&args.metadata) {
+                cinder
+                    .call(
+                        cinder
+                            .raw()
+                            .delete_type_extra_spec()
+                            .volume_type_id(vtype.id.clone())
+                            .key(key)
+                            .send(),
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct AccessArgs {
+    /// Volume type name or ID to add or remove access for the given project.
+    #[arg(long = "volume-type", value_name = "volume_type")]
+    pub volume_type: String,
+    /// Project ID to add or remove volume type access for.
+    #[arg(long = "project-id", value_name = "project_id")]
+    pub project_id: String,
+}
+
+pub async fn access_add(cinder: &Cinder, args: AccessArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .type_add_project_access(&vtype.id, body(json!({ "project": args.project_id }))?),
+        )
+        .await?;
+    Ok(())
+}
+
+pub async fn access_remove(cinder: &Cinder, args: AccessArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    cinder
+        .call(
+            cinder.raw().type_remove_project_access(
+                &vtype.id,
+                body(json!({ "project": args.project_id }))?,
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct AccessListArgs {
+    /// Filter results by volume type name or ID.
+    #[arg(long = "volume-type", value_name = "volume_type")]
+    pub volume_type: String,
+}
+
+pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let list = cinder
+        .call(
+            cinder
+                .raw()
+                .list_type_access()
+                .volume_type_id(vtype.id)
+                .send(),
+        )
+        .await?;
+    let rows = list
+        .volume_type_access
+        .iter()
+        .map(json)
+        .collect::<Result<Vec<Value>>>()?;
+    table::print_list(&rows, &["Volume_type_ID", "Project_ID"], None, None);
+    Ok(())
+}
+
+pub async fn extra_specs_list(cinder: &Cinder) -> Result<()> {
+    let list = cinder
+        .call(cinder.raw().list_types().is_public("None").send())
+        .await?;
+    let rows = list
+        .volume_types
+        .iter()
+        .map(json)
+        .collect::<Result<Vec<Value>>>()?;
+    table::print_list(
+        &rows,
+        &["ID", "Name", "extra_specs"],
+        Some(&["id", "name", "extra_specs"]),
+        None,
+    );
+    Ok(())
+}
+
+const ENCRYPTION_HEADERS: [&str; 5] = [
+    "Volume Type ID",
+    "Provider",
+    "Cipher",
+    "Key Size",
+    "Control Location",
+];
+
+fn print_encryptions(rows: &[Value]) {
+    table::print_list(rows, &ENCRYPTION_HEADERS, None, None);
+}
+
+/// The encryption of a type; `None` when it has none (Cinder answers `{}`).
+async fn encryption_of(cinder: &Cinder, type_id: &str) -> Result<Option<Value>> {
+    let encryption = cinder
+        .call(
+            cinder
+                .raw()
+                .show_type_encryption()
+                .volume_type_id(type_id)
+                .send(),
+        )
+        .await?;
+    encryption
+        .volume_type_id
+        .is_some()
+        .then(|| json(&encryption))
+        .transpose()
+}
+
+#[derive(Args, Debug)]
+pub struct EncryptionCreateArgs {
+    /// The encryption algorithm or mode, e.g. aes-xts-plain64. Default=None.
+    #[arg(long, value_name = "cipher")]
+    pub cipher: Option<String>,
+    /// Size of encryption key, in bits, e.g. 128 or 256. Default=None.
+    #[arg(long = "key-size", alias = "key_size", value_name = "key_size")]
+    pub key_size: Option<i64>,
+    /// Notional service where encryption is performed: front-end or back-end.
+    #[arg(long = "control-location", alias = "control_location", default_value = "front-end",
+          value_parser = ["front-end", "back-end"], value_name = "control_location")]
+    pub control_location: String,
+    /// Name or ID of volume type.
+    #[arg(value_name = "volume_type")]
+    pub volume_type: String,
+    /// The encryption provider format, e.g. luks or plain.
+    #[arg(value_name = "provider")]
+    pub provider: String,
+}
+
+pub async fn encryption_create(cinder: &Cinder, args: EncryptionCreateArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let mut spec = Map::new();
+    spec.insert("provider".into(), args.provider.into());
+    spec.insert("control_location".into(), args.control_location.into());
+    if let Some(cipher) = args.cipher {
+        spec.insert("cipher".into(), cipher.into());
+    }
+    if let Some(key_size) = args.key_size {
+        spec.insert("key_size".into(), key_size.into());
+    }
+    let request: types::VolumeTypeEncryptionCreateRequest = body(json!({ "encryption": spec }))?;
+    let created = cinder
+        .call(
+            cinder
+                .raw()
+                .create_type_encryption()
+                .volume_type_id(vtype.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    print_encryptions(&[json(&created.encryption)?]);
+    Ok(())
+}
+
+pub async fn encryption_list(cinder: &Cinder) -> Result<()> {
+    let list = cinder
+        .call(cinder.raw().list_types().is_public("None").send())
+        .await?;
+    let mut rows = Vec::new();
+    for vtype in &list.volume_types {
+        if let Some(encryption) = encryption_of(cinder, &vtype.id).await? {
+            rows.push(encryption);
+        }
+    }
+    print_encryptions(&rows);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct EncryptionTypeArgs {
+    /// Name or ID of volume type.
+    #[arg(value_name = "volume_type")]
+    pub volume_type: String,
+}
+
+pub async fn encryption_show(cinder: &Cinder, args: EncryptionTypeArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let rows: Vec<Value> = encryption_of(cinder, &vtype.id)
+        .await?
+        .into_iter()
+        .collect();
+    print_encryptions(&rows);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct EncryptionUpdateArgs {
+    /// Encryption provider format (e.g. 'luks' or 'plain').
+    #[arg(long, value_name = "provider")]
+    pub provider: Option<String>,
+    /// Encryption algorithm/mode to use (e.g., aes-xts-plain64). Provide without value to
+    /// remove the cipher.
+    #[arg(long, value_name = "cipher", num_args = 0..=1, default_missing_value = "")]
+    pub cipher: Option<String>,
+    /// Size of the encryption key, in bits (e.g., 128, 256). Provide without value to remove
+    /// the key size.
+    #[arg(long = "key-size", alias = "key_size", value_name = "key-size", num_args = 0..=1,
+          default_missing_value = "")]
+    pub key_size: Option<String>,
+    /// Notional service where encryption is performed (e.g., front-end=Nova).
+    #[arg(long = "control-location", alias = "control_location",
+          value_parser = ["front-end", "back-end"], value_name = "control-location")]
+    pub control_location: Option<String>,
+    /// Name or ID of the volume type.
+    #[arg(value_name = "volume-type")]
+    pub volume_type: String,
+}
+
+pub async fn encryption_update(cinder: &Cinder, args: EncryptionUpdateArgs) -> Result<()> {
+    let mut spec = Map::new();
+    if let Some(provider) = args.provider {
+        spec.insert("provider".into(), provider.into());
+    }
+    if let Some(cipher) = args.cipher {
+        let value = if cipher.is_empty() {
+            Value::Null
+        } else {
+            cipher.into()
+        };
+        spec.insert("cipher".into(), value);
+    }
+    if let Some(key_size) = args.key_size {
+        let value = if key_size.is_empty() {
+            Value::Null
+        } else {
+            let size: i64 = key_size.parse().map_err(|_| {
+                anyhow::anyhow!("Invalid --key-size '{key_size}': it must be an integer")
+            })?;
+            size.into()
+        };
+        spec.insert("key_size".into(), value);
+    }
+    if let Some(location) = args.control_location {
+        spec.insert("control_location".into(), location.into());
+    }
+    if spec.is_empty() {
+        bail!(
+            "Must supply at least one of --provider, --cipher, --key-size or --control-location."
+        );
+    }
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let encryption = encryption_of(cinder, &vtype.id).await?;
+    let Some(encryption) = encryption else {
+        bail!("Volume type '{}' has no encryption type.", args.volume_type);
+    };
+    let key = encryption
+        .get("encryption_id")
+        .and_then(Value::as_str)
+        .unwrap_or("encryption")
+        .to_string();
+    let request: types::VolumeTypeEncryptionUpdateRequest = body(json!({ "encryption": spec }))?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .update_type_encryption()
+                .volume_type_id(vtype.id.clone())
+                .key(key)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    let rows: Vec<Value> = encryption_of(cinder, &vtype.id)
+        .await?
+        .into_iter()
+        .collect();
+    print_encryptions(&rows);
+    Ok(())
+}
+
+pub async fn encryption_delete(cinder: &Cinder, args: EncryptionTypeArgs) -> Result<()> {
+    let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
+    let Some(encryption) = encryption_of(cinder, &vtype.id).await? else {
+        bail!("Volume type '{}' has no encryption type.", args.volume_type);
+    };
+    let key = encryption
+        .get("encryption_id")
+        .and_then(Value::as_str)
+        .unwrap_or("encryption")
+        .to_string();
+    cinder
+        .call(
+            cinder
+                .raw()
+                .delete_type_encryption()
+                .volume_type_id(vtype.id)
+                .key(key)
+                .send(),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,978 @@
+//! Volume commands.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use cinder_client::types;
+use cinder_client::Cinder;
+use clap::{Args, ValueEnum};
+use serde_json::{json, Map, Value};
+
+use super::{at_least, body, for_each, json, parse_bool, require};
+use crate::{kv, lookup, table};
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Filters results by a group_id (API 3.10 and later).
+    #[arg(long = "group_id", alias = "group-id", value_name = "group_id")]
+    pub group_id: Option<String>,
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = parse_bool)]
+    pub all_tenants: Option<bool>,
+    /// Filters results by a name.
+    #[arg(long, value_name = "name")]
+    pub name: Option<String>,
+    /// Filters results by a status.
+    #[arg(long, value_name = "status")]
+    pub status: Option<String>,
+    /// Filters results by bootable status.
+    #[arg(long, value_name = "True|true|False|false", num_args = 0..=1,
+          default_missing_value = "true", value_parser = parse_bool)]
+    pub bootable: Option<bool>,
+    /// Filters results by a migration status. Admin only.
+    #[arg(
+        long = "migration_status",
+        alias = "migration-status",
+        value_name = "migration_status"
+    )]
+    pub migration_status: Option<String>,
+    /// Filters results by a metadata key and value pair.
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub metadata: Option<Vec<String>>,
+    /// Filters results by an image metadata key and value pair (API 3.4 and later).
+    #[arg(long = "image_metadata", alias = "image-metadata", value_name = "key=value",
+          num_args = 0..)]
+    pub image_metadata: Option<Vec<String>>,
+    /// Begin returning volumes that appear later in the volume list than this volume id.
+    #[arg(long, value_name = "marker")]
+    pub marker: Option<String>,
+    /// Maximum number of volumes to return.
+    #[arg(long, value_name = "limit")]
+    pub limit: Option<u64>,
+    /// Comma-separated list of fields to display.
+    #[arg(long, value_name = "fields")]
+    pub fields: Option<String>,
+    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
+    #[arg(long, value_name = "key[:direction]")]
+    pub sort: Option<String>,
+    /// Display information from single tenant (Admin only).
+    #[arg(long, value_name = "tenant")]
+    pub tenant: Option<String>,
+    /// Filter key and value pairs (API 3.33 and later).
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub filters: Option<Vec<String>>,
+    /// Show total number of volume entities (API 3.45 and later).
+    #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
+          default_missing_value = "true", value_parser = parse_bool)]
+    pub with_count: Option<bool>,
+}
+
+/// A dict literal for Cinder's `metadata` filters.
+fn dict_filter(pairs: &[String]) -> Result<String> {
+    Ok(kv::to_json(&kv::parse(pairs)?).to_string())
+}
+
+#[derive(Default)]
+struct VolumeFilters {
+    all_tenants: Option<bool>,
+    name: Option<String>,
+    status: Option<String>,
+    bootable: Option<bool>,
+    migration_status: Option<String>,
+    metadata: Option<String>,
+    glance_metadata: Option<String>,
+    group_id: Option<String>,
+    project_id: Option<String>,
+    availability_zone: Option<String>,
+    size: Option<i64>,
+    consumes_quota: Option<bool>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    limit: Option<u64>,
+    sort: Option<String>,
+    with_count: Option<bool>,
+}
+
+impl VolumeFilters {
+    fn from_args(cinder: &Cinder, args: &ListArgs) -> Result<Self> {
+        let mut f = VolumeFilters {
+            all_tenants: args
+                .all_tenants
+                .filter(|a| *a)
+                .or(args.tenant.as_ref().map(|_| true)),
+            name: args.name.clone(),
+            status: args.status.clone(),
+            bootable: args.bootable,
+            migration_status: args.migration_status.clone(),
+            project_id: args.tenant.clone(),
+            limit: args.limit,
+            sort: args.sort.clone(),
+            with_count: args.with_count,
+            ..Default::default()
+        };
+        if let Some(group) = &args.group_id {
+            require(cinder, 10, "--group_id")?;
+            f.group_id = Some(group.clone());
+        }
+        if let Some(pairs) = &args.metadata {
+            f.metadata = Some(dict_filter(pairs)?);
+        }
+        if let Some(pairs) = &args.image_metadata {
+            require(cinder, 4, "--image_metadata")?;
+            f.glance_metadata = Some(dict_filter(pairs)?);
+        }
+        if args.with_count.is_some() {
+            require(cinder, 45, "--with-count")?;
+        }
+        if let Some(filters) = &args.filters {
+            require(cinder, 33, "--filters")?;
+            for (key, value) in kv::parse(filters)? {
+                let bool_value = || parse_bool(&value).map_err(anyhow::Error::msg);
+                match key.as_str() {
+                    "name" => f.name = Some(value),
+                    "status" => f.status = Some(value),
+                    "bootable" => f.bootable = Some(bool_value()?),
+                    "migration_status" => f.migration_status = Some(value),
+                    "metadata" => f.metadata = Some(value),
+                    "glance_metadata" | "image_metadata" => f.glance_metadata = Some(value),
+                    "group_id" => f.group_id = Some(value),
+                    "project_id" => f.project_id = Some(value),
+                    "availability_zone" => f.availability_zone = Some(value),
+                    "consumes_quota" => f.consumes_quota = Some(bool_value()?),
+                    "created_at" => f.created_at = Some(value),
+                    "updated_at" => f.updated_at = Some(value),
+                    "size" => {
+                        f.size = Some(value.parse().map_err(|_| {
+                            anyhow::anyhow!("Invalid filter size={value}: not an integer")
+                        })?)
+                    }
+                    other => bail!(
+                        "Unsupported filter '{other}'; supported: name, status, bootable, \
+                         migration_status, metadata, glance_metadata, group_id, project_id, \
+                         availability_zone, consumes_quota, size, created_at, updated_at"
+                    ),
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    async fn page(
+        &self,
+        cinder: &Cinder,
+        marker: Option<String>,
+    ) -> Result<types::VolumeDetailList> {
+        let mut q = cinder.raw().list_volumes_detail();
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = self.$field.clone() { q = q.$field(v); }
+            )*};
+        }
+        set!(
+            all_tenants,
+            name,
+            status,
+            bootable,
+            migration_status,
+            metadata,
+            glance_metadata,
+            group_id,
+            project_id,
+            availability_zone,
+            size,
+            consumes_quota,
+            created_at,
+            updated_at,
+            limit,
+            sort,
+            with_count
+        );
+        if let Some(marker) = marker {
+            q = q.marker(marker);
+        }
+        Ok(cinder.call(q.send()).await?)
+    }
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    let filters = VolumeFilters::from_args(cinder, &args)?;
+    let mut marker = args.marker.clone();
+    let mut volumes = Vec::new();
+    let mut count = None;
+    loop {
+        let page = filters.page(cinder, marker.clone()).await?;
+        count = count.or(page.count);
+        let empty = page.volumes.is_empty();
+        volumes.extend(page.volumes);
+        // With --limit, one page is what was asked for; otherwise follow `next` links.
+        let next = cinder_client::paging::next_marker(&page.volumes_links);
+        match next {
+            Some(next) if args.limit.is_none() && !empty && Some(&next) != marker.as_ref() => {
+                marker = Some(next)
+            }
+            _ => break,
+        }
+    }
+    let mut rows = Vec::new();
+    for volume in &volumes {
+        let mut row = json(volume)?;
+        let servers: Vec<String> = volume
+            .attachments
+            .iter()
+            .filter_map(|a| a.server_id.clone())
+            .collect();
+        row["attached_to"] = Value::String(servers.join(","));
+        row["tenant_id"] = row
+            .get("os-vol-tenant-attr:tenant_id")
+            .cloned()
+            .unwrap_or(Value::Null);
+        rows.push(row);
+    }
+    let mut headers: Vec<String> = vec![
+        "ID".into(),
+        "Status".into(),
+        "Name".into(),
+        "Size".into(),
+        "Volume Type".into(),
+        "Bootable".into(),
+        "Attached to".into(),
+    ];
+    if at_least(cinder, 65) {
+        headers.insert(4, "Consumes Quota".into());
+    }
+    if args.all_tenants == Some(true) || args.tenant.is_some() {
+        headers.insert(1, "Tenant ID".into());
+    }
+    if let Some(fields) = &args.fields {
+        headers = vec!["ID".into()];
+        headers.extend(
+            fields
+                .split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty() && *f != "id")
+                .map(str::to_string),
+        );
+    }
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let fields: Vec<String> = headers.iter().map(|h| table::field_of(h)).collect();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let sort = if args.sort.is_some() { None } else { Some(0) };
+    table::print_list(&rows, &headers, Some(&fields), sort);
+    if let Some(count) = count {
+        println!("Total number of volumes: {count}");
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Name or ID of the volume.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+}
+
+/// The volume as `cinder show` prints it.
+pub fn print_volume(volume: &types::Volume) -> Result<()> {
+    let mut info = json(volume)?;
+    if let Some(readonly) = volume.metadata.0.get("readonly") {
+        info["readonly"] = Value::String(readonly.clone());
+    }
+    table::print_dict(&info);
+    Ok(())
+}
+
+pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    print_volume(&lookup::volume(cinder, &args.volume).await?)
+}
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// ID of a consistency group where the new volume belongs to.
+    #[arg(long = "consisgroup-id", value_name = "consistencygroup-id")]
+    pub consisgroup_id: Option<String>,
+    /// ID of a group where the new volume belongs to (API 3.13 and later).
+    #[arg(long = "group-id", value_name = "group-id")]
+    pub group_id: Option<String>,
+    /// Creates volume from snapshot ID.
+    #[arg(
+        long = "snapshot-id",
+        alias = "snapshot_id",
+        value_name = "snapshot-id"
+    )]
+    pub snapshot_id: Option<String>,
+    /// Creates volume from volume ID.
+    #[arg(
+        long = "source-volid",
+        alias = "source_volid",
+        value_name = "source-volid"
+    )]
+    pub source_volid: Option<String>,
+    /// Creates volume from image ID.
+    #[arg(long = "image-id", alias = "image_id", value_name = "image-id")]
+    pub image_id: Option<String>,
+    /// Creates a volume from image (ID; names need the Image service and are not resolved).
+    #[arg(long, value_name = "image")]
+    pub image: Option<String>,
+    /// Creates a volume from backup ID (API 3.47 and later).
+    #[arg(long = "backup-id", value_name = "backup-id")]
+    pub backup_id: Option<String>,
+    /// Volume name.
+    #[arg(long, alias = "display-name", value_name = "name")]
+    pub name: Option<String>,
+    /// Volume description.
+    #[arg(long, alias = "display-description", value_name = "description")]
+    pub description: Option<String>,
+    /// Volume type.
+    #[arg(
+        long = "volume-type",
+        alias = "volume_type",
+        value_name = "volume-type"
+    )]
+    pub volume_type: Option<String>,
+    /// Availability zone for volume.
+    #[arg(
+        long = "availability-zone",
+        alias = "availability_zone",
+        value_name = "availability-zone"
+    )]
+    pub availability_zone: Option<String>,
+    /// Metadata key and value pairs.
+    #[arg(long, value_name = "key=value", num_args = 0..)]
+    pub metadata: Option<Vec<String>>,
+    /// Scheduler hint, like in nova (repeatable).
+    #[arg(long, value_name = "key=value")]
+    pub hint: Vec<String>,
+    /// Wait for volume creation until it completes.
+    #[arg(long)]
+    pub poll: bool,
+    /// Size of volume, in GiBs. (Required unless snapshot-id/source-volid/backup-id is specified).
+    #[arg(value_name = "size")]
+    pub size: Option<u64>,
+}
+
+pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
+    if args.size.is_none()
+        && args.snapshot_id.is_none()
+        && args.source_volid.is_none()
+        && args.backup_id.is_none()
+    {
+        bail!(
+            "Size is a required parameter if snapshot or source volume or backup is not \
+             specified."
+        );
+    }
+    let mut volume = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            volume.insert(key.into(), value);
+        }
+    };
+    if args.group_id.is_some() {
+        require(cinder, 13, "--group-id")?;
+    }
+    if args.backup_id.is_some() {
+        require(cinder, 47, "--backup-id")?;
+    }
+    put("size", args.size.map(Value::from));
+    put("name", args.name.map(Value::from));
+    put("description", args.description.map(Value::from));
+    put("volume_type", args.volume_type.map(Value::from));
+    put("availability_zone", args.availability_zone.map(Value::from));
+    put("snapshot_id", args.snapshot_id.map(Value::from));
+    put("source_volid", args.source_volid.map(Value::from));
+    put("imageRef", args.image_id.or(args.image).map(Value::from));
+    put("backup_id", args.backup_id.map(Value::from));
+    put("group_id", args.group_id.map(Value::from));
+    put("consistencygroup_id", args.consisgroup_id.map(Value::from));
+    if let Some(pairs) = &args.metadata {
+        put("metadata", Some(kv::to_json(&kv::parse(pairs)?)));
+    }
+    let mut request = json!({ "volume": volume });
+    if !args.hint.is_empty() {
+        let mut hints: BTreeMap<String, Value> = BTreeMap::new();
+        for hint in &args.hint {
+            let Some((key, value)) = hint.split_once('=') else {
+                bail!("Invalid --hint '{hint}': expected the form key=value.");
+            };
+            let value = Value::String(value.to_string());
+            match hints.get_mut(key) {
+                Some(Value::Array(items)) => items.push(value),
+                Some(existing) => *existing = Value::Array(vec![existing.clone(), value]),
+                None => {
+                    hints.insert(key.to_string(), value);
+                }
+            }
+        }
+        request["OS-SCH-HNT:scheduler_hints"] = serde_json::to_value(hints)?;
+    }
+    let created = cinder
+        .call(
+            cinder
+                .raw()
+                .create_volume()
+                .body(body::<types::VolumeCreateRequest>(request)?)
+                .send(),
+        )
+        .await?
+        .volume;
+    let shown = if args.poll {
+        cinder
+            .wait_for_volume(&created.id, &["available"], &Default::default())
+            .await?
+    } else {
+        created
+    };
+    print_volume(&shown)
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// Remove any snapshots along with volume.
+    #[arg(long)]
+    pub cascade: bool,
+    /// Allow deletion of volumes in error states (API 3.23 and later; admin only).
+    #[arg(long)]
+    pub force: bool,
+    /// Name or ID of volume or volumes to delete.
+    #[arg(value_name = "volume", required = true)]
+    pub volumes: Vec<String>,
+}
+
+pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
+    if args.force {
+        require(cinder, 23, "--force")?;
+    }
+    for_each(&args.volumes, "Delete", "volume", |name| async move {
+        let volume = lookup::volume(cinder, &name).await?;
+        let mut q = cinder.raw().delete_volume().volume_id(volume.id.clone());
+        if args.cascade {
+            q = q.cascade(true);
+        }
+        if args.force {
+            q = q.force(true);
+        }
+        cinder.call(q.send()).await?;
+        println!("Request to delete volume {name} has been accepted.");
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct VolumesArgs {
+    /// Name or ID of volume or volumes.
+    #[arg(value_name = "volume", required = true)]
+    pub volumes: Vec<String>,
+}
+
+pub async fn force_delete(cinder: &Cinder, args: VolumesArgs) -> Result<()> {
+    for_each(&args.volumes, "Delete", "volume", |name| async move {
+        let volume = lookup::volume(cinder, &name).await?;
+        cinder
+            .call(cinder.raw().volume_force_delete(&volume.id))
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct RenameArgs {
+    /// Volume description.
+    #[arg(long, alias = "display-description", value_name = "description")]
+    pub description: Option<String>,
+    /// Name or ID of volume to rename.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// New name for volume.
+    #[arg(value_name = "name")]
+    pub name: Option<String>,
+}
+
+pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
+    if args.name.is_none() && args.description.is_none() {
+        bail!("Must supply either name or description.");
+    }
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let mut fields = Map::new();
+    if let Some(name) = args.name {
+        fields.insert("name".into(), name.into());
+    }
+    if let Some(description) = args.description {
+        fields.insert("description".into(), description.into());
+    }
+    let request: types::VolumeUpdateRequest = body(json!({ "volume": fields }))?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .update_volume()
+                .volume_id(volume.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ExtendArgs {
+    /// Name or ID of volume to extend.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// New size of volume, in GiBs.
+    #[arg(value_name = "new_size")]
+    pub new_size: u64,
+}
+
+pub async fn extend(cinder: &Cinder, args: ExtendArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .volume_extend(&volume.id, body(json!({ "new_size": args.new_size }))?),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EntityType {
+    Volume,
+    Snapshot,
+}
+
+#[derive(Args, Debug)]
+pub struct ResetStateArgs {
+    /// Type of entity to update: volume or snapshot. Default=volume.
+    #[arg(
+        long = "type",
+        value_enum,
+        default_value = "volume",
+        value_name = "type"
+    )]
+    pub entity_type: EntityType,
+    /// The state to assign to the entity. Default is "available" when no other option is given.
+    #[arg(long, value_name = "state")]
+    pub state: Option<String>,
+    /// The attach status to assign to the volume in the database (attached or detached).
+    #[arg(
+        long = "attach-status",
+        alias = "attach_status",
+        value_name = "attach-status"
+    )]
+    pub attach_status: Option<String>,
+    /// Clears the migration status of the volume in the database.
+    #[arg(long = "reset-migration-status", alias = "reset_migration_status")]
+    pub reset_migration_status: bool,
+    /// Name or ID of entity to update.
+    #[arg(value_name = "entity", required = true)]
+    pub entities: Vec<String>,
+}
+
+pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
+    let no_option =
+        args.state.is_none() && args.attach_status.is_none() && !args.reset_migration_status;
+    let state = args
+        .state
+        .clone()
+        .or_else(|| no_option.then(|| "available".to_string()));
+    match args.entity_type {
+        EntityType::Snapshot => {
+            if args.attach_status.is_some() || args.reset_migration_status {
+                bail!("--attach-status and --reset-migration-status apply to volumes only.");
+            }
+            let state = state.unwrap_or_else(|| "available".into());
+            for_each(&args.entities, "Reset state", "snapshot", |name| {
+                let state = state.clone();
+                async move {
+                    let snapshot = lookup::snapshot(cinder, &name).await?;
+                    cinder
+                        .call(
+                            cinder.raw().snapshot_reset_status(
+                                &snapshot.id,
+                                body(json!({ "status": state }))?,
+                            ),
+                        )
+                        .await?;
+                    Ok(())
+                }
+            })
+            .await
+        }
+        EntityType::Volume => {
+            let mut fields = Map::new();
+            if let Some(state) = &state {
+                fields.insert("status".into(), state.clone().into());
+            }
+            if let Some(attach) = &args.attach_status {
+                fields.insert("attach_status".into(), attach.clone().into());
+            }
+            if args.reset_migration_status {
+                fields.insert("migration_status".into(), "none".into());
+            }
+            let fields = Value::Object(fields);
+            for_each(&args.entities, "Reset state", "volume", |name| {
+                let fields = fields.clone();
+                async move {
+                    let volume = lookup::volume(cinder, &name).await?;
+                    cinder
+                        .call(cinder.raw().volume_reset_status(&volume.id, body(fields)?))
+                        .await?;
+                    Ok(())
+                }
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RetypeArgs {
+    /// Migration policy during retype of volume.
+    #[arg(long = "migration-policy", alias = "migration_policy",
+          value_parser = ["never", "on-demand"], default_value = "never",
+          value_name = "never|on-demand")]
+    pub migration_policy: String,
+    /// Name or ID of volume for which to modify type.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// New volume type.
+    #[arg(value_name = "volume-type")]
+    pub volume_type: String,
+}
+
+pub async fn retype(cinder: &Cinder, args: RetypeArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let request =
+        json!({ "new_type": args.volume_type, "migration_policy": args.migration_policy });
+    cinder
+        .call(cinder.raw().volume_retype(&volume.id, body(request)?))
+        .await?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// Enables or disables generic host-based force-migration.
+    #[arg(long = "force-host-copy", alias = "force_host_copy", value_name = "True|False",
+          num_args = 0..=1, default_missing_value = "true", value_parser = parse_bool)]
+    pub force_host_copy: Option<bool>,
+    /// Enables or disables the termination of volume migration caused by other commands.
+    #[arg(long = "lock-volume", alias = "lock_volume", value_name = "True|False",
+          num_args = 0..=1, default_missing_value = "true", value_parser = parse_bool)]
+    pub lock_volume: Option<bool>,
+    /// Cluster to migrate the volume to (API 3.16 and later).
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: Option<String>,
+    /// ID of volume to migrate.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// Destination host, in the form host@backend-name#pool.
+    #[arg(value_name = "host")]
+    pub host: Option<String>,
+}
+
+pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
+    match (&args.host, &args.cluster) {
+        (None, None) => bail!("Either a host or --cluster must be given."),
+        (Some(_), Some(_)) => bail!("The host and --cluster are mutually exclusive."),
+        (_, Some(_)) => require(cinder, 16, "--cluster")?,
+        _ => {}
+    }
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let mut request = Map::new();
+    if let Some(host) = args.host {
+        request.insert("host".into(), host.into());
+    }
+    if let Some(cluster) = args.cluster {
+        request.insert("cluster".into(), cluster.into());
+    }
+    request.insert(
+        "force_host_copy".into(),
+        args.force_host_copy.unwrap_or(false).into(),
+    );
+    request.insert(
+        "lock_volume".into(),
+        args.lock_volume.unwrap_or(false).into(),
+    );
+    cinder
+        .call(
+            cinder
+                .raw()
+                .volume_migrate(&volume.id, body(Value::Object(request))?),
+        )
+        .await?;
+    println!(
+        "Request to migrate volume {} has been accepted.",
+        args.volume
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct FlagArgs {
+    /// ID or name of the volume.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// The new flag value.
+    #[arg(value_name = "True|true|False|false", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub flag: bool,
+}
+
+pub async fn set_bootable(cinder: &Cinder, args: FlagArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .volume_set_bootable(&volume.id, body(json!({ "bootable": args.flag }))?),
+        )
+        .await?;
+    Ok(())
+}
+
+pub async fn readonly_mode_update(cinder: &Cinder, args: FlagArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    cinder
+        .call(
+            cinder
+                .raw()
+                .volume_update_readonly_flag(&volume.id, body(json!({ "readonly": args.flag }))?),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum MetadataAction {
+    Set,
+    Unset,
+}
+
+#[derive(Args, Debug)]
+pub struct MetadataArgs {
+    /// Name or ID of the resource.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// The action: set or unset.
+    #[arg(value_enum, value_name = "action")]
+    pub action: MetadataAction,
+    /// Metadata key and value pair to set or unset (for unset, specify only the key).
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
+    let pairs = match args.action {
+        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
+        MetadataAction::Unset => None,
+    };
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    match pairs {
+        Some(pairs) => {
+            let request: types::VolumeMetadataRequest =
+                body(json!({ "metadata": kv::to_json(&pairs) }))?;
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .create_volume_metadata()
+                        .volume_id(volume.id)
+                        .body(request)
+                        .send(),
+                )
+                .await?;
+        }
+        None => {
+            for key in kv::keys(&args.metadata) {
+                cinder
+                    .call(
+                        cinder
+                            .raw()
+                            .delete_volume_metadata_item()
+                            .volume_id(volume.id.clone())
+                            .key(key)
+                            .send(),
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    table::print_dict_with(&json(&volume.metadata)?, "Property", "Value");
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MetadataAllArgs {
+    /// ID or name of the volume for which to update metadata.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// Metadata key and value pair or pairs to update.
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Result<()> {
+    let pairs = kv::parse(&args.metadata)?;
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let request: types::VolumeMetadataRequest = body(json!({ "metadata": kv::to_json(&pairs) }))?;
+    let response = cinder
+        .call(
+            cinder
+                .raw()
+                .replace_volume_metadata()
+                .volume_id(volume.id)
+                .body(request)
+                .send(),
+        )
+        .await?;
+    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
+    Ok(())
+}
+
+pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
+    let pairs = match args.action {
+        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
+        MetadataAction::Unset => None,
+    };
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    match pairs {
+        Some(pairs) => {
+            cinder
+                .call(cinder.raw().volume_set_image_metadata(
+                    &volume.id,
+                    body(json!({ "metadata": kv::to_json(&pairs) }))?,
+                ))
+                .await?;
+        }
+        None => {
+            for key in kv::keys(&args.metadata) {
+                cinder
+                    .call(
+                        cinder
+                            .raw()
+                            .volume_unset_image_metadata(&volume.id, body(json!({ "key": key }))?),
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn image_metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let response = cinder
+        .call(cinder.raw().volume_show_image_metadata(&volume.id))
+        .await?;
+    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct UploadArgs {
+    /// Enables or disables upload of a volume that is attached to an instance.
+    #[arg(long, value_name = "True|False", num_args = 0..=1, default_missing_value = "true",
+          value_parser = parse_bool)]
+    pub force: Option<bool>,
+    /// Container format type. Default is bare.
+    #[arg(
+        long = "container-format",
+        alias = "container_format",
+        default_value = "bare",
+        value_name = "container-format"
+    )]
+    pub container_format: String,
+    /// Disk format type. Default is raw.
+    #[arg(
+        long = "disk-format",
+        alias = "disk_format",
+        default_value = "raw",
+        value_name = "disk-format"
+    )]
+    pub disk_format: String,
+    /// Makes image publicly accessible (API 3.1 and later).
+    #[arg(long, value_parser = ["public", "private", "community", "shared"],
+          value_name = "public|private|community|shared")]
+    pub visibility: Option<String>,
+    /// Prevents image from being deleted (API 3.1 and later).
+    #[arg(long, value_name = "True|False", value_parser = parse_bool)]
+    pub protected: Option<bool>,
+    /// Name or ID of volume to snapshot.
+    #[arg(value_name = "volume")]
+    pub volume: String,
+    /// The new image name.
+    #[arg(value_name = "image-name")]
+    pub image_name: String,
+}
+
+pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
+    if args.visibility.is_some() || args.protected.is_some() {
+        require(cinder, 1, "--visibility/--protected")?;
+    }
+    let volume = lookup::volume(cinder, &args.volume).await?;
+    let mut request = json!({
+        "image_name": args.image_name,
+        "container_format": args.container_format,
+        "disk_format": args.disk_format,
+        "force": args.force.unwrap_or(false),
+    });
+    if let Some(visibility) = args.visibility {
+        request["visibility"] = visibility.into();
+    }
+    if let Some(protected) = args.protected {
+        request["protected"] = protected.into();
+    }
+    let response = cinder
+        .call(cinder.raw().volume_upload_image(&volume.id, body(request)?))
+        .await?;
+    table::print_dict(&json(&response.os_volume_upload_image)?);
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct RevertArgs {
+    /// Name or ID of the snapshot to restore. The snapshot must be the most recent one known
+    /// to cinder.
+    #[arg(value_name = "snapshot")]
+    pub snapshot: String,
+}
+
+pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()> {
+    require(cinder, 40, "revert-to-snapshot")?;
+    let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
+    cinder
+        .call(cinder.raw().volume_revert(
+            &snapshot.volume_id,
+            body(json!({ "snapshot_id": snapshot.id }))?,
+        ))
+        .await?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct SummaryArgs {
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = parse_bool)]
+    pub all_tenants: Option<bool>,
+}
+
+pub async fn summary(cinder: &Cinder, args: SummaryArgs) -> Result<()> {
+    require(cinder, 12, "summary")?;
+    let mut q = cinder.raw().volume_summary();
+    if let Some(all) = args.all_tenants {
+        q = q.all_tenants(all);
+    }
+    let response = cinder.call(q.send()).await?;
+    table::print_dict(&json(&response.volume_summary)?);
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Running the built `cinder` against the local cloud (`cargo xtask cloud up`).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn clouds_yaml() -> PathBuf {
+    workspace().join("target/cloud/clouds.yaml")
+}
+
+/// Asserts the local cloud is set up: these tests run against it, never around it.
+pub fn require_cloud() {
+    assert!(
+        clouds_yaml().exists(),
+        "{} not found: start the local cloud with `cargo xtask cloud up`",
+        clouds_yaml().display()
+    );
+}
+
+/// A unique resource name for this test run.
+pub fn unique(prefix: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("cli-{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// `cinder` with a clean environment: only clouds.yaml and `OS_CLOUD=<cloud>`.
+pub fn command_for(cloud: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cinder"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OS_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("OS_CLIENT_CONFIG_FILE", clouds_yaml());
+    if let Some(cloud) = cloud {
+        command.env("OS_CLOUD", cloud);
+    }
+    command.args(args).output().expect("run cinder")
+}
+
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    run_as(Some("local"), args)
+}
+
+pub fn run_as(cloud: Option<&str>, args: &[&str]) -> Run {
+    let output = command_for(cloud, args);
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs and insists on success; returns stdout.
+pub fn ok(args: &[&str]) -> String {
+    let run = run(args);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "cinder {args:?} failed:\nstdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run.stdout
+}
+
+/// Runs and insists on failure; returns stderr.
+pub fn fails(args: &[&str]) -> Run {
+    let run = run(args);
+    assert_ne!(
+        run.code,
+        Some(0),
+        "cinder {args:?} unexpectedly succeeded:\n{}",
+        run.stdout
+    );
+    run
+}
+
+/// The cells of each data row of a table.
+pub fn rows(table: &str) -> Vec<Vec<String>> {
+    table
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(1)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of `key` in a `Property | Value` table (its first line).
+pub fn prop(table: &str, key: &str) -> Option<String> {
+    rows(table)
+        .into_iter()
+        .find(|r| r.first().map(String::as_str) == Some(key))
+        .and_then(|r| r.get(1).cloned())
+}
+
+/// All lines of the value of `key` (multi-line cells, like metadata).
+pub fn prop_lines(table: &str, key: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for row in rows(table) {
+        match row.first().map(String::as_str) {
+            Some(k) if k == key => inside = true,
+            Some("") if inside => {}
+            _ if inside => break,
+            _ => continue,
+        }
+        if let Some(value) = row.get(1) {
+            lines.push(value.clone());
+        }
+    }
+    lines
+}
+
+/// Polls `show_args` until `key` is one of `targets`; panics after two minutes.
+pub fn wait_for(show_args: &[&str], key: &str, targets: &[&str]) -> String {
+    let started = Instant::now();
+    loop {
+        let run = run(show_args);
+        if run.code == Some(0) {
+            if let Some(value) = prop(&run.stdout, key) {
+                if targets.contains(&value.as_str()) {
+                    return run.stdout;
+                }
+                assert!(
+                    !value.starts_with("error") || targets.iter().any(|t| t.starts_with("error")),
+                    "{show_args:?}: {key} went to {value}"
+                );
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{show_args:?}: {key} never reached {targets:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Polls `show_args` until it fails with "No ... exists" (the resource is gone).
+pub fn wait_gone(show_args: &[&str]) {
+    let started = Instant::now();
+    loop {
+        let run = run(show_args);
+        if run.code != Some(0) && run.stderr.contains("exists") {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{show_args:?} still exists"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Deletes what a test created even when it fails half-way.
+pub struct Cleanup(pub Vec<Vec<String>>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for args in self.0.iter().rev() {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let _ = run(&args);
+        }
+    }
+}

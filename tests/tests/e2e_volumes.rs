@@ -1,0 +1,343 @@
+//! End to end against the local cloud: volumes, their metadata, summary and paging, through the
+//! wrapper with every response validated against the spec.
+
+use cinder_client::paging::{paginate, Page};
+use cinder_client::types;
+use cinder_client::Error;
+use cinder_tests::cloud::{admin_checked, unique_name, v};
+use cinder_tests::fixtures::{
+    body, create_snapshot, create_volume, json, wait_options, with_cleanup,
+};
+use futures::TryStreamExt;
+use serde_json::json;
+
+#[tokio::test]
+async fn volume_create_show_update_delete_at_3_0_and_3_71() {
+    for minor in [0, 71] {
+        let (cinder, check) = admin_checked(v(minor)).await;
+        with_cleanup(|cleanup| async move {
+            let name = unique_name("e2e-vol");
+            let volume = create_volume(
+                &cinder,
+                &cleanup,
+                &name,
+                json!({"description": "d1", "metadata": {"a": "1"}}),
+            )
+            .await;
+            let id = volume["id"].as_str().unwrap().to_string();
+            assert_eq!(volume["name"], name);
+            assert_eq!(volume["size"], 1);
+            assert_eq!(volume["metadata"], json!({"a": "1"}));
+            let shown = json(
+                &cinder
+                    .call(cinder.raw().show_volume().volume_id(&id).send())
+                    .await
+                    .unwrap()
+                    .volume,
+            );
+            // Fields that exist only at later microversions.
+            if minor == 0 {
+                assert!(shown.get("group_id").is_none_or(|g| g.is_null()), "{shown}");
+                assert!(
+                    shown["volume_type_id"].is_null(),
+                    "volume_type_id is 3.63+: {shown}"
+                );
+                assert!(
+                    shown["provider_id"].is_null(),
+                    "provider_id is 3.21+: {shown}"
+                );
+            } else {
+                assert!(
+                    shown["volume_type_id"].is_string(),
+                    "volume_type_id at 3.71: {shown}"
+                );
+                assert!(
+                    shown["consumes_quota"].is_boolean(),
+                    "consumes_quota at 3.71: {shown}"
+                );
+            }
+            let new_name = unique_name("e2e-vol-renamed");
+            let updated = cinder
+                .call(
+                    cinder
+                        .raw()
+                        .update_volume()
+                        .volume_id(&id)
+                        .body(body::<types::VolumeUpdateRequest>(
+                            json!({"volume": {"name": new_name, "description": "d2"}}),
+                        ))
+                        .send(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(updated.volume.name.as_deref(), Some(new_name.as_str()));
+            let reread = cinder.show_volume(&id).await.unwrap();
+            assert_eq!(reread.name.as_deref(), Some(new_name.as_str()));
+            assert_eq!(reread.description.as_deref(), Some("d2"));
+            // Delete with cascade (a snapshot goes with it).
+            create_snapshot(&cinder, &cleanup, &id, &unique_name("e2e-snap")).await;
+            cinder
+                .call(
+                    cinder
+                        .raw()
+                        .delete_volume()
+                        .volume_id(&id)
+                        .cascade(true)
+                        .send(),
+                )
+                .await
+                .unwrap();
+            cinder
+                .wait_for_volume_deleted(&id, &wait_options())
+                .await
+                .unwrap();
+            let err = cinder.show_volume(&id).await.unwrap_err();
+            assert!(err.is_not_found(), "{err}");
+        })
+        .await;
+        check.assert_conformant();
+    }
+}
+
+#[tokio::test]
+async fn volume_from_snapshot_and_from_source_volume() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    with_cleanup(|cleanup| async move {
+        let source = create_volume(&cinder, &cleanup, &unique_name("e2e-src"), json!({})).await;
+        let source_id = source["id"].as_str().unwrap();
+        let snapshot =
+            create_snapshot(&cinder, &cleanup, source_id, &unique_name("e2e-snap")).await;
+        let snapshot_id = snapshot["id"].as_str().unwrap();
+        let from_snapshot = create_volume(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-from-snap"),
+            json!({"snapshot_id": snapshot_id}),
+        )
+        .await;
+        assert_eq!(from_snapshot["snapshot_id"], snapshot_id);
+        let clone = create_volume(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-clone"),
+            json!({"source_volid": source_id}),
+        )
+        .await;
+        assert_eq!(clone["source_volid"], source_id);
+    })
+    .await;
+    check.assert_conformant();
+}
+
+#[tokio::test]
+async fn volume_lists_filters_sort_paging_count_and_summary() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    with_cleanup(|cleanup| async move {
+        let prefix = unique_name("e2e-list");
+        let mut ids = Vec::new();
+        for i in 0..3 {
+            let volume = create_volume(
+                &cinder,
+                &cleanup,
+                &format!("{prefix}-{i}"),
+                json!({"metadata": {"batch": prefix}}),
+            )
+            .await;
+            ids.push(volume["id"].as_str().unwrap().to_string());
+        }
+        // Filter by name, summary list.
+        let named = cinder
+            .call(
+                cinder
+                    .raw()
+                    .list_volumes()
+                    .name(format!("{prefix}-1"))
+                    .send(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(named.volumes.len(), 1);
+        assert_eq!(named.volumes[0].id, ids[1]);
+        // Filter by metadata, sorted by name descending, with count (3.45).
+        let metadata = json!({"batch": prefix}).to_string();
+        let detail = cinder
+            .call(
+                cinder
+                    .raw()
+                    .list_volumes_detail()
+                    .metadata(metadata.clone())
+                    .sort("name:desc")
+                    .with_count(true)
+                    .send(),
+            )
+            .await
+            .unwrap();
+        let names: Vec<_> = detail
+            .volumes
+            .iter()
+            .map(|v| v.name.clone().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                format!("{prefix}-2"),
+                format!("{prefix}-1"),
+                format!("{prefix}-0")
+            ]
+        );
+        assert_eq!(detail.count, Some(3));
+        // limit + marker paging following volumes_links.
+        let paged: Vec<types::Volume> = paginate(|marker| {
+            let cinder = cinder.clone();
+            let metadata = metadata.clone();
+            async move {
+                let mut request = cinder
+                    .raw()
+                    .list_volumes_detail()
+                    .metadata(metadata)
+                    .sort("name:asc")
+                    .limit(2);
+                if let Some(marker) = marker {
+                    request = request.marker(marker);
+                }
+                let page = cinder.call(request.send()).await?;
+                Ok(Page {
+                    items: page.volumes,
+                    links: page.volumes_links,
+                })
+            }
+        })
+        .try_collect()
+        .await
+        .unwrap();
+        let paged_ids: Vec<_> = paged.iter().map(|v| v.id.clone()).collect();
+        assert_eq!(paged_ids, ids);
+        // Summary (3.12).
+        let summary = cinder
+            .call(cinder.raw().volume_summary().send())
+            .await
+            .unwrap();
+        assert!(summary.volume_summary.total_count >= 3);
+        assert!(summary.volume_summary.total_size >= 3);
+    })
+    .await;
+    check.assert_conformant();
+}
+
+#[tokio::test]
+async fn summary_is_refused_at_3_0_before_sending() {
+    let (cinder, check) = admin_checked(v(0)).await;
+    let err = cinder
+        .call(cinder.raw().volume_summary().send())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Unsupported(message) => assert!(message.contains("3.12"), "{message}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+    // with_count needs 3.45 too.
+    let err = cinder
+        .call(cinder.raw().list_volumes_detail().with_count(true).send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported(m) if m.contains("3.45")),
+        "{err:?}"
+    );
+    assert_eq!(check.0.checked(), 0, "nothing was sent");
+    check.assert_conformant();
+}
+
+#[tokio::test]
+async fn volume_metadata_six_operations() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    with_cleanup(|cleanup| async move {
+        let volume = create_volume(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-meta"),
+            json!({"metadata": {"a": "1"}}),
+        )
+        .await;
+        let id = volume["id"].as_str().unwrap();
+        let raw = cinder.raw();
+        let listed = cinder
+            .call(raw.list_volume_metadata().volume_id(id).send())
+            .await
+            .unwrap();
+        assert_eq!(json(&listed.metadata), json!({"a": "1"}));
+        let created = cinder
+            .call(
+                raw.create_volume_metadata()
+                    .volume_id(id)
+                    .body(body::<types::VolumeMetadataRequest>(
+                        json!({"metadata": {"b": "2"}}),
+                    ))
+                    .send(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(json(&created.metadata), json!({"a": "1", "b": "2"}));
+        let replaced = cinder
+            .call(
+                raw.replace_volume_metadata()
+                    .volume_id(id)
+                    .body(body::<types::VolumeMetadataRequest>(
+                        json!({"metadata": {"c": "3", "d": "4"}}),
+                    ))
+                    .send(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(json(&replaced.metadata), json!({"c": "3", "d": "4"}));
+        let item = cinder
+            .call(
+                raw.show_volume_metadata_item()
+                    .volume_id(id)
+                    .key("c")
+                    .send(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(json(&item.meta), json!({"c": "3"}));
+        let updated = cinder
+            .call(
+                raw.update_volume_metadata_item()
+                    .volume_id(id)
+                    .key("c")
+                    .body(body::<types::VolumeMetadataItemRequest>(
+                        json!({"meta": {"c": "33"}}),
+                    ))
+                    .send(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(json(&updated.meta), json!({"c": "33"}));
+        cinder
+            .call(
+                raw.delete_volume_metadata_item()
+                    .volume_id(id)
+                    .key("d")
+                    .send(),
+            )
+            .await
+            .unwrap();
+        let listed = cinder
+            .call(raw.list_volume_metadata().volume_id(id).send())
+            .await
+            .unwrap();
+        assert_eq!(json(&listed.metadata), json!({"c": "33"}));
+        let err = cinder
+            .call(
+                raw.show_volume_metadata_item()
+                    .volume_id(id)
+                    .key("d")
+                    .send(),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+    })
+    .await;
+    check.assert_conformant();
+}
