@@ -167,8 +167,22 @@ pub fn assemble(
     Ok(rendered)
 }
 
-/// prettyplease lays generated code out; rustfmt makes it match the workspace style.
+/// rustfmt until the text no longer changes: one pass is not always a fixpoint (block doc
+/// comments move on the second), and `cargo fmt --check` must accept the generated files.
 fn rustfmt(source: &str) -> Result<String> {
+    let mut text = source.to_string();
+    for _ in 0..4 {
+        let next = rustfmt_once(&text)?;
+        if next == text {
+            return Ok(text);
+        }
+        text = next;
+    }
+    bail!("rustfmt does not reach a fixpoint on generated code")
+}
+
+/// prettyplease lays generated code out; rustfmt makes it match the workspace style.
+fn rustfmt_once(source: &str) -> Result<String> {
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())
