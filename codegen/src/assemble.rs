@@ -154,8 +154,9 @@ pub fn assemble(
 
     let mut rendered = CrateFiles::new();
     for (path, tokens) in files {
-        let file: syn::File =
+        let mut file: syn::File =
             syn::parse2(tokens).with_context(|| format!("generated {path} does not parse"))?;
+        crate::docs::split_multiline_docs(&mut file);
         let text = rustfmt(&prettyplease::unparse(&file))
             .with_context(|| format!("formatting generated {path}"))?;
         rendered.insert(path, format!("{HEADER}{text}"));

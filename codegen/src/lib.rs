@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod assemble;
 pub mod bundle;
+pub mod docs;
 pub mod generate;
 pub mod lint;
 pub mod microversions;

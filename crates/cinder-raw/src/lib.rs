@@ -17,15 +17,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[derive(Clone, Debug)]
-/**Client for OpenStack Block Storage (Cinder) API v3
-
-Hand-curated description of the Cinder v3 API as Cinder 29 (2024.2 "Dalmatian" and later)
-behaves, up to microversion 3.71. Paths are relative to the block-storage catalog endpoint
-(`.../v3/{project_id}`). See `spec/README.md` for the conventions, including the
-`x-openstack-*` extensions.
-
-
-Version: 3.71*/
+/// Client for OpenStack Block Storage (Cinder) API v3
+///
+/// Hand-curated description of the Cinder v3 API as Cinder 29 (2024.2 "Dalmatian" and later)
+/// behaves, up to microversion 3.71. Paths are relative to the block-storage catalog endpoint
+/// (`.../v3/{project_id}`). See `spec/README.md` for the conventions, including the
+/// `x-openstack-*` extensions.
+///
+///
+/// Version: 3.71
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,

@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_availability_zones`]
-
-[`Client::list_availability_zones`]: super::Client::list_availability_zones*/
+/// Builder for [`Client::list_availability_zones`]
+///
+/// [`Client::list_availability_zones`]: super::Client::list_availability_zones
 #[derive(Debug, Clone)]
 pub struct ListAvailabilityZones<'a> {
     client: &'a super::Client,

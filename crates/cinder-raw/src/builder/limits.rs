@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::show_limits`]
-
-[`Client::show_limits`]: super::Client::show_limits*/
+/// Builder for [`Client::show_limits`]
+///
+/// [`Client::show_limits`]: super::Client::show_limits
 #[derive(Debug, Clone)]
 pub struct ShowLimits<'a> {
     client: &'a super::Client,

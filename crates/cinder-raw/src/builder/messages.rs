@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_messages`]
-
-[`Client::list_messages`]: super::Client::list_messages*/
+/// Builder for [`Client::list_messages`]
+///
+/// [`Client::list_messages`]: super::Client::list_messages
 #[derive(Debug, Clone)]
 pub struct ListMessages<'a> {
     client: &'a super::Client,
@@ -226,9 +226,9 @@ impl<'a> ListMessages<'a> {
         }
     }
 }
-/**Builder for [`Client::show_message`]
-
-[`Client::show_message`]: super::Client::show_message*/
+/// Builder for [`Client::show_message`]
+///
+/// [`Client::show_message`]: super::Client::show_message
 #[derive(Debug, Clone)]
 pub struct ShowMessage<'a> {
     client: &'a super::Client,
@@ -293,9 +293,9 @@ impl<'a> ShowMessage<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_message`]
-
-[`Client::delete_message`]: super::Client::delete_message*/
+/// Builder for [`Client::delete_message`]
+///
+/// [`Client::delete_message`]: super::Client::delete_message
 #[derive(Debug, Clone)]
 pub struct DeleteMessage<'a> {
     client: &'a super::Client,

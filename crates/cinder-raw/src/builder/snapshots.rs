@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_snapshots`]
-
-[`Client::list_snapshots`]: super::Client::list_snapshots*/
+/// Builder for [`Client::list_snapshots`]
+///
+/// [`Client::list_snapshots`]: super::Client::list_snapshots
 #[derive(Debug, Clone)]
 pub struct ListSnapshots<'a> {
     client: &'a super::Client,
@@ -289,9 +289,9 @@ impl<'a> ListSnapshots<'a> {
         }
     }
 }
-/**Builder for [`Client::create_snapshot`]
-
-[`Client::create_snapshot`]: super::Client::create_snapshot*/
+/// Builder for [`Client::create_snapshot`]
+///
+/// [`Client::create_snapshot`]: super::Client::create_snapshot
 #[derive(Debug, Clone)]
 pub struct CreateSnapshot<'a> {
     client: &'a super::Client,
@@ -368,9 +368,9 @@ impl<'a> CreateSnapshot<'a> {
         }
     }
 }
-/**Builder for [`Client::list_snapshots_detail`]
-
-[`Client::list_snapshots_detail`]: super::Client::list_snapshots_detail*/
+/// Builder for [`Client::list_snapshots_detail`]
+///
+/// [`Client::list_snapshots_detail`]: super::Client::list_snapshots_detail
 #[derive(Debug, Clone)]
 pub struct ListSnapshotsDetail<'a> {
     client: &'a super::Client,
@@ -655,9 +655,9 @@ impl<'a> ListSnapshotsDetail<'a> {
         }
     }
 }
-/**Builder for [`Client::show_snapshot`]
-
-[`Client::show_snapshot`]: super::Client::show_snapshot*/
+/// Builder for [`Client::show_snapshot`]
+///
+/// [`Client::show_snapshot`]: super::Client::show_snapshot
 #[derive(Debug, Clone)]
 pub struct ShowSnapshot<'a> {
     client: &'a super::Client,
@@ -725,9 +725,9 @@ impl<'a> ShowSnapshot<'a> {
         }
     }
 }
-/**Builder for [`Client::update_snapshot`]
-
-[`Client::update_snapshot`]: super::Client::update_snapshot*/
+/// Builder for [`Client::update_snapshot`]
+///
+/// [`Client::update_snapshot`]: super::Client::update_snapshot
 #[derive(Debug, Clone)]
 pub struct UpdateSnapshot<'a> {
     client: &'a super::Client,
@@ -824,9 +824,9 @@ impl<'a> UpdateSnapshot<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_snapshot`]
-
-[`Client::delete_snapshot`]: super::Client::delete_snapshot*/
+/// Builder for [`Client::delete_snapshot`]
+///
+/// [`Client::delete_snapshot`]: super::Client::delete_snapshot
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshot<'a> {
     client: &'a super::Client,
@@ -894,9 +894,9 @@ impl<'a> DeleteSnapshot<'a> {
         }
     }
 }
-/**Builder for [`Client::list_snapshot_metadata`]
-
-[`Client::list_snapshot_metadata`]: super::Client::list_snapshot_metadata*/
+/// Builder for [`Client::list_snapshot_metadata`]
+///
+/// [`Client::list_snapshot_metadata`]: super::Client::list_snapshot_metadata
 #[derive(Debug, Clone)]
 pub struct ListSnapshotMetadata<'a> {
     client: &'a super::Client,
@@ -966,9 +966,9 @@ impl<'a> ListSnapshotMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::replace_snapshot_metadata`]
-
-[`Client::replace_snapshot_metadata`]: super::Client::replace_snapshot_metadata*/
+/// Builder for [`Client::replace_snapshot_metadata`]
+///
+/// [`Client::replace_snapshot_metadata`]: super::Client::replace_snapshot_metadata
 #[derive(Debug, Clone)]
 pub struct ReplaceSnapshotMetadata<'a> {
     client: &'a super::Client,
@@ -1067,9 +1067,9 @@ impl<'a> ReplaceSnapshotMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::create_snapshot_metadata`]
-
-[`Client::create_snapshot_metadata`]: super::Client::create_snapshot_metadata*/
+/// Builder for [`Client::create_snapshot_metadata`]
+///
+/// [`Client::create_snapshot_metadata`]: super::Client::create_snapshot_metadata
 #[derive(Debug, Clone)]
 pub struct CreateSnapshotMetadata<'a> {
     client: &'a super::Client,
@@ -1168,9 +1168,9 @@ impl<'a> CreateSnapshotMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::show_snapshot_metadata_item`]
-
-[`Client::show_snapshot_metadata_item`]: super::Client::show_snapshot_metadata_item*/
+/// Builder for [`Client::show_snapshot_metadata_item`]
+///
+/// [`Client::show_snapshot_metadata_item`]: super::Client::show_snapshot_metadata_item
 #[derive(Debug, Clone)]
 pub struct ShowSnapshotMetadataItem<'a> {
     client: &'a super::Client,
@@ -1254,9 +1254,9 @@ impl<'a> ShowSnapshotMetadataItem<'a> {
         }
     }
 }
-/**Builder for [`Client::update_snapshot_metadata_item`]
-
-[`Client::update_snapshot_metadata_item`]: super::Client::update_snapshot_metadata_item*/
+/// Builder for [`Client::update_snapshot_metadata_item`]
+///
+/// [`Client::update_snapshot_metadata_item`]: super::Client::update_snapshot_metadata_item
 #[derive(Debug, Clone)]
 pub struct UpdateSnapshotMetadataItem<'a> {
     client: &'a super::Client,
@@ -1371,9 +1371,9 @@ impl<'a> UpdateSnapshotMetadataItem<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_snapshot_metadata_item`]
-
-[`Client::delete_snapshot_metadata_item`]: super::Client::delete_snapshot_metadata_item*/
+/// Builder for [`Client::delete_snapshot_metadata_item`]
+///
+/// [`Client::delete_snapshot_metadata_item`]: super::Client::delete_snapshot_metadata_item
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshotMetadataItem<'a> {
     client: &'a super::Client,
@@ -1455,9 +1455,9 @@ impl<'a> DeleteSnapshotMetadataItem<'a> {
         }
     }
 }
-/**Builder for [`Client::snapshot_action`]
-
-[`Client::snapshot_action`]: super::Client::snapshot_action*/
+/// Builder for [`Client::snapshot_action`]
+///
+/// [`Client::snapshot_action`]: super::Client::snapshot_action
 #[derive(Debug, Clone)]
 pub struct SnapshotAction<'a> {
     client: &'a super::Client,

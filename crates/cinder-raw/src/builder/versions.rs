@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_versions`]
-
-[`Client::list_versions`]: super::Client::list_versions*/
+/// Builder for [`Client::list_versions`]
+///
+/// [`Client::list_versions`]: super::Client::list_versions
 #[derive(Debug, Clone)]
 pub struct ListVersions<'a> {
     client: &'a super::Client,
@@ -44,9 +44,9 @@ impl<'a> ListVersions<'a> {
         }
     }
 }
-/**Builder for [`Client::show_v3_version`]
-
-[`Client::show_v3_version`]: super::Client::show_v3_version*/
+/// Builder for [`Client::show_v3_version`]
+///
+/// [`Client::show_v3_version`]: super::Client::show_v3_version
 #[derive(Debug, Clone)]
 pub struct ShowV3Version<'a> {
     client: &'a super::Client,

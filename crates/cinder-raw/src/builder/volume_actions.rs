@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::volume_action`]
-
-[`Client::volume_action`]: super::Client::volume_action*/
+/// Builder for [`Client::volume_action`]
+///
+/// [`Client::volume_action`]: super::Client::volume_action
 #[derive(Debug, Clone)]
 pub struct VolumeAction<'a> {
     client: &'a super::Client,

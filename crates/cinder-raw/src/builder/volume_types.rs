@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_types`]
-
-[`Client::list_types`]: super::Client::list_types*/
+/// Builder for [`Client::list_types`]
+///
+/// [`Client::list_types`]: super::Client::list_types
 #[derive(Debug, Clone)]
 pub struct ListTypes<'a> {
     client: &'a super::Client,
@@ -175,9 +175,9 @@ impl<'a> ListTypes<'a> {
         }
     }
 }
-/**Builder for [`Client::create_type`]
-
-[`Client::create_type`]: super::Client::create_type*/
+/// Builder for [`Client::create_type`]
+///
+/// [`Client::create_type`]: super::Client::create_type
 #[derive(Debug, Clone)]
 pub struct CreateType<'a> {
     client: &'a super::Client,
@@ -256,9 +256,9 @@ impl<'a> CreateType<'a> {
         }
     }
 }
-/**Builder for [`Client::show_default_type`]
-
-[`Client::show_default_type`]: super::Client::show_default_type*/
+/// Builder for [`Client::show_default_type`]
+///
+/// [`Client::show_default_type`]: super::Client::show_default_type
 #[derive(Debug, Clone)]
 pub struct ShowDefaultType<'a> {
     client: &'a super::Client,
@@ -307,9 +307,9 @@ impl<'a> ShowDefaultType<'a> {
         }
     }
 }
-/**Builder for [`Client::show_type`]
-
-[`Client::show_type`]: super::Client::show_type*/
+/// Builder for [`Client::show_type`]
+///
+/// [`Client::show_type`]: super::Client::show_type
 #[derive(Debug, Clone)]
 pub struct ShowType<'a> {
     client: &'a super::Client,
@@ -379,9 +379,9 @@ impl<'a> ShowType<'a> {
         }
     }
 }
-/**Builder for [`Client::update_type`]
-
-[`Client::update_type`]: super::Client::update_type*/
+/// Builder for [`Client::update_type`]
+///
+/// [`Client::update_type`]: super::Client::update_type
 #[derive(Debug, Clone)]
 pub struct UpdateType<'a> {
     client: &'a super::Client,
@@ -480,9 +480,9 @@ impl<'a> UpdateType<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_type`]
-
-[`Client::delete_type`]: super::Client::delete_type*/
+/// Builder for [`Client::delete_type`]
+///
+/// [`Client::delete_type`]: super::Client::delete_type
 #[derive(Debug, Clone)]
 pub struct DeleteType<'a> {
     client: &'a super::Client,
@@ -550,9 +550,9 @@ impl<'a> DeleteType<'a> {
         }
     }
 }
-/**Builder for [`Client::list_type_extra_specs`]
-
-[`Client::list_type_extra_specs`]: super::Client::list_type_extra_specs*/
+/// Builder for [`Client::list_type_extra_specs`]
+///
+/// [`Client::list_type_extra_specs`]: super::Client::list_type_extra_specs
 #[derive(Debug, Clone)]
 pub struct ListTypeExtraSpecs<'a> {
     client: &'a super::Client,
@@ -622,9 +622,9 @@ impl<'a> ListTypeExtraSpecs<'a> {
         }
     }
 }
-/**Builder for [`Client::create_type_extra_specs`]
-
-[`Client::create_type_extra_specs`]: super::Client::create_type_extra_specs*/
+/// Builder for [`Client::create_type_extra_specs`]
+///
+/// [`Client::create_type_extra_specs`]: super::Client::create_type_extra_specs
 #[derive(Debug, Clone)]
 pub struct CreateTypeExtraSpecs<'a> {
     client: &'a super::Client,
@@ -725,9 +725,9 @@ impl<'a> CreateTypeExtraSpecs<'a> {
         }
     }
 }
-/**Builder for [`Client::show_type_extra_spec`]
-
-[`Client::show_type_extra_spec`]: super::Client::show_type_extra_spec*/
+/// Builder for [`Client::show_type_extra_spec`]
+///
+/// [`Client::show_type_extra_spec`]: super::Client::show_type_extra_spec
 #[derive(Debug, Clone)]
 pub struct ShowTypeExtraSpec<'a> {
     client: &'a super::Client,
@@ -811,9 +811,9 @@ impl<'a> ShowTypeExtraSpec<'a> {
         }
     }
 }
-/**Builder for [`Client::update_type_extra_spec`]
-
-[`Client::update_type_extra_spec`]: super::Client::update_type_extra_spec*/
+/// Builder for [`Client::update_type_extra_spec`]
+///
+/// [`Client::update_type_extra_spec`]: super::Client::update_type_extra_spec
 #[derive(Debug, Clone)]
 pub struct UpdateTypeExtraSpec<'a> {
     client: &'a super::Client,
@@ -911,9 +911,9 @@ impl<'a> UpdateTypeExtraSpec<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_type_extra_spec`]
-
-[`Client::delete_type_extra_spec`]: super::Client::delete_type_extra_spec*/
+/// Builder for [`Client::delete_type_extra_spec`]
+///
+/// [`Client::delete_type_extra_spec`]: super::Client::delete_type_extra_spec
 #[derive(Debug, Clone)]
 pub struct DeleteTypeExtraSpec<'a> {
     client: &'a super::Client,
@@ -995,9 +995,9 @@ impl<'a> DeleteTypeExtraSpec<'a> {
         }
     }
 }
-/**Builder for [`Client::list_type_access`]
-
-[`Client::list_type_access`]: super::Client::list_type_access*/
+/// Builder for [`Client::list_type_access`]
+///
+/// [`Client::list_type_access`]: super::Client::list_type_access
 #[derive(Debug, Clone)]
 pub struct ListTypeAccess<'a> {
     client: &'a super::Client,
@@ -1067,9 +1067,9 @@ impl<'a> ListTypeAccess<'a> {
         }
     }
 }
-/**Builder for [`Client::type_action`]
-
-[`Client::type_action`]: super::Client::type_action*/
+/// Builder for [`Client::type_action`]
+///
+/// [`Client::type_action`]: super::Client::type_action
 #[derive(Debug, Clone)]
 pub struct TypeAction<'a> {
     client: &'a super::Client,
@@ -1147,9 +1147,9 @@ impl<'a> TypeAction<'a> {
         }
     }
 }
-/**Builder for [`Client::show_type_encryption`]
-
-[`Client::show_type_encryption`]: super::Client::show_type_encryption*/
+/// Builder for [`Client::show_type_encryption`]
+///
+/// [`Client::show_type_encryption`]: super::Client::show_type_encryption
 #[derive(Debug, Clone)]
 pub struct ShowTypeEncryption<'a> {
     client: &'a super::Client,
@@ -1219,9 +1219,9 @@ impl<'a> ShowTypeEncryption<'a> {
         }
     }
 }
-/**Builder for [`Client::create_type_encryption`]
-
-[`Client::create_type_encryption`]: super::Client::create_type_encryption*/
+/// Builder for [`Client::create_type_encryption`]
+///
+/// [`Client::create_type_encryption`]: super::Client::create_type_encryption
 #[derive(Debug, Clone)]
 pub struct CreateTypeEncryption<'a> {
     client: &'a super::Client,
@@ -1323,9 +1323,9 @@ impl<'a> CreateTypeEncryption<'a> {
         }
     }
 }
-/**Builder for [`Client::show_type_encryption_spec`]
-
-[`Client::show_type_encryption_spec`]: super::Client::show_type_encryption_spec*/
+/// Builder for [`Client::show_type_encryption_spec`]
+///
+/// [`Client::show_type_encryption_spec`]: super::Client::show_type_encryption_spec
 #[derive(Debug, Clone)]
 pub struct ShowTypeEncryptionSpec<'a> {
     client: &'a super::Client,
@@ -1409,9 +1409,9 @@ impl<'a> ShowTypeEncryptionSpec<'a> {
         }
     }
 }
-/**Builder for [`Client::update_type_encryption`]
-
-[`Client::update_type_encryption`]: super::Client::update_type_encryption*/
+/// Builder for [`Client::update_type_encryption`]
+///
+/// [`Client::update_type_encryption`]: super::Client::update_type_encryption
 #[derive(Debug, Clone)]
 pub struct UpdateTypeEncryption<'a> {
     client: &'a super::Client,
@@ -1527,9 +1527,9 @@ impl<'a> UpdateTypeEncryption<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_type_encryption`]
-
-[`Client::delete_type_encryption`]: super::Client::delete_type_encryption*/
+/// Builder for [`Client::delete_type_encryption`]
+///
+/// [`Client::delete_type_encryption`]: super::Client::delete_type_encryption
 #[derive(Debug, Clone)]
 pub struct DeleteTypeEncryption<'a> {
     client: &'a super::Client,

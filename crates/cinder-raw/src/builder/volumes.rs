@@ -3,9 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**Builder for [`Client::list_volumes`]
-
-[`Client::list_volumes`]: super::Client::list_volumes*/
+/// Builder for [`Client::list_volumes`]
+///
+/// [`Client::list_volumes`]: super::Client::list_volumes
 #[derive(Debug, Clone)]
 pub struct ListVolumes<'a> {
     client: &'a super::Client,
@@ -402,9 +402,9 @@ impl<'a> ListVolumes<'a> {
         }
     }
 }
-/**Builder for [`Client::create_volume`]
-
-[`Client::create_volume`]: super::Client::create_volume*/
+/// Builder for [`Client::create_volume`]
+///
+/// [`Client::create_volume`]: super::Client::create_volume
 #[derive(Debug, Clone)]
 pub struct CreateVolume<'a> {
     client: &'a super::Client,
@@ -479,9 +479,9 @@ impl<'a> CreateVolume<'a> {
         }
     }
 }
-/**Builder for [`Client::list_volumes_detail`]
-
-[`Client::list_volumes_detail`]: super::Client::list_volumes_detail*/
+/// Builder for [`Client::list_volumes_detail`]
+///
+/// [`Client::list_volumes_detail`]: super::Client::list_volumes_detail
 #[derive(Debug, Clone)]
 pub struct ListVolumesDetail<'a> {
     client: &'a super::Client,
@@ -877,9 +877,9 @@ impl<'a> ListVolumesDetail<'a> {
         }
     }
 }
-/**Builder for [`Client::volume_summary`]
-
-[`Client::volume_summary`]: super::Client::volume_summary*/
+/// Builder for [`Client::volume_summary`]
+///
+/// [`Client::volume_summary`]: super::Client::volume_summary
 #[derive(Debug, Clone)]
 pub struct VolumeSummary<'a> {
     client: &'a super::Client,
@@ -950,9 +950,9 @@ impl<'a> VolumeSummary<'a> {
         }
     }
 }
-/**Builder for [`Client::show_volume`]
-
-[`Client::show_volume`]: super::Client::show_volume*/
+/// Builder for [`Client::show_volume`]
+///
+/// [`Client::show_volume`]: super::Client::show_volume
 #[derive(Debug, Clone)]
 pub struct ShowVolume<'a> {
     client: &'a super::Client,
@@ -1017,9 +1017,9 @@ impl<'a> ShowVolume<'a> {
         }
     }
 }
-/**Builder for [`Client::update_volume`]
-
-[`Client::update_volume`]: super::Client::update_volume*/
+/// Builder for [`Client::update_volume`]
+///
+/// [`Client::update_volume`]: super::Client::update_volume
 #[derive(Debug, Clone)]
 pub struct UpdateVolume<'a> {
     client: &'a super::Client,
@@ -1114,9 +1114,9 @@ impl<'a> UpdateVolume<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_volume`]
-
-[`Client::delete_volume`]: super::Client::delete_volume*/
+/// Builder for [`Client::delete_volume`]
+///
+/// [`Client::delete_volume`]: super::Client::delete_volume
 #[derive(Debug, Clone)]
 pub struct DeleteVolume<'a> {
     client: &'a super::Client,
@@ -1214,9 +1214,9 @@ impl<'a> DeleteVolume<'a> {
         }
     }
 }
-/**Builder for [`Client::list_volume_metadata`]
-
-[`Client::list_volume_metadata`]: super::Client::list_volume_metadata*/
+/// Builder for [`Client::list_volume_metadata`]
+///
+/// [`Client::list_volume_metadata`]: super::Client::list_volume_metadata
 #[derive(Debug, Clone)]
 pub struct ListVolumeMetadata<'a> {
     client: &'a super::Client,
@@ -1283,9 +1283,9 @@ impl<'a> ListVolumeMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::replace_volume_metadata`]
-
-[`Client::replace_volume_metadata`]: super::Client::replace_volume_metadata*/
+/// Builder for [`Client::replace_volume_metadata`]
+///
+/// [`Client::replace_volume_metadata`]: super::Client::replace_volume_metadata
 #[derive(Debug, Clone)]
 pub struct ReplaceVolumeMetadata<'a> {
     client: &'a super::Client,
@@ -1400,9 +1400,9 @@ impl<'a> ReplaceVolumeMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::create_volume_metadata`]
-
-[`Client::create_volume_metadata`]: super::Client::create_volume_metadata*/
+/// Builder for [`Client::create_volume_metadata`]
+///
+/// [`Client::create_volume_metadata`]: super::Client::create_volume_metadata
 #[derive(Debug, Clone)]
 pub struct CreateVolumeMetadata<'a> {
     client: &'a super::Client,
@@ -1501,9 +1501,9 @@ impl<'a> CreateVolumeMetadata<'a> {
         }
     }
 }
-/**Builder for [`Client::show_volume_metadata_item`]
-
-[`Client::show_volume_metadata_item`]: super::Client::show_volume_metadata_item*/
+/// Builder for [`Client::show_volume_metadata_item`]
+///
+/// [`Client::show_volume_metadata_item`]: super::Client::show_volume_metadata_item
 #[derive(Debug, Clone)]
 pub struct ShowVolumeMetadataItem<'a> {
     client: &'a super::Client,
@@ -1587,9 +1587,9 @@ impl<'a> ShowVolumeMetadataItem<'a> {
         }
     }
 }
-/**Builder for [`Client::update_volume_metadata_item`]
-
-[`Client::update_volume_metadata_item`]: super::Client::update_volume_metadata_item*/
+/// Builder for [`Client::update_volume_metadata_item`]
+///
+/// [`Client::update_volume_metadata_item`]: super::Client::update_volume_metadata_item
 #[derive(Debug, Clone)]
 pub struct UpdateVolumeMetadataItem<'a> {
     client: &'a super::Client,
@@ -1718,9 +1718,9 @@ impl<'a> UpdateVolumeMetadataItem<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_volume_metadata_item`]
-
-[`Client::delete_volume_metadata_item`]: super::Client::delete_volume_metadata_item*/
+/// Builder for [`Client::delete_volume_metadata_item`]
+///
+/// [`Client::delete_volume_metadata_item`]: super::Client::delete_volume_metadata_item
 #[derive(Debug, Clone)]
 pub struct DeleteVolumeMetadataItem<'a> {
     client: &'a super::Client,

@@ -4,17 +4,17 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List availability zones
-
-    Lists the availability zones of the volume services and whether each is available.
-
-    Sends a `GET` request to `/os-availability-zone`
-
-    ```ignore
-    let response = client.list_availability_zones()
-        .send()
-        .await;
-    ```*/
+    /// List availability zones
+    ///
+    /// Lists the availability zones of the volume services and whether each is available.
+    ///
+    /// Sends a `GET` request to `/os-availability-zone`
+    ///
+    /// ```ignore
+    /// let response = client.list_availability_zones()
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_availability_zones(&self) -> builder::ListAvailabilityZones<'_> {
         builder::ListAvailabilityZones::new(self)
     }

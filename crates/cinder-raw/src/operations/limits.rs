@@ -4,24 +4,24 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**Show the absolute and rate limits of a project
-
-    Shows the quotas (absolute limits) and usage of the project, and the rate limits when the
-    legacy rate-limit middleware is deployed.
-
-
-    Sends a `GET` request to `/limits`
-
-    Arguments:
-    - `project_id`: Shows the limits of this project instead of the caller's. Admin only: Cinder ignores it
-    for other users and before 3.39.
-
-    ```ignore
-    let response = client.show_limits()
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Show the absolute and rate limits of a project
+    ///
+    /// Shows the quotas (absolute limits) and usage of the project, and the rate limits when the
+    /// legacy rate-limit middleware is deployed.
+    ///
+    ///
+    /// Sends a `GET` request to `/limits`
+    ///
+    /// Arguments:
+    /// - `project_id`: Shows the limits of this project instead of the caller's. Admin only: Cinder ignores it
+    /// for other users and before 3.39.
+    ///
+    /// ```ignore
+    /// let response = client.show_limits()
+    ///    .project_id(project_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_limits(&self) -> builder::ShowLimits<'_> {
         builder::ShowLimits::new(self)
     }

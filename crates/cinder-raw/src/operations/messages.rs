@@ -4,75 +4,75 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List user messages
-
-    Lists the messages of the project. Before 3.5 Cinder reads no query parameter at all; from
-    3.5 it pages, sorts and filters (any other query parameter is taken as a filter on a message
-    column). From 3.31 a non-admin's filters are checked against the cloud's resource filters
-    (`GET /resource_filters`; by default `resource_uuid`, `resource_type`, `event_id`,
-    `request_id`, `message_level`) and unknown ones are rejected with 400.
-
-
-    Sends a `GET` request to `/messages`
-
-    Arguments:
-    - `event_id`: Filters by event ID (e.g. `VOLUME_000002`).
-    - `limit`: The maximum number of messages to return (capped by `osapi_max_limit`).
-    - `marker`: The ID of the last message of the previous page.
-    - `message_level`: Filters by level (`ERROR`).
-    - `offset`: The number of messages to skip.
-    - `request_id`: Filters by the ID of the request that produced the message.
-    - `resource_type`: Filters by resource type (`VOLUME`, `VOLUME_SNAPSHOT`, `VOLUME_BACKUP`).
-    - `resource_uuid`: Filters by the UUID of the resource concerned.
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of `<key>[:<direction>]` (`asc` or `desc`).
-    - `sort_dir`: The sort direction for `sort_key`. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    ```ignore
-    let response = client.list_messages()
-        .event_id(event_id)
-        .limit(limit)
-        .marker(marker)
-        .message_level(message_level)
-        .offset(offset)
-        .request_id(request_id)
-        .resource_type(resource_type)
-        .resource_uuid(resource_uuid)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .send()
-        .await;
-    ```*/
+    /// List user messages
+    ///
+    /// Lists the messages of the project. Before 3.5 Cinder reads no query parameter at all; from
+    /// 3.5 it pages, sorts and filters (any other query parameter is taken as a filter on a message
+    /// column). From 3.31 a non-admin's filters are checked against the cloud's resource filters
+    /// (`GET /resource_filters`; by default `resource_uuid`, `resource_type`, `event_id`,
+    /// `request_id`, `message_level`) and unknown ones are rejected with 400.
+    ///
+    ///
+    /// Sends a `GET` request to `/messages`
+    ///
+    /// Arguments:
+    /// - `event_id`: Filters by event ID (e.g. `VOLUME_000002`).
+    /// - `limit`: The maximum number of messages to return (capped by `osapi_max_limit`).
+    /// - `marker`: The ID of the last message of the previous page.
+    /// - `message_level`: Filters by level (`ERROR`).
+    /// - `offset`: The number of messages to skip.
+    /// - `request_id`: Filters by the ID of the request that produced the message.
+    /// - `resource_type`: Filters by resource type (`VOLUME`, `VOLUME_SNAPSHOT`, `VOLUME_BACKUP`).
+    /// - `resource_uuid`: Filters by the UUID of the resource concerned.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of `<key>[:<direction>]` (`asc` or `desc`).
+    /// - `sort_dir`: The sort direction for `sort_key`. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// ```ignore
+    /// let response = client.list_messages()
+    ///    .event_id(event_id)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .message_level(message_level)
+    ///    .offset(offset)
+    ///    .request_id(request_id)
+    ///    .resource_type(resource_type)
+    ///    .resource_uuid(resource_uuid)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_messages(&self) -> builder::ListMessages<'_> {
         builder::ListMessages::new(self)
     }
-    /**Show a user message
-
-    Sends a `GET` request to `/messages/{message_id}`
-
-    Arguments:
-    - `message_id`: The UUID of the message.
-    ```ignore
-    let response = client.show_message()
-        .message_id(message_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a user message
+    ///
+    /// Sends a `GET` request to `/messages/{message_id}`
+    ///
+    /// Arguments:
+    /// - `message_id`: The UUID of the message.
+    /// ```ignore
+    /// let response = client.show_message()
+    ///    .message_id(message_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_message(&self) -> builder::ShowMessage<'_> {
         builder::ShowMessage::new(self)
     }
-    /**Delete a user message
-
-    Sends a `DELETE` request to `/messages/{message_id}`
-
-    Arguments:
-    - `message_id`: The UUID of the message.
-    ```ignore
-    let response = client.delete_message()
-        .message_id(message_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a user message
+    ///
+    /// Sends a `DELETE` request to `/messages/{message_id}`
+    ///
+    /// Arguments:
+    /// - `message_id`: The UUID of the message.
+    /// ```ignore
+    /// let response = client.delete_message()
+    ///    .message_id(message_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_message(&self) -> builder::DeleteMessage<'_> {
         builder::DeleteMessage::new(self)
     }

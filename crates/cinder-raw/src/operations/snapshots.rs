@@ -4,335 +4,335 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List snapshots (summary view)
-
-    Lists the snapshots of the project (of all projects with `all_tenants` as admin), summary
-    view. Filters: before 3.31 a non-admin's unknown filters are silently dropped (only `name`,
-    `status`, `volume_id` and, from 3.22, `metadata` are kept); from 3.31 they are checked
-    against the cloud's resource filters (`GET /resource_filters`) and unknown ones are
-    rejected with 400. Admins may filter by any snapshot column. Sorting by `name` needs
-    3.30 (before, use `display_name`).
-
-
-    Sends a `GET` request to `/snapshots`
-
-    Arguments:
-    - `all_tenants`: Shows details for all projects. Admin only.
-    - `availability_zone`: Filters by the availability zone of the snapshotted volume. Admins may use it at any
-    version; other users from 3.31, when the cloud's resource filters enable it (enabled by
-    default). Cinder 29 bug: with this filter the other exact filters are applied to the
-    joined volume instead of the snapshot (`status`, `name` then match the volume's), and
-    combining it with `volume_id` fails with 500 (seen live; cinder/db/api.py
-    _process_snaps_filters).
-
-    - `consumes_quota`: Filters by whether the snapshot counts against quota. Not filtered when absent. Needs the
-    cloud's resource filters to enable it for non-admins (enabled by default).
-
-    - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
-    - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
-    - `metadata`: Filters by metadata: a Python-literal dict of key/value pairs the snapshot's metadata must
-    contain, e.g. `{'key1': 'value1'}` (URL-encoded).
-
-    - `name`: Filters by exact snapshot name.
-    - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
-    - `project_id`: Filters by owning project. Admin only (Cinder drops it for other users before 3.31 and
-    rejects it from 3.31); useful with `all_tenants`.
-
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
-    - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    - `status`: Filters by snapshot status (e.g. `available`).
-    - `volume_id`: Filters by the UUID of the snapshotted volume.
-    - `with_count`: Whether to show count in API response or not, default is False.
-    ```ignore
-    let response = client.list_snapshots()
-        .all_tenants(all_tenants)
-        .availability_zone(availability_zone)
-        .consumes_quota(consumes_quota)
-        .limit(limit)
-        .marker(marker)
-        .metadata(metadata)
-        .name(name)
-        .offset(offset)
-        .project_id(project_id)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .status(status)
-        .volume_id(volume_id)
-        .with_count(with_count)
-        .send()
-        .await;
-    ```*/
+    /// List snapshots (summary view)
+    ///
+    /// Lists the snapshots of the project (of all projects with `all_tenants` as admin), summary
+    /// view. Filters: before 3.31 a non-admin's unknown filters are silently dropped (only `name`,
+    /// `status`, `volume_id` and, from 3.22, `metadata` are kept); from 3.31 they are checked
+    /// against the cloud's resource filters (`GET /resource_filters`) and unknown ones are
+    /// rejected with 400. Admins may filter by any snapshot column. Sorting by `name` needs
+    /// 3.30 (before, use `display_name`).
+    ///
+    ///
+    /// Sends a `GET` request to `/snapshots`
+    ///
+    /// Arguments:
+    /// - `all_tenants`: Shows details for all projects. Admin only.
+    /// - `availability_zone`: Filters by the availability zone of the snapshotted volume. Admins may use it at any
+    /// version; other users from 3.31, when the cloud's resource filters enable it (enabled by
+    /// default). Cinder 29 bug: with this filter the other exact filters are applied to the
+    /// joined volume instead of the snapshot (`status`, `name` then match the volume's), and
+    /// combining it with `volume_id` fails with 500 (seen live; cinder/db/api.py
+    /// _process_snaps_filters).
+    ///
+    /// - `consumes_quota`: Filters by whether the snapshot counts against quota. Not filtered when absent. Needs the
+    /// cloud's resource filters to enable it for non-admins (enabled by default).
+    ///
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
+    /// - `metadata`: Filters by metadata: a Python-literal dict of key/value pairs the snapshot's metadata must
+    /// contain, e.g. `{'key1': 'value1'}` (URL-encoded).
+    ///
+    /// - `name`: Filters by exact snapshot name.
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `project_id`: Filters by owning project. Admin only (Cinder drops it for other users before 3.31 and
+    /// rejects it from 3.31); useful with `all_tenants`.
+    ///
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// - `status`: Filters by snapshot status (e.g. `available`).
+    /// - `volume_id`: Filters by the UUID of the snapshotted volume.
+    /// - `with_count`: Whether to show count in API response or not, default is False.
+    /// ```ignore
+    /// let response = client.list_snapshots()
+    ///    .all_tenants(all_tenants)
+    ///    .availability_zone(availability_zone)
+    ///    .consumes_quota(consumes_quota)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .metadata(metadata)
+    ///    .name(name)
+    ///    .offset(offset)
+    ///    .project_id(project_id)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .status(status)
+    ///    .volume_id(volume_id)
+    ///    .with_count(with_count)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_snapshots(&self) -> builder::ListSnapshots<'_> {
         builder::ListSnapshots::new(self)
     }
-    /**Create a snapshot
-
-    Creates a snapshot of a volume. Before 3.66 snapshotting an `in-use` volume needs
-    `force: true`; from 3.66 it needs no flag (`force: false` is rejected).
-
-
-    Sends a `POST` request to `/snapshots`
-
-    ```ignore
-    let response = client.create_snapshot()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a snapshot
+    ///
+    /// Creates a snapshot of a volume. Before 3.66 snapshotting an `in-use` volume needs
+    /// `force: true`; from 3.66 it needs no flag (`force: false` is rejected).
+    ///
+    ///
+    /// Sends a `POST` request to `/snapshots`
+    ///
+    /// ```ignore
+    /// let response = client.create_snapshot()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_snapshot(&self) -> builder::CreateSnapshot<'_> {
         builder::CreateSnapshot::new(self)
     }
-    /**List snapshots with details
-
-    Lists the snapshots of the project (of all projects with `all_tenants` as admin), detail
-    view. Filtering works as for `GET /snapshots`.
-
-
-    Sends a `GET` request to `/snapshots/detail`
-
-    Arguments:
-    - `all_tenants`: Shows details for all projects. Admin only.
-    - `availability_zone`: Filters by the availability zone of the snapshotted volume. Admins may use it at any
-    version; other users from 3.31, when the cloud's resource filters enable it (enabled by
-    default). Cinder 29 bug: with this filter the other exact filters are applied to the
-    joined volume instead of the snapshot (`status`, `name` then match the volume's), and
-    combining it with `volume_id` fails with 500 (seen live; cinder/db/api.py
-    _process_snaps_filters).
-
-    - `consumes_quota`: Filters by whether the snapshot counts against quota. Not filtered when absent. Needs the
-    cloud's resource filters to enable it for non-admins (enabled by default).
-
-    - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
-    - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
-    - `metadata`: Filters by metadata: a Python-literal dict of key/value pairs the snapshot's metadata must
-    contain, e.g. `{'key1': 'value1'}` (URL-encoded).
-
-    - `name`: Filters by exact snapshot name.
-    - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
-    - `project_id`: Filters by owning project. Admin only (Cinder drops it for other users before 3.31 and
-    rejects it from 3.31); useful with `all_tenants`.
-
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
-    - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    - `status`: Filters by snapshot status (e.g. `available`).
-    - `volume_id`: Filters by the UUID of the snapshotted volume.
-    - `with_count`: Whether to show count in API response or not, default is False.
-    ```ignore
-    let response = client.list_snapshots_detail()
-        .all_tenants(all_tenants)
-        .availability_zone(availability_zone)
-        .consumes_quota(consumes_quota)
-        .limit(limit)
-        .marker(marker)
-        .metadata(metadata)
-        .name(name)
-        .offset(offset)
-        .project_id(project_id)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .status(status)
-        .volume_id(volume_id)
-        .with_count(with_count)
-        .send()
-        .await;
-    ```*/
+    /// List snapshots with details
+    ///
+    /// Lists the snapshots of the project (of all projects with `all_tenants` as admin), detail
+    /// view. Filtering works as for `GET /snapshots`.
+    ///
+    ///
+    /// Sends a `GET` request to `/snapshots/detail`
+    ///
+    /// Arguments:
+    /// - `all_tenants`: Shows details for all projects. Admin only.
+    /// - `availability_zone`: Filters by the availability zone of the snapshotted volume. Admins may use it at any
+    /// version; other users from 3.31, when the cloud's resource filters enable it (enabled by
+    /// default). Cinder 29 bug: with this filter the other exact filters are applied to the
+    /// joined volume instead of the snapshot (`status`, `name` then match the volume's), and
+    /// combining it with `volume_id` fails with 500 (seen live; cinder/db/api.py
+    /// _process_snaps_filters).
+    ///
+    /// - `consumes_quota`: Filters by whether the snapshot counts against quota. Not filtered when absent. Needs the
+    /// cloud's resource filters to enable it for non-admins (enabled by default).
+    ///
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
+    /// - `metadata`: Filters by metadata: a Python-literal dict of key/value pairs the snapshot's metadata must
+    /// contain, e.g. `{'key1': 'value1'}` (URL-encoded).
+    ///
+    /// - `name`: Filters by exact snapshot name.
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `project_id`: Filters by owning project. Admin only (Cinder drops it for other users before 3.31 and
+    /// rejects it from 3.31); useful with `all_tenants`.
+    ///
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// - `status`: Filters by snapshot status (e.g. `available`).
+    /// - `volume_id`: Filters by the UUID of the snapshotted volume.
+    /// - `with_count`: Whether to show count in API response or not, default is False.
+    /// ```ignore
+    /// let response = client.list_snapshots_detail()
+    ///    .all_tenants(all_tenants)
+    ///    .availability_zone(availability_zone)
+    ///    .consumes_quota(consumes_quota)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .metadata(metadata)
+    ///    .name(name)
+    ///    .offset(offset)
+    ///    .project_id(project_id)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .status(status)
+    ///    .volume_id(volume_id)
+    ///    .with_count(with_count)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_snapshots_detail(&self) -> builder::ListSnapshotsDetail<'_> {
         builder::ListSnapshotsDetail::new(self)
     }
-    /**Show a snapshot
-
-    Sends a `GET` request to `/snapshots/{snapshot_id}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    ```ignore
-    let response = client.show_snapshot()
-        .snapshot_id(snapshot_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a snapshot
+    ///
+    /// Sends a `GET` request to `/snapshots/{snapshot_id}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// ```ignore
+    /// let response = client.show_snapshot()
+    ///    .snapshot_id(snapshot_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_snapshot(&self) -> builder::ShowSnapshot<'_> {
         builder::ShowSnapshot::new(self)
     }
-    /**Update a snapshot's name or description
-
-    Sends a `PUT` request to `/snapshots/{snapshot_id}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `body`
-    ```ignore
-    let response = client.update_snapshot()
-        .snapshot_id(snapshot_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a snapshot's name or description
+    ///
+    /// Sends a `PUT` request to `/snapshots/{snapshot_id}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_snapshot()
+    ///    .snapshot_id(snapshot_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_snapshot(&self) -> builder::UpdateSnapshot<'_> {
         builder::UpdateSnapshot::new(self)
     }
-    /**Delete a snapshot
-
-    Deletes a snapshot; its status must be `available` or `error`.
-
-    Sends a `DELETE` request to `/snapshots/{snapshot_id}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    ```ignore
-    let response = client.delete_snapshot()
-        .snapshot_id(snapshot_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a snapshot
+    ///
+    /// Deletes a snapshot; its status must be `available` or `error`.
+    ///
+    /// Sends a `DELETE` request to `/snapshots/{snapshot_id}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// ```ignore
+    /// let response = client.delete_snapshot()
+    ///    .snapshot_id(snapshot_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_snapshot(&self) -> builder::DeleteSnapshot<'_> {
         builder::DeleteSnapshot::new(self)
     }
-    /**Show a snapshot's metadata
-
-    Sends a `GET` request to `/snapshots/{snapshot_id}/metadata`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    ```ignore
-    let response = client.list_snapshot_metadata()
-        .snapshot_id(snapshot_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a snapshot's metadata
+    ///
+    /// Sends a `GET` request to `/snapshots/{snapshot_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// ```ignore
+    /// let response = client.list_snapshot_metadata()
+    ///    .snapshot_id(snapshot_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_snapshot_metadata(&self) -> builder::ListSnapshotMetadata<'_> {
         builder::ListSnapshotMetadata::new(self)
     }
-    /**Replace all metadata of a snapshot
-
-    Replaces all of the snapshot's metadata with the given items (keys not given are deleted).
-
-    Sends a `PUT` request to `/snapshots/{snapshot_id}/metadata`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `body`
-    ```ignore
-    let response = client.replace_snapshot_metadata()
-        .snapshot_id(snapshot_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace all metadata of a snapshot
+    ///
+    /// Replaces all of the snapshot's metadata with the given items (keys not given are deleted).
+    ///
+    /// Sends a `PUT` request to `/snapshots/{snapshot_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.replace_snapshot_metadata()
+    ///    .snapshot_id(snapshot_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn replace_snapshot_metadata(&self) -> builder::ReplaceSnapshotMetadata<'_> {
         builder::ReplaceSnapshotMetadata::new(self)
     }
-    /**Add or update metadata items of a snapshot
-
-    Creates or replaces the metadata items whose keys are given; other items are kept. Answers
-    with the snapshot's full metadata.
-
-
-    Sends a `POST` request to `/snapshots/{snapshot_id}/metadata`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `body`
-    ```ignore
-    let response = client.create_snapshot_metadata()
-        .snapshot_id(snapshot_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add or update metadata items of a snapshot
+    ///
+    /// Creates or replaces the metadata items whose keys are given; other items are kept. Answers
+    /// with the snapshot's full metadata.
+    ///
+    ///
+    /// Sends a `POST` request to `/snapshots/{snapshot_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_snapshot_metadata()
+    ///    .snapshot_id(snapshot_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_snapshot_metadata(&self) -> builder::CreateSnapshotMetadata<'_> {
         builder::CreateSnapshotMetadata::new(self)
     }
-    /**Show one metadata item of a snapshot
-
-    Sends a `GET` request to `/snapshots/{snapshot_id}/metadata/{key}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `key`: The metadata key.
-    ```ignore
-    let response = client.show_snapshot_metadata_item()
-        .snapshot_id(snapshot_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Show one metadata item of a snapshot
+    ///
+    /// Sends a `GET` request to `/snapshots/{snapshot_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `key`: The metadata key.
+    /// ```ignore
+    /// let response = client.show_snapshot_metadata_item()
+    ///    .snapshot_id(snapshot_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_snapshot_metadata_item(&self) -> builder::ShowSnapshotMetadataItem<'_> {
         builder::ShowSnapshotMetadataItem::new(self)
     }
-    /**Create or update one metadata item of a snapshot
-
-    The body's single key must equal `key` in the path (otherwise 400).
-
-    Sends a `PUT` request to `/snapshots/{snapshot_id}/metadata/{key}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `key`: The metadata key.
-    - `body`
-    ```ignore
-    let response = client.update_snapshot_metadata_item()
-        .snapshot_id(snapshot_id)
-        .key(key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or update one metadata item of a snapshot
+    ///
+    /// The body's single key must equal `key` in the path (otherwise 400).
+    ///
+    /// Sends a `PUT` request to `/snapshots/{snapshot_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `key`: The metadata key.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_snapshot_metadata_item()
+    ///    .snapshot_id(snapshot_id)
+    ///    .key(key)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_snapshot_metadata_item(&self) -> builder::UpdateSnapshotMetadataItem<'_> {
         builder::UpdateSnapshotMetadataItem::new(self)
     }
-    /**Delete one metadata item of a snapshot
-
-    Sends a `DELETE` request to `/snapshots/{snapshot_id}/metadata/{key}`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `key`: The metadata key.
-    ```ignore
-    let response = client.delete_snapshot_metadata_item()
-        .snapshot_id(snapshot_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Delete one metadata item of a snapshot
+    ///
+    /// Sends a `DELETE` request to `/snapshots/{snapshot_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `key`: The metadata key.
+    /// ```ignore
+    /// let response = client.delete_snapshot_metadata_item()
+    ///    .snapshot_id(snapshot_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_snapshot_metadata_item(&self) -> builder::DeleteSnapshotMetadataItem<'_> {
         builder::DeleteSnapshotMetadataItem::new(self)
     }
-    /**Run an action on a snapshot
-
-    Runs one action, named by the single key of the body. All snapshot actions answer 202
-    without a body (see each variant's `x-openstack-action-response`). `os-reset_status` and
-    `os-force_delete` are admin actions by default; `os-update_snapshot_status` is meant for
-    services (e.g. Nova's assisted snapshots); `os-unmanage` is admin only by default.
-
-
-    Sends a `POST` request to `/snapshots/{snapshot_id}/action`
-
-    Arguments:
-    - `snapshot_id`: The UUID of the snapshot.
-    - `body`
-    ```ignore
-    let response = client.snapshot_action()
-        .snapshot_id(snapshot_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Run an action on a snapshot
+    ///
+    /// Runs one action, named by the single key of the body. All snapshot actions answer 202
+    /// without a body (see each variant's `x-openstack-action-response`). `os-reset_status` and
+    /// `os-force_delete` are admin actions by default; `os-update_snapshot_status` is meant for
+    /// services (e.g. Nova's assisted snapshots); `os-unmanage` is admin only by default.
+    ///
+    ///
+    /// Sends a `POST` request to `/snapshots/{snapshot_id}/action`
+    ///
+    /// Arguments:
+    /// - `snapshot_id`: The UUID of the snapshot.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.snapshot_action()
+    ///    .snapshot_id(snapshot_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn snapshot_action(&self) -> builder::SnapshotAction<'_> {
         builder::SnapshotAction::new(self)
     }
 }
 /// One typed method per action of the action endpoint.
 impl Client {
-    /**Resets the snapshot's status in the database, without any check of the back
-    end (`os-reset_status`).
-
-
-    Sends `{"os-reset_status": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.*/
+    /// Resets the snapshot's status in the database, without any check of the back
+    /// end (`os-reset_status`).
+    ///
+    ///
+    /// Sends `{"os-reset_status": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.
     pub async fn snapshot_reset_status(
         &self,
         snapshot_id: &str,
@@ -346,13 +346,13 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Updates the status (and progress) of a snapshot being created or deleted
-    (`os-update_snapshot_status`). Allowed transitions: from `creating` to
-    `creating`, `available` or `error`; from `deleting` to `deleting` or
-    `error_deleting`.
-
-
-    Sends `{"os-update_snapshot_status": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.*/
+    /// Updates the status (and progress) of a snapshot being created or deleted
+    /// (`os-update_snapshot_status`). Allowed transitions: from `creating` to
+    /// `creating`, `available` or `error`; from `deleting` to `deleting` or
+    /// `error_deleting`.
+    ///
+    ///
+    /// Sends `{"os-update_snapshot_status": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.
     pub async fn snapshot_update_snapshot_status(
         &self,
         snapshot_id: &str,
@@ -366,10 +366,10 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Deletes the snapshot whatever its status (`os-force_delete`).
-
-
-    Sends `{"os-force_delete": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.*/
+    /// Deletes the snapshot whatever its status (`os-force_delete`).
+    ///
+    ///
+    /// Sends `{"os-force_delete": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.
     pub async fn snapshot_force_delete(
         &self,
         snapshot_id: &str,
@@ -382,11 +382,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Removes the snapshot from Cinder's management without deleting it on the back
-    end (`os-unmanage`).
-
-
-    Sends `{"os-unmanage": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.*/
+    /// Removes the snapshot from Cinder's management without deleting it on the back
+    /// end (`os-unmanage`).
+    ///
+    ///
+    /// Sends `{"os-unmanage": ...}` to `POST /snapshots/{snapshot_id}/action`; answers 202 without a body.
     pub async fn snapshot_unmanage(
         &self,
         snapshot_id: &str,

@@ -4,42 +4,42 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List the API versions
-
-    Lists the API versions at the service root. No token is needed (the root pipeline has no
-    auth middleware). Cinder answers 300 Multiple Choices with a JSON body
-    (`@wsgi.response(HTTPStatus.MULTIPLE_CHOICES)` on VersionsController.all), so `300` is the
-    one declared success. progenitor only counts 2xx as success: the generated method hands a
-    300 back as `Error::UnexpectedResponse` with the raw response, which the wrapper decodes as
-    `VersionList`. progenitor also ignores path-level `servers`, so the wrapper must call this
-    operation with the service root as base URL.
-
-
-    Sends a `GET` request to `/`
-
-    ```ignore
-    let response = client.list_versions()
-        .send()
-        .await;
-    ```*/
+    /// List the API versions
+    ///
+    /// Lists the API versions at the service root. No token is needed (the root pipeline has no
+    /// auth middleware). Cinder answers 300 Multiple Choices with a JSON body
+    /// (`@wsgi.response(HTTPStatus.MULTIPLE_CHOICES)` on VersionsController.all), so `300` is the
+    /// one declared success. progenitor only counts 2xx as success: the generated method hands a
+    /// 300 back as `Error::UnexpectedResponse` with the raw response, which the wrapper decodes as
+    /// `VersionList`. progenitor also ignores path-level `servers`, so the wrapper must call this
+    /// operation with the service root as base URL.
+    ///
+    ///
+    /// Sends a `GET` request to `/`
+    ///
+    /// ```ignore
+    /// let response = client.list_versions()
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_versions(&self) -> builder::ListVersions<'_> {
         builder::ListVersions::new(self)
     }
-    /**Show the v3 API version
-
-    Shows the v3 API version document, `{"versions": [...]}` (the same list as `GET /`), with
-    200. Unlike `GET /`, this path goes through the v3 pipeline, so the auth middleware asks
-    for a token. progenitor ignores path-level `servers`, so the wrapper must call this
-    operation with the service root as base URL.
-
-
-    Sends a `GET` request to `/v3/`
-
-    ```ignore
-    let response = client.show_v3_version()
-        .send()
-        .await;
-    ```*/
+    /// Show the v3 API version
+    ///
+    /// Shows the v3 API version document, `{"versions": [...]}` (the same list as `GET /`), with
+    /// 200. Unlike `GET /`, this path goes through the v3 pipeline, so the auth middleware asks
+    /// for a token. progenitor ignores path-level `servers`, so the wrapper must call this
+    /// operation with the service root as base URL.
+    ///
+    ///
+    /// Sends a `GET` request to `/v3/`
+    ///
+    /// ```ignore
+    /// let response = client.show_v3_version()
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_v3_version(&self) -> builder::ShowV3Version<'_> {
         builder::ShowV3Version::new(self)
     }

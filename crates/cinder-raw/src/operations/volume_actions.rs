@@ -4,48 +4,48 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**Run an action on a volume
-
-    Runs one action on the volume; the body is an object with exactly one key naming the
-    action. Many actions are admin-only by default policy (`os-reset_status`,
-    `os-force_detach`, `os-force_delete`, `os-migrate_volume`, `os-migrate_volume_completion`,
-    `os-extend_volume_completion`, `os-unmanage`), and Nova normally drives the attach-related
-    ones (`os-attach`, `os-detach`, `os-reserve`, `os-unreserve`, `os-begin_detaching`,
-    `os-roll_detaching`, `os-initialize_connection`, `os-terminate_connection`).
-
-    The success response is declared as `2XX` with raw bytes because the actions answer
-    differently: most with 202 and no body, `os-set_bootable` and `os-unset_image_metadata`
-    with 200 and no body, `os-show_image_metadata`, `os-set_image_metadata`,
-    `os-initialize_connection` and `os-migrate_volume_completion` with 200 and a JSON body,
-    and `os-volume_upload_image` with 202 and a JSON body. OpenAPI cannot tie a response to a
-    request variant and the generator accepts one success body per operation, so each
-    variant of the request body states its real status and body in
-    `x-openstack-action-response`, from which codegen emits one typed method per action.
-
-
-    Sends a `POST` request to `/volumes/{volume_id}/action`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `body`
-    ```ignore
-    let response = client.volume_action()
-        .volume_id(volume_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Run an action on a volume
+    ///
+    /// Runs one action on the volume; the body is an object with exactly one key naming the
+    /// action. Many actions are admin-only by default policy (`os-reset_status`,
+    /// `os-force_detach`, `os-force_delete`, `os-migrate_volume`, `os-migrate_volume_completion`,
+    /// `os-extend_volume_completion`, `os-unmanage`), and Nova normally drives the attach-related
+    /// ones (`os-attach`, `os-detach`, `os-reserve`, `os-unreserve`, `os-begin_detaching`,
+    /// `os-roll_detaching`, `os-initialize_connection`, `os-terminate_connection`).
+    ///
+    /// The success response is declared as `2XX` with raw bytes because the actions answer
+    /// differently: most with 202 and no body, `os-set_bootable` and `os-unset_image_metadata`
+    /// with 200 and no body, `os-show_image_metadata`, `os-set_image_metadata`,
+    /// `os-initialize_connection` and `os-migrate_volume_completion` with 200 and a JSON body,
+    /// and `os-volume_upload_image` with 202 and a JSON body. OpenAPI cannot tie a response to a
+    /// request variant and the generator accepts one success body per operation, so each
+    /// variant of the request body states its real status and body in
+    /// `x-openstack-action-response`, from which codegen emits one typed method per action.
+    ///
+    ///
+    /// Sends a `POST` request to `/volumes/{volume_id}/action`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.volume_action()
+    ///    .volume_id(volume_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn volume_action(&self) -> builder::VolumeAction<'_> {
         builder::VolumeAction::new(self)
     }
 }
 /// One typed method per action of the action endpoint.
 impl Client {
-    /**Extends the volume to a larger size (`os-extend`). Before 3.42 the volume
-    must be `available`; from 3.42 an `in-use` volume can be extended as well.
-
-
-    Sends `{"os-extend": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Extends the volume to a larger size (`os-extend`). Before 3.42 the volume
+    /// must be `available`; from 3.42 an `in-use` volume can be extended as well.
+    ///
+    ///
+    /// Sends `{"os-extend": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_extend(
         &self,
         volume_id: &str,
@@ -59,13 +59,13 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Completes (or rolls back) the extend of an attached volume after Nova handled
-    the `volume-extended` event (`os-extend_volume_completion`; admin or service).
-    Cinder 29 does not check the request's microversion for this action; it is
-    part of microversion 3.71.
-
-
-    Sends `{"os-extend_volume_completion": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.71 or later.*/
+    /// Completes (or rolls back) the extend of an attached volume after Nova handled
+    /// the `volume-extended` event (`os-extend_volume_completion`; admin or service).
+    /// Cinder 29 does not check the request's microversion for this action; it is
+    /// part of microversion 3.71.
+    ///
+    ///
+    /// Sends `{"os-extend_volume_completion": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.71 or later.
     pub async fn volume_extend_volume_completion(
         &self,
         volume_id: &str,
@@ -79,11 +79,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Resets the status, attach status and/or migration status of the volume in the
-    database without touching the back end (`os-reset_status`; admin only).
-
-
-    Sends `{"os-reset_status": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Resets the status, attach status and/or migration status of the volume in the
+    /// database without touching the back end (`os-reset_status`; admin only).
+    ///
+    ///
+    /// Sends `{"os-reset_status": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_reset_status(
         &self,
         volume_id: &str,
@@ -97,11 +97,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Reverts the volume to its latest snapshot (`revert`). The volume must be
-    `available`; 409 if the volume or snapshot is in the wrong state.
-
-
-    Sends `{"revert": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.40 or later.*/
+    /// Reverts the volume to its latest snapshot (`revert`). The volume must be
+    /// `available`; 409 if the volume or snapshot is in the wrong state.
+    ///
+    ///
+    /// Sends `{"revert": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.40 or later.
     pub async fn volume_revert(
         &self,
         volume_id: &str,
@@ -115,11 +115,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Adds or updates image metadata of the volume (`os-set_image_metadata`);
-    answers with all of the volume's image metadata.
-
-
-    Sends `{"os-set_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeImageMetadataResponse`].*/
+    /// Adds or updates image metadata of the volume (`os-set_image_metadata`);
+    /// answers with all of the volume's image metadata.
+    ///
+    ///
+    /// Sends `{"os-set_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeImageMetadataResponse`].
     pub async fn volume_set_image_metadata(
         &self,
         volume_id: &str,
@@ -133,9 +133,9 @@ impl Client {
             .await?;
         crate::action_response::json(response).await
     }
-    /**Removes one image metadata key of the volume (`os-unset_image_metadata`).
-
-    Sends `{"os-unset_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 without a body.*/
+    /// Removes one image metadata key of the volume (`os-unset_image_metadata`).
+    ///
+    /// Sends `{"os-unset_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 without a body.
     pub async fn volume_unset_image_metadata(
         &self,
         volume_id: &str,
@@ -149,9 +149,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Shows the image metadata of the volume (`os-show_image_metadata`).
-
-    Sends `{"os-show_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeImageMetadataResponse`].*/
+    /// Shows the image metadata of the volume (`os-show_image_metadata`).
+    ///
+    /// Sends `{"os-show_image_metadata": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeImageMetadataResponse`].
     pub async fn volume_show_image_metadata(
         &self,
         volume_id: &str,
@@ -164,11 +164,11 @@ impl Client {
             .await?;
         crate::action_response::json(response).await
     }
-    /**Records that the volume is attached to a server or host (`os-attach`); the
-    caller makes the actual connection.
-
-
-    Sends `{"os-attach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Records that the volume is attached to a server or host (`os-attach`); the
+    /// caller makes the actual connection.
+    ///
+    ///
+    /// Sends `{"os-attach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_attach(
         &self,
         volume_id: &str,
@@ -182,11 +182,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Records that the volume (or one attachment of it) is detached (`os-detach`).
-    409 for a user's call that would detach a volume a Nova server still uses.
-
-
-    Sends `{"os-detach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Records that the volume (or one attachment of it) is detached (`os-detach`).
+    /// 409 for a user's call that would detach a volume a Nova server still uses.
+    ///
+    ///
+    /// Sends `{"os-detach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_detach(
         &self,
         volume_id: &str,
@@ -200,11 +200,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Removes the volume from Cinder without deleting its storage on the back end
-    (`os-unmanage`; admin only).
-
-
-    Sends `{"os-unmanage": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Removes the volume from Cinder without deleting its storage on the back end
+    /// (`os-unmanage`; admin only).
+    ///
+    ///
+    /// Sends `{"os-unmanage": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_unmanage(
         &self,
         volume_id: &str,
@@ -217,11 +217,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Terminates the connection and detaches the volume regardless of its state
-    (`os-force_detach`; admin only).
-
-
-    Sends `{"os-force_detach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Terminates the connection and detaches the volume regardless of its state
+    /// (`os-force_detach`; admin only).
+    ///
+    ///
+    /// Sends `{"os-force_detach": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_force_detach(
         &self,
         volume_id: &str,
@@ -235,9 +235,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Changes the volume type of the volume, migrating it if allowed and needed (`os-retype`).
-
-    Sends `{"os-retype": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Changes the volume type of the volume, migrating it if allowed and needed (`os-retype`).
+    ///
+    /// Sends `{"os-retype": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_retype(
         &self,
         volume_id: &str,
@@ -251,9 +251,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Migrates the volume to another back end or cluster (`os-migrate_volume`; admin only).
-
-    Sends `{"os-migrate_volume": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Migrates the volume to another back end or cluster (`os-migrate_volume`; admin only).
+    ///
+    /// Sends `{"os-migrate_volume": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_migrate(
         &self,
         volume_id: &str,
@@ -267,11 +267,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Completes a volume migration (`os-migrate_volume_completion`; admin or
-    service); answers with the ID of the volume that remains.
-
-
-    Sends `{"os-migrate_volume_completion": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeMigrateCompletionResponse`].*/
+    /// Completes a volume migration (`os-migrate_volume_completion`; admin or
+    /// service); answers with the ID of the volume that remains.
+    ///
+    ///
+    /// Sends `{"os-migrate_volume_completion": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeMigrateCompletionResponse`].
     pub async fn volume_migrate_volume_completion(
         &self,
         volume_id: &str,
@@ -285,9 +285,9 @@ impl Client {
             .await?;
         crate::action_response::json(response).await
     }
-    /**Deletes the volume regardless of its status (`os-force_delete`; admin only).
-
-    Sends `{"os-force_delete": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Deletes the volume regardless of its status (`os-force_delete`; admin only).
+    ///
+    /// Sends `{"os-force_delete": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_force_delete(
         &self,
         volume_id: &str,
@@ -300,9 +300,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Sets or clears the bootable flag of the volume (`os-set_bootable`).
-
-    Sends `{"os-set_bootable": ...}` to `POST /volumes/{volume_id}/action`; answers 200 without a body.*/
+    /// Sets or clears the bootable flag of the volume (`os-set_bootable`).
+    ///
+    /// Sends `{"os-set_bootable": ...}` to `POST /volumes/{volume_id}/action`; answers 200 without a body.
     pub async fn volume_set_bootable(
         &self,
         volume_id: &str,
@@ -316,11 +316,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Uploads the volume to the Image service as a new image
-    (`os-volume_upload_image`); answers 202 with the volume and the new image.
-
-
-    Sends `{"os-volume_upload_image": ...}` to `POST /volumes/{volume_id}/action`; answers 202 with [`types::VolumeUploadImageResponse`].*/
+    /// Uploads the volume to the Image service as a new image
+    /// (`os-volume_upload_image`); answers 202 with the volume and the new image.
+    ///
+    ///
+    /// Sends `{"os-volume_upload_image": ...}` to `POST /volumes/{volume_id}/action`; answers 202 with [`types::VolumeUploadImageResponse`].
     pub async fn volume_upload_image(
         &self,
         volume_id: &str,
@@ -334,11 +334,11 @@ impl Client {
             .await?;
         crate::action_response::json(response).await
     }
-    /**Reserves the volume for an attach by setting its status to `attaching` (`os-reserve`);
-    the volume must be `available` (or `in-use` for a multiattach volume).
-
-
-    Sends `{"os-reserve": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Reserves the volume for an attach by setting its status to `attaching` (`os-reserve`);
+    /// the volume must be `available` (or `in-use` for a multiattach volume).
+    ///
+    ///
+    /// Sends `{"os-reserve": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_reserve(
         &self,
         volume_id: &str,
@@ -351,11 +351,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Cancels an `os-reserve`: an `attaching` volume goes back to `available`, or to
-    `in-use` if it has attachments (`os-unreserve`).
-
-
-    Sends `{"os-unreserve": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Cancels an `os-reserve`: an `attaching` volume goes back to `available`, or to
+    /// `in-use` if it has attachments (`os-unreserve`).
+    ///
+    ///
+    /// Sends `{"os-unreserve": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_unreserve(
         &self,
         volume_id: &str,
@@ -368,9 +368,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Sets an `in-use` volume's status to `detaching` (`os-begin_detaching`).
-
-    Sends `{"os-begin_detaching": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Sets an `in-use` volume's status to `detaching` (`os-begin_detaching`).
+    ///
+    /// Sends `{"os-begin_detaching": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_begin_detaching(
         &self,
         volume_id: &str,
@@ -383,9 +383,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Returns a `detaching` volume's status to `in-use` (`os-roll_detaching`).
-
-    Sends `{"os-roll_detaching": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Returns a `detaching` volume's status to `in-use` (`os-roll_detaching`).
+    ///
+    /// Sends `{"os-roll_detaching": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_roll_detaching(
         &self,
         volume_id: &str,
@@ -398,11 +398,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Removes the volume's export for a host (`os-terminate_connection`). 409 for a
-    user's call that would cut off a Nova server still using the volume.
-
-
-    Sends `{"os-terminate_connection": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Removes the volume's export for a host (`os-terminate_connection`). 409 for a
+    /// user's call that would cut off a Nova server still using the volume.
+    ///
+    ///
+    /// Sends `{"os-terminate_connection": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_terminate_connection(
         &self,
         volume_id: &str,
@@ -416,11 +416,11 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Exports the volume to a host and answers with the connection information
-    (`os-initialize_connection`).
-
-
-    Sends `{"os-initialize_connection": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeInitializeConnectionResponse`].*/
+    /// Exports the volume to a host and answers with the connection information
+    /// (`os-initialize_connection`).
+    ///
+    ///
+    /// Sends `{"os-initialize_connection": ...}` to `POST /volumes/{volume_id}/action`; answers 200 with [`types::VolumeInitializeConnectionResponse`].
     pub async fn volume_initialize_connection(
         &self,
         volume_id: &str,
@@ -434,9 +434,9 @@ impl Client {
             .await?;
         crate::action_response::json(response).await
     }
-    /**Sets or clears the read-only flag of an `available` volume (`os-update_readonly_flag`).
-
-    Sends `{"os-update_readonly_flag": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.*/
+    /// Sets or clears the read-only flag of an `available` volume (`os-update_readonly_flag`).
+    ///
+    /// Sends `{"os-update_readonly_flag": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body.
     pub async fn volume_update_readonly_flag(
         &self,
         volume_id: &str,
@@ -450,9 +450,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Overwrites the volume with the content of an image (`os-reimage`).
-
-    Sends `{"os-reimage": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.68 or later.*/
+    /// Overwrites the volume with the content of an image (`os-reimage`).
+    ///
+    /// Sends `{"os-reimage": ...}` to `POST /volumes/{volume_id}/action`; answers 202 without a body. Needs microversion 3.68 or later.
     pub async fn volume_reimage(
         &self,
         volume_id: &str,

@@ -4,396 +4,396 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List volume types
-
-    Lists the volume types visible to the caller: public types and the private types the
-    caller's project was given access to; admins see by default only public types and can ask
-    for private ones with `is_public`. Default order: `created_at` descending.
-    Note: there may be a type named `__DEFAULT__`; to create a volume of the default type, omit
-    the type (see `GET /types/default`).
-
-
-    Sends a `GET` request to `/types`
-
-    Arguments:
-    - `extra_specs`: Only types having all these extra specs, written as a Python/JSON dict literal, e.g.
-    `{"multiattach": "<is> True"}` (Cinder parses it with `ast.literal_eval`). Non-admins
-    may use it from 3.52 (it is an enabled `volume_type` filter in the default
-    resource_filters.json) and only with the user-visible keys `RESKEY:availability_zones`,
-    `multiattach` and `replication_enabled` (another key yields an empty list); admins may
-    use it at every microversion.
-
-    - `is_public`: Admin only (ignored for other callers, who always get the public types plus the private
-    types shared with their project): `true` (the default) lists public types only, `false`
-    private types only, `None` both. Any boolean string is accepted (`true`, `False`, `1`,
-    `no`, ...); other values yield 400.
-
-    - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
-    - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
-    - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
-    - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    ```ignore
-    let response = client.list_types()
-        .extra_specs(extra_specs)
-        .is_public(is_public)
-        .limit(limit)
-        .marker(marker)
-        .offset(offset)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .send()
-        .await;
-    ```*/
+    /// List volume types
+    ///
+    /// Lists the volume types visible to the caller: public types and the private types the
+    /// caller's project was given access to; admins see by default only public types and can ask
+    /// for private ones with `is_public`. Default order: `created_at` descending.
+    /// Note: there may be a type named `__DEFAULT__`; to create a volume of the default type, omit
+    /// the type (see `GET /types/default`).
+    ///
+    ///
+    /// Sends a `GET` request to `/types`
+    ///
+    /// Arguments:
+    /// - `extra_specs`: Only types having all these extra specs, written as a Python/JSON dict literal, e.g.
+    /// `{"multiattach": "<is> True"}` (Cinder parses it with `ast.literal_eval`). Non-admins
+    /// may use it from 3.52 (it is an enabled `volume_type` filter in the default
+    /// resource_filters.json) and only with the user-visible keys `RESKEY:availability_zones`,
+    /// `multiattach` and `replication_enabled` (another key yields an empty list); admins may
+    /// use it at every microversion.
+    ///
+    /// - `is_public`: Admin only (ignored for other callers, who always get the public types plus the private
+    /// types shared with their project): `true` (the default) lists public types only, `false`
+    /// private types only, `None` both. Any boolean string is accepted (`true`, `False`, `1`,
+    /// `no`, ...); other values yield 400.
+    ///
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// ```ignore
+    /// let response = client.list_types()
+    ///    .extra_specs(extra_specs)
+    ///    .is_public(is_public)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .offset(offset)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_types(&self) -> builder::ListTypes<'_> {
         builder::ListTypes::new(self)
     }
-    /**Create a volume type
-
-    Creates a volume type (admin only by default). 409 if a type with the name exists.
-
-
-    Sends a `POST` request to `/types`
-
-    ```ignore
-    let response = client.create_type()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a volume type
+    ///
+    /// Creates a volume type (admin only by default). 409 if a type with the name exists.
+    ///
+    ///
+    /// Sends a `POST` request to `/types`
+    ///
+    /// ```ignore
+    /// let response = client.create_type()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_type(&self) -> builder::CreateType<'_> {
         builder::CreateType::new(self)
     }
-    /**Show the default volume type
-
-    Shows the volume type used by `POST /volumes` when no type is given: the project's default
-    type (set with the default-types API, 3.62) if any, else the type named by the operator's
-    `default_volume_type` option. 500 if the configured default type does not exist. The
-    response has no `os-volume-type-access:is_public`.
-
-
-    Sends a `GET` request to `/types/default`
-
-    ```ignore
-    let response = client.show_default_type()
-        .send()
-        .await;
-    ```*/
+    /// Show the default volume type
+    ///
+    /// Shows the volume type used by `POST /volumes` when no type is given: the project's default
+    /// type (set with the default-types API, 3.62) if any, else the type named by the operator's
+    /// `default_volume_type` option. 500 if the configured default type does not exist. The
+    /// response has no `os-volume-type-access:is_public`.
+    ///
+    ///
+    /// Sends a `GET` request to `/types/default`
+    ///
+    /// ```ignore
+    /// let response = client.show_default_type()
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_default_type(&self) -> builder::ShowDefaultType<'_> {
         builder::ShowDefaultType::new(self)
     }
-    /**Show a volume type
-
-    Sends a `GET` request to `/types/{volume_type_id}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    ```ignore
-    let response = client.show_type()
-        .volume_type_id(volume_type_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a volume type
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// ```ignore
+    /// let response = client.show_type()
+    ///    .volume_type_id(volume_type_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_type(&self) -> builder::ShowType<'_> {
         builder::ShowType::new(self)
     }
-    /**Update a volume type
-
-    Changes the name, description and/or public visibility of a volume type (admin only by
-    default). The response has all extra specs but no `qos_specs_id` and no
-    `os-volume-type-access:is_public`. 409 if the new name is taken.
-
-
-    Sends a `PUT` request to `/types/{volume_type_id}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `body`
-    ```ignore
-    let response = client.update_type()
-        .volume_type_id(volume_type_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a volume type
+    ///
+    /// Changes the name, description and/or public visibility of a volume type (admin only by
+    /// default). The response has all extra specs but no `qos_specs_id` and no
+    /// `os-volume-type-access:is_public`. 409 if the new name is taken.
+    ///
+    ///
+    /// Sends a `PUT` request to `/types/{volume_type_id}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_type()
+    ///    .volume_type_id(volume_type_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_type(&self) -> builder::UpdateType<'_> {
         builder::UpdateType::new(self)
     }
-    /**Delete a volume type
-
-    Deletes a volume type (admin only by default). 400 if volumes still use it or if it is the
-    configured default type (or some project's default type).
-
-
-    Sends a `DELETE` request to `/types/{volume_type_id}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    ```ignore
-    let response = client.delete_type()
-        .volume_type_id(volume_type_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a volume type
+    ///
+    /// Deletes a volume type (admin only by default). 400 if volumes still use it or if it is the
+    /// configured default type (or some project's default type).
+    ///
+    ///
+    /// Sends a `DELETE` request to `/types/{volume_type_id}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// ```ignore
+    /// let response = client.delete_type()
+    ///    .volume_type_id(volume_type_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_type(&self) -> builder::DeleteType<'_> {
         builder::DeleteType::new(self)
     }
-    /**Show all extra specs of a volume type
-
-    Non-admins see only the user-visible specs (`RESKEY:availability_zones`, `multiattach`, `replication_enabled`).
-
-    Sends a `GET` request to `/types/{volume_type_id}/extra_specs`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    ```ignore
-    let response = client.list_type_extra_specs()
-        .volume_type_id(volume_type_id)
-        .send()
-        .await;
-    ```*/
+    /// Show all extra specs of a volume type
+    ///
+    /// Non-admins see only the user-visible specs (`RESKEY:availability_zones`, `multiattach`, `replication_enabled`).
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}/extra_specs`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// ```ignore
+    /// let response = client.list_type_extra_specs()
+    ///    .volume_type_id(volume_type_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_type_extra_specs(&self) -> builder::ListTypeExtraSpecs<'_> {
         builder::ListTypeExtraSpecs::new(self)
     }
-    /**Create or update extra specs of a volume type
-
-    Sets the given extra specs (admin only by default); other specs of the type stay. 400 if a
-    volume uses the type, or if `multiattach` and `cacheable` would both be `<is> True`.
-    The response echoes the request.
-
-
-    Sends a `POST` request to `/types/{volume_type_id}/extra_specs`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `body`
-    ```ignore
-    let response = client.create_type_extra_specs()
-        .volume_type_id(volume_type_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or update extra specs of a volume type
+    ///
+    /// Sets the given extra specs (admin only by default); other specs of the type stay. 400 if a
+    /// volume uses the type, or if `multiattach` and `cacheable` would both be `<is> True`.
+    /// The response echoes the request.
+    ///
+    ///
+    /// Sends a `POST` request to `/types/{volume_type_id}/extra_specs`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_type_extra_specs()
+    ///    .volume_type_id(volume_type_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_type_extra_specs(&self) -> builder::CreateTypeExtraSpecs<'_> {
         builder::CreateTypeExtraSpecs::new(self)
     }
-    /**Show one extra spec of a volume type
-
-    404 if the type has no such spec, or if it is not user-visible and the caller is not an admin.
-
-    Sends a `GET` request to `/types/{volume_type_id}/extra_specs/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The key of the extra spec.
-    ```ignore
-    let response = client.show_type_extra_spec()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Show one extra spec of a volume type
+    ///
+    /// 404 if the type has no such spec, or if it is not user-visible and the caller is not an admin.
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}/extra_specs/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The key of the extra spec.
+    /// ```ignore
+    /// let response = client.show_type_extra_spec()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_type_extra_spec(&self) -> builder::ShowTypeExtraSpec<'_> {
         builder::ShowTypeExtraSpec::new(self)
     }
-    /**Update one extra spec of a volume type
-
-    Sets one extra spec (admin only by default); the body's single key must equal `key`. 400 if a
-    volume uses the type. The response echoes the request.
-
-
-    Sends a `PUT` request to `/types/{volume_type_id}/extra_specs/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The key of the extra spec.
-    - `body`
-    ```ignore
-    let response = client.update_type_extra_spec()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update one extra spec of a volume type
+    ///
+    /// Sets one extra spec (admin only by default); the body's single key must equal `key`. 400 if a
+    /// volume uses the type. The response echoes the request.
+    ///
+    ///
+    /// Sends a `PUT` request to `/types/{volume_type_id}/extra_specs/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The key of the extra spec.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_type_extra_spec()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_type_extra_spec(&self) -> builder::UpdateTypeExtraSpec<'_> {
         builder::UpdateTypeExtraSpec::new(self)
     }
-    /**Delete one extra spec of a volume type
-
-    Admin only by default. 400 if a volume uses the type; 404 if the type has no such spec.
-
-    Sends a `DELETE` request to `/types/{volume_type_id}/extra_specs/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The key of the extra spec.
-    ```ignore
-    let response = client.delete_type_extra_spec()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Delete one extra spec of a volume type
+    ///
+    /// Admin only by default. 400 if a volume uses the type; 404 if the type has no such spec.
+    ///
+    /// Sends a `DELETE` request to `/types/{volume_type_id}/extra_specs/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The key of the extra spec.
+    /// ```ignore
+    /// let response = client.delete_type_extra_spec()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_type_extra_spec(&self) -> builder::DeleteTypeExtraSpec<'_> {
         builder::DeleteTypeExtraSpec::new(self)
     }
-    /**List the projects that have access to a private volume type
-
-    Admin only by default. 404 for a public volume type.
-
-    Sends a `GET` request to `/types/{volume_type_id}/os-volume-type-access`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    ```ignore
-    let response = client.list_type_access()
-        .volume_type_id(volume_type_id)
-        .send()
-        .await;
-    ```*/
+    /// List the projects that have access to a private volume type
+    ///
+    /// Admin only by default. 404 for a public volume type.
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}/os-volume-type-access`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// ```ignore
+    /// let response = client.list_type_access()
+    ///    .volume_type_id(volume_type_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_type_access(&self) -> builder::ListTypeAccess<'_> {
         builder::ListTypeAccess::new(self)
     }
-    /**Perform an action on a volume type
-
-    `addProjectAccess` gives a project access to a private volume type (409 if it already has
-    it); `removeProjectAccess` takes it away (404 if it has none). Both are admin only by
-    default and answer 202 without a body.
-
-
-    Sends a `POST` request to `/types/{volume_type_id}/action`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `body`
-    ```ignore
-    let response = client.type_action()
-        .volume_type_id(volume_type_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Perform an action on a volume type
+    ///
+    /// `addProjectAccess` gives a project access to a private volume type (409 if it already has
+    /// it); `removeProjectAccess` takes it away (404 if it has none). Both are admin only by
+    /// default and answer 202 without a body.
+    ///
+    ///
+    /// Sends a `POST` request to `/types/{volume_type_id}/action`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.type_action()
+    ///    .volume_type_id(volume_type_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn type_action(&self) -> builder::TypeAction<'_> {
         builder::TypeAction::new(self)
     }
-    /**Show the encryption type of a volume type
-
-    Admin only by default. Returns `{}` when the volume type is not encrypted.
-
-    Sends a `GET` request to `/types/{volume_type_id}/encryption`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    ```ignore
-    let response = client.show_type_encryption()
-        .volume_type_id(volume_type_id)
-        .send()
-        .await;
-    ```*/
+    /// Show the encryption type of a volume type
+    ///
+    /// Admin only by default. Returns `{}` when the volume type is not encrypted.
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}/encryption`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// ```ignore
+    /// let response = client.show_type_encryption()
+    ///    .volume_type_id(volume_type_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_type_encryption(&self) -> builder::ShowTypeEncryption<'_> {
         builder::ShowTypeEncryption::new(self)
     }
-    /**Create the encryption type of a volume type
-
-    Makes the volume type encrypted (admin only by default). 400 if a volume uses the type;
-    409 if it already has an encryption type. The response echoes the request plus
-    `volume_type_id` and `encryption_id`.
-
-
-    Sends a `POST` request to `/types/{volume_type_id}/encryption`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `body`
-    ```ignore
-    let response = client.create_type_encryption()
-        .volume_type_id(volume_type_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create the encryption type of a volume type
+    ///
+    /// Makes the volume type encrypted (admin only by default). 400 if a volume uses the type;
+    /// 409 if it already has an encryption type. The response echoes the request plus
+    /// `volume_type_id` and `encryption_id`.
+    ///
+    ///
+    /// Sends a `POST` request to `/types/{volume_type_id}/encryption`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_type_encryption()
+    ///    .volume_type_id(volume_type_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_type_encryption(&self) -> builder::CreateTypeEncryption<'_> {
         builder::CreateTypeEncryption::new(self)
     }
-    /**Show one field of the encryption type of a volume type
-
-    Admin only by default. 404 if the type has no encryption type or no such field.
-
-    Sends a `GET` request to `/types/{volume_type_id}/encryption/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The field of the encryption type to show: `provider`, `cipher`, `key_size`,
-    `control_location`, `volume_type_id`, `encryption_id`, `created_at`, `updated_at`,
-    `deleted` or `deleted_at`.
-
-    ```ignore
-    let response = client.show_type_encryption_spec()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Show one field of the encryption type of a volume type
+    ///
+    /// Admin only by default. 404 if the type has no encryption type or no such field.
+    ///
+    /// Sends a `GET` request to `/types/{volume_type_id}/encryption/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The field of the encryption type to show: `provider`, `cipher`, `key_size`,
+    /// `control_location`, `volume_type_id`, `encryption_id`, `created_at`, `updated_at`,
+    /// `deleted` or `deleted_at`.
+    ///
+    /// ```ignore
+    /// let response = client.show_type_encryption_spec()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_type_encryption_spec(&self) -> builder::ShowTypeEncryptionSpec<'_> {
         builder::ShowTypeEncryptionSpec::new(self)
     }
-    /**Update the encryption type of a volume type
-
-    Changes the encryption type of the volume type (admin only by default). 400 if a volume uses
-    the type; 404 if it has no encryption type. The response echoes the request.
-
-
-    Sends a `PUT` request to `/types/{volume_type_id}/encryption/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The `encryption_id` of the encryption type. Cinder does not check it (any value works):
-    the encryption type is found by `volume_type_id`.
-
-    - `body`
-    ```ignore
-    let response = client.update_type_encryption()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update the encryption type of a volume type
+    ///
+    /// Changes the encryption type of the volume type (admin only by default). 400 if a volume uses
+    /// the type; 404 if it has no encryption type. The response echoes the request.
+    ///
+    ///
+    /// Sends a `PUT` request to `/types/{volume_type_id}/encryption/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The `encryption_id` of the encryption type. Cinder does not check it (any value works):
+    /// the encryption type is found by `volume_type_id`.
+    ///
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_type_encryption()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_type_encryption(&self) -> builder::UpdateTypeEncryption<'_> {
         builder::UpdateTypeEncryption::new(self)
     }
-    /**Delete the encryption type of a volume type
-
-    Makes the volume type unencrypted (admin only by default). 400 if a volume uses the type;
-    404 if it has no encryption type.
-
-
-    Sends a `DELETE` request to `/types/{volume_type_id}/encryption/{key}`
-
-    Arguments:
-    - `volume_type_id`: The UUID of the volume type.
-    - `key`: The `encryption_id` of the encryption type. Cinder does not check it (any value works):
-    the encryption type is found by `volume_type_id`.
-
-    ```ignore
-    let response = client.delete_type_encryption()
-        .volume_type_id(volume_type_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Delete the encryption type of a volume type
+    ///
+    /// Makes the volume type unencrypted (admin only by default). 400 if a volume uses the type;
+    /// 404 if it has no encryption type.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/types/{volume_type_id}/encryption/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_type_id`: The UUID of the volume type.
+    /// - `key`: The `encryption_id` of the encryption type. Cinder does not check it (any value works):
+    /// the encryption type is found by `volume_type_id`.
+    ///
+    /// ```ignore
+    /// let response = client.delete_type_encryption()
+    ///    .volume_type_id(volume_type_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_type_encryption(&self) -> builder::DeleteTypeEncryption<'_> {
         builder::DeleteTypeEncryption::new(self)
     }
 }
 /// One typed method per action of the action endpoint.
 impl Client {
-    /**Give a project access to the private volume type.
-
-    Sends `{"addProjectAccess": ...}` to `POST /types/{volume_type_id}/action`; answers 202 without a body.*/
+    /// Give a project access to the private volume type.
+    ///
+    /// Sends `{"addProjectAccess": ...}` to `POST /types/{volume_type_id}/action`; answers 202 without a body.
     pub async fn type_add_project_access(
         &self,
         volume_type_id: &str,
@@ -407,9 +407,9 @@ impl Client {
             .await?;
         crate::action_response::empty(response).await
     }
-    /**Take a project's access to the private volume type away.
-
-    Sends `{"removeProjectAccess": ...}` to `POST /types/{volume_type_id}/action`; answers 202 without a body.*/
+    /// Take a project's access to the private volume type away.
+    ///
+    /// Sends `{"removeProjectAccess": ...}` to `POST /types/{volume_type_id}/action`; answers 202 without a body.
     pub async fn type_remove_project_access(
         &self,
         volume_type_id: &str,

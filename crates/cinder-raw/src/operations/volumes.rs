@@ -4,401 +4,401 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
-    /**List accessible volumes (summary view)
-
-    Lists the volumes of the project (id, name, links), newest first by default.
-    Filters: non-admins may use only the filters enabled in the operator's
-    resource_filters.json (by default `name`, `status`, `metadata`, `bootable`,
-    `migration_status`, `availability_zone`, `group_id`, `size`, `created_at`, `updated_at`,
-    `consumes_quota`); from 3.31 any other filter is answered with 400 (before 3.31 it is
-    silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
-    on any volume column; an unknown column yields an empty list.
-
-    Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
-    contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
-    use them on any column; non-admins only on fields whose `~` form the operator enabled in
-    resource_filters.json (none by default). They are not declared as parameters here because
-    `name~` and `name` would map to the same identifier in the generated client.
-
-
-    Sends a `GET` request to `/volumes`
-
-    Arguments:
-    - `all_tenants`: Shows details for all projects. Admin only.
-    - `availability_zone`: Only volumes in this availability zone.
-    - `bootable`: Only bootable (true) or non-bootable (false) volumes. From 3.2 the value must be a
-    boolean string (`true`/`false`/`1`/`0`/...), otherwise 400; before 3.2 every value
-    other than `false`/`False`/`FALSE` means true.
-
-    - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
-    - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
-    terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
-    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
-    (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
-    before; 3.60 is the microversion that introduced it.)
-
-    - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
-    `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
-    from 3.31; before 3.31 the filter is silently dropped for them).
-
-    - `group_id`: Only volumes in this generic volume group.
-    - `host`: Only volumes on this back end (`host`, `host@backend` or `host@backend#pool`). Admin only.
-
-    - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
-    - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
-    - `metadata`: Only volumes having all these user-metadata pairs, written as a Python/JSON dict
-    literal, e.g. `{"key1": "value1"}` (Cinder parses it with `ast.literal_eval`).
-
-    - `migration_status`: Only volumes with this migration status.
-    - `name`: Only volumes with exactly this name.
-    - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
-    - `project_id`: Only volumes of this project. Admin only (non-admins get 400 from 3.31, and the filter is
-    ignored before); combine with `all_tenants=true` to look beyond the caller's project.
-
-    - `size`: Only volumes of this size, in GiB.
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
-    - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    - `status`: Only volumes in this status (e.g. `available`, `in-use`, `error`).
-    - `updated_at`: Time comparison filter on the last update time, in the same syntax as `created_at`.
-    - `with_count`: Whether to show count in API response or not, default is False.
-    ```ignore
-    let response = client.list_volumes()
-        .all_tenants(all_tenants)
-        .availability_zone(availability_zone)
-        .bootable(bootable)
-        .consumes_quota(consumes_quota)
-        .created_at(created_at)
-        .glance_metadata(glance_metadata)
-        .group_id(group_id)
-        .host(host)
-        .limit(limit)
-        .marker(marker)
-        .metadata(metadata)
-        .migration_status(migration_status)
-        .name(name)
-        .offset(offset)
-        .project_id(project_id)
-        .size(size)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .status(status)
-        .updated_at(updated_at)
-        .with_count(with_count)
-        .send()
-        .await;
-    ```*/
+    /// List accessible volumes (summary view)
+    ///
+    /// Lists the volumes of the project (id, name, links), newest first by default.
+    /// Filters: non-admins may use only the filters enabled in the operator's
+    /// resource_filters.json (by default `name`, `status`, `metadata`, `bootable`,
+    /// `migration_status`, `availability_zone`, `group_id`, `size`, `created_at`, `updated_at`,
+    /// `consumes_quota`); from 3.31 any other filter is answered with 400 (before 3.31 it is
+    /// silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
+    /// on any volume column; an unknown column yields an empty list.
+    ///
+    /// Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
+    /// contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
+    /// use them on any column; non-admins only on fields whose `~` form the operator enabled in
+    /// resource_filters.json (none by default). They are not declared as parameters here because
+    /// `name~` and `name` would map to the same identifier in the generated client.
+    ///
+    ///
+    /// Sends a `GET` request to `/volumes`
+    ///
+    /// Arguments:
+    /// - `all_tenants`: Shows details for all projects. Admin only.
+    /// - `availability_zone`: Only volumes in this availability zone.
+    /// - `bootable`: Only bootable (true) or non-bootable (false) volumes. From 3.2 the value must be a
+    /// boolean string (`true`/`false`/`1`/`0`/...), otherwise 400; before 3.2 every value
+    /// other than `false`/`False`/`FALSE` means true.
+    ///
+    /// - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
+    /// - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
+    /// terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
+    /// `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
+    /// (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
+    /// before; 3.60 is the microversion that introduced it.)
+    ///
+    /// - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
+    /// `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
+    /// from 3.31; before 3.31 the filter is silently dropped for them).
+    ///
+    /// - `group_id`: Only volumes in this generic volume group.
+    /// - `host`: Only volumes on this back end (`host`, `host@backend` or `host@backend#pool`). Admin only.
+    ///
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
+    /// - `metadata`: Only volumes having all these user-metadata pairs, written as a Python/JSON dict
+    /// literal, e.g. `{"key1": "value1"}` (Cinder parses it with `ast.literal_eval`).
+    ///
+    /// - `migration_status`: Only volumes with this migration status.
+    /// - `name`: Only volumes with exactly this name.
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `project_id`: Only volumes of this project. Admin only (non-admins get 400 from 3.31, and the filter is
+    /// ignored before); combine with `all_tenants=true` to look beyond the caller's project.
+    ///
+    /// - `size`: Only volumes of this size, in GiB.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// - `status`: Only volumes in this status (e.g. `available`, `in-use`, `error`).
+    /// - `updated_at`: Time comparison filter on the last update time, in the same syntax as `created_at`.
+    /// - `with_count`: Whether to show count in API response or not, default is False.
+    /// ```ignore
+    /// let response = client.list_volumes()
+    ///    .all_tenants(all_tenants)
+    ///    .availability_zone(availability_zone)
+    ///    .bootable(bootable)
+    ///    .consumes_quota(consumes_quota)
+    ///    .created_at(created_at)
+    ///    .glance_metadata(glance_metadata)
+    ///    .group_id(group_id)
+    ///    .host(host)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .metadata(metadata)
+    ///    .migration_status(migration_status)
+    ///    .name(name)
+    ///    .offset(offset)
+    ///    .project_id(project_id)
+    ///    .size(size)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .status(status)
+    ///    .updated_at(updated_at)
+    ///    .with_count(with_count)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_volumes(&self) -> builder::ListVolumes<'_> {
         builder::ListVolumes::new(self)
     }
-    /**Create a volume
-
-    Creates a volume, asynchronously: the answer shows it in `creating`; poll
-    `show_volume` until it is `available` (or `error`).
-
-
-    Sends a `POST` request to `/volumes`
-
-    ```ignore
-    let response = client.create_volume()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a volume
+    ///
+    /// Creates a volume, asynchronously: the answer shows it in `creating`; poll
+    /// `show_volume` until it is `available` (or `error`).
+    ///
+    ///
+    /// Sends a `POST` request to `/volumes`
+    ///
+    /// ```ignore
+    /// let response = client.create_volume()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_volume(&self) -> builder::CreateVolume<'_> {
         builder::CreateVolume::new(self)
     }
-    /**List accessible volumes with details
-
-    Lists the volumes of the project with all details, newest first by default.
-    Filters: non-admins may use only the filters enabled in the operator's
-    resource_filters.json (by default `name`, `status`, `metadata`, `bootable`,
-    `migration_status`, `availability_zone`, `group_id`, `size`, `created_at`, `updated_at`,
-    `consumes_quota`); from 3.31 any other filter is answered with 400 (before 3.31 it is
-    silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
-    on any volume column; an unknown column yields an empty list.
-
-    Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
-    contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
-    use them on any column; non-admins only on fields whose `~` form the operator enabled in
-    resource_filters.json (none by default). They are not declared as parameters here because
-    `name~` and `name` would map to the same identifier in the generated client.
-
-
-    Sends a `GET` request to `/volumes/detail`
-
-    Arguments:
-    - `all_tenants`: Shows details for all projects. Admin only.
-    - `availability_zone`: Only volumes in this availability zone.
-    - `bootable`: Only bootable (true) or non-bootable (false) volumes. From 3.2 the value must be a
-    boolean string (`true`/`false`/`1`/`0`/...), otherwise 400; before 3.2 every value
-    other than `false`/`False`/`FALSE` means true.
-
-    - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
-    - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
-    terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
-    `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
-    (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
-    before; 3.60 is the microversion that introduced it.)
-
-    - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
-    `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
-    from 3.31; before 3.31 the filter is silently dropped for them).
-
-    - `group_id`: Only volumes in this generic volume group.
-    - `host`: Only volumes on this back end (`host`, `host@backend` or `host@backend#pool`). Admin only.
-
-    - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
-    - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
-    - `metadata`: Only volumes having all these user-metadata pairs, written as a Python/JSON dict
-    literal, e.g. `{"key1": "value1"}` (Cinder parses it with `ast.literal_eval`).
-
-    - `migration_status`: Only volumes with this migration status.
-    - `name`: Only volumes with exactly this name.
-    - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
-    - `project_id`: Only volumes of this project. Admin only (non-admins get 400 from 3.31, and the filter is
-    ignored before); combine with `all_tenants=true` to look beyond the caller's project.
-
-    - `size`: Only volumes of this size, in GiB.
-    - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
-    - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
-    - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
-    - `status`: Only volumes in this status (e.g. `available`, `in-use`, `error`).
-    - `updated_at`: Time comparison filter on the last update time, in the same syntax as `created_at`.
-    - `with_count`: Whether to show count in API response or not, default is False.
-    ```ignore
-    let response = client.list_volumes_detail()
-        .all_tenants(all_tenants)
-        .availability_zone(availability_zone)
-        .bootable(bootable)
-        .consumes_quota(consumes_quota)
-        .created_at(created_at)
-        .glance_metadata(glance_metadata)
-        .group_id(group_id)
-        .host(host)
-        .limit(limit)
-        .marker(marker)
-        .metadata(metadata)
-        .migration_status(migration_status)
-        .name(name)
-        .offset(offset)
-        .project_id(project_id)
-        .size(size)
-        .sort(sort)
-        .sort_dir(sort_dir)
-        .sort_key(sort_key)
-        .status(status)
-        .updated_at(updated_at)
-        .with_count(with_count)
-        .send()
-        .await;
-    ```*/
+    /// List accessible volumes with details
+    ///
+    /// Lists the volumes of the project with all details, newest first by default.
+    /// Filters: non-admins may use only the filters enabled in the operator's
+    /// resource_filters.json (by default `name`, `status`, `metadata`, `bootable`,
+    /// `migration_status`, `availability_zone`, `group_id`, `size`, `created_at`, `updated_at`,
+    /// `consumes_quota`); from 3.31 any other filter is answered with 400 (before 3.31 it is
+    /// silently ignored), except `all_tenants`, which is ignored for non-admins. Admins may filter
+    /// on any volume column; an unknown column yields an empty list.
+    ///
+    /// Inexact ("like") filters, from 3.34 (Cinder 29 honours them for admins from 3.31): `<field>~=<text>` matches volumes whose field
+    /// contains the text (SQL `LIKE '%text%'`), e.g. `name~=web` or `description~=db`. Admins may
+    /// use them on any column; non-admins only on fields whose `~` form the operator enabled in
+    /// resource_filters.json (none by default). They are not declared as parameters here because
+    /// `name~` and `name` would map to the same identifier in the generated client.
+    ///
+    ///
+    /// Sends a `GET` request to `/volumes/detail`
+    ///
+    /// Arguments:
+    /// - `all_tenants`: Shows details for all projects. Admin only.
+    /// - `availability_zone`: Only volumes in this availability zone.
+    /// - `bootable`: Only bootable (true) or non-bootable (false) volumes. From 3.2 the value must be a
+    /// boolean string (`true`/`false`/`1`/`0`/...), otherwise 400; before 3.2 every value
+    /// other than `false`/`False`/`FALSE` means true.
+    ///
+    /// - `consumes_quota`: Only volumes that do (true) or do not (false) count against quota.
+    /// - `created_at`: Time comparison filter on the creation time: comma-separated `<op>:<ISO 8601 time>`
+    /// terms with op one of `gt`, `gte`, `eq`, `neq`, `lt`, `lte`, e.g.
+    /// `gte:2024-01-01T00:00:00,lt:2024-02-01T00:00:00`; a bad operator or time gives 400.
+    /// (Cinder 29 in fact applies it from 3.31, through the generic filter path, and ignores it
+    /// before; 3.60 is the microversion that introduced it.)
+    ///
+    /// - `glance_metadata`: Only volumes whose image metadata has all these pairs, written as a dict literal like
+    /// `metadata`. Admin only with Cinder's default resource_filters.json (non-admins get 400
+    /// from 3.31; before 3.31 the filter is silently dropped for them).
+    ///
+    /// - `group_id`: Only volumes in this generic volume group.
+    /// - `host`: Only volumes on this back end (`host`, `host@backend` or `host@backend#pool`). Admin only.
+    ///
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The ID of the last-seen item. Use the limit parameter to make an initial limited request and use the ID of the last-seen item from the response as the marker parameter value in a subsequent limited request.
+    /// - `metadata`: Only volumes having all these user-metadata pairs, written as a Python/JSON dict
+    /// literal, e.g. `{"key1": "value1"}` (Cinder parses it with `ast.literal_eval`).
+    ///
+    /// - `migration_status`: Only volumes with this migration status.
+    /// - `name`: Only volumes with exactly this name.
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `project_id`: Only volumes of this project. Admin only (non-admins get 400 from 3.31, and the filter is
+    /// ignored before); combine with `all_tenants=true` to look beyond the caller's project.
+    ///
+    /// - `size`: Only volumes of this size, in GiB.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// - `status`: Only volumes in this status (e.g. `available`, `in-use`, `error`).
+    /// - `updated_at`: Time comparison filter on the last update time, in the same syntax as `created_at`.
+    /// - `with_count`: Whether to show count in API response or not, default is False.
+    /// ```ignore
+    /// let response = client.list_volumes_detail()
+    ///    .all_tenants(all_tenants)
+    ///    .availability_zone(availability_zone)
+    ///    .bootable(bootable)
+    ///    .consumes_quota(consumes_quota)
+    ///    .created_at(created_at)
+    ///    .glance_metadata(glance_metadata)
+    ///    .group_id(group_id)
+    ///    .host(host)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .metadata(metadata)
+    ///    .migration_status(migration_status)
+    ///    .name(name)
+    ///    .offset(offset)
+    ///    .project_id(project_id)
+    ///    .size(size)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .status(status)
+    ///    .updated_at(updated_at)
+    ///    .with_count(with_count)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_volumes_detail(&self) -> builder::ListVolumesDetail<'_> {
         builder::ListVolumesDetail::new(self)
     }
-    /**Get the volumes summary
-
-    Total count and total size of the project's volumes (all projects' with
-    `all_tenants=true` as admin); from 3.36 also the distinct metadata. Other query
-    parameters are ignored.
-
-
-    Sends a `GET` request to `/volumes/summary`
-
-    Arguments:
-    - `all_tenants`: Shows details for all projects. Admin only.
-    ```ignore
-    let response = client.volume_summary()
-        .all_tenants(all_tenants)
-        .send()
-        .await;
-    ```*/
+    /// Get the volumes summary
+    ///
+    /// Total count and total size of the project's volumes (all projects' with
+    /// `all_tenants=true` as admin); from 3.36 also the distinct metadata. Other query
+    /// parameters are ignored.
+    ///
+    ///
+    /// Sends a `GET` request to `/volumes/summary`
+    ///
+    /// Arguments:
+    /// - `all_tenants`: Shows details for all projects. Admin only.
+    /// ```ignore
+    /// let response = client.volume_summary()
+    ///    .all_tenants(all_tenants)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn volume_summary(&self) -> builder::VolumeSummary<'_> {
         builder::VolumeSummary::new(self)
     }
-    /**Show a volume's details
-
-    Sends a `GET` request to `/volumes/{volume_id}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    ```ignore
-    let response = client.show_volume()
-        .volume_id(volume_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a volume's details
+    ///
+    /// Sends a `GET` request to `/volumes/{volume_id}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// ```ignore
+    /// let response = client.show_volume()
+    ///    .volume_id(volume_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_volume(&self) -> builder::ShowVolume<'_> {
         builder::ShowVolume::new(self)
     }
-    /**Update a volume
-
-    Changes the name, the description and/or the user metadata of a volume.
-
-    Sends a `PUT` request to `/volumes/{volume_id}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `body`
-    ```ignore
-    let response = client.update_volume()
-        .volume_id(volume_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a volume
+    ///
+    /// Changes the name, the description and/or the user metadata of a volume.
+    ///
+    /// Sends a `PUT` request to `/volumes/{volume_id}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_volume()
+    ///    .volume_id(volume_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_volume(&self) -> builder::UpdateVolume<'_> {
         builder::UpdateVolume::new(self)
     }
-    /**Delete a volume
-
-    Deletes a volume, asynchronously (it goes to `deleting`, then disappears, or to
-    `error_deleting`).
-
-
-    Sends a `DELETE` request to `/volumes/{volume_id}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `cascade`: Also delete the volume's snapshots. Default false.
-    - `force`: Delete even if the volume is in a state that normally forbids it (e.g. `deleting`,
-    `error_deleting`); needs the force-delete policy (admin by default). Default false.
-    Ignored before 3.23.
-
-    ```ignore
-    let response = client.delete_volume()
-        .volume_id(volume_id)
-        .cascade(cascade)
-        .force(force)
-        .send()
-        .await;
-    ```*/
+    /// Delete a volume
+    ///
+    /// Deletes a volume, asynchronously (it goes to `deleting`, then disappears, or to
+    /// `error_deleting`).
+    ///
+    ///
+    /// Sends a `DELETE` request to `/volumes/{volume_id}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `cascade`: Also delete the volume's snapshots. Default false.
+    /// - `force`: Delete even if the volume is in a state that normally forbids it (e.g. `deleting`,
+    /// `error_deleting`); needs the force-delete policy (admin by default). Default false.
+    /// Ignored before 3.23.
+    ///
+    /// ```ignore
+    /// let response = client.delete_volume()
+    ///    .volume_id(volume_id)
+    ///    .cascade(cascade)
+    ///    .force(force)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_volume(&self) -> builder::DeleteVolume<'_> {
         builder::DeleteVolume::new(self)
     }
-    /**Show a volume's metadata
-
-    Shows the volume's user metadata. From 3.15 the response carries an `Etag` header to use
-    as `If-Match` on the replace and update calls; note that Cinder then sends the JSON body
-    with webob's default `Content-Type: text/html; charset=UTF-8`.
-
-
-    Sends a `GET` request to `/volumes/{volume_id}/metadata`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    ```ignore
-    let response = client.list_volume_metadata()
-        .volume_id(volume_id)
-        .send()
-        .await;
-    ```*/
+    /// Show a volume's metadata
+    ///
+    /// Shows the volume's user metadata. From 3.15 the response carries an `Etag` header to use
+    /// as `If-Match` on the replace and update calls; note that Cinder then sends the JSON body
+    /// with webob's default `Content-Type: text/html; charset=UTF-8`.
+    ///
+    ///
+    /// Sends a `GET` request to `/volumes/{volume_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// ```ignore
+    /// let response = client.list_volume_metadata()
+    ///    .volume_id(volume_id)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn list_volume_metadata(&self) -> builder::ListVolumeMetadata<'_> {
         builder::ListVolumeMetadata::new(self)
     }
-    /**Replace a volume's metadata
-
-    Replaces all of the volume's user metadata with the given pairs.
-
-    Sends a `PUT` request to `/volumes/{volume_id}/metadata`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `if_match`: The `Etag` of the metadata from `list_volume_metadata`. When given and it no longer
-    matches the current metadata, Cinder answers 412 (with an empty body) and changes
-    nothing (lost-update protection).
-
-    - `body`
-    ```ignore
-    let response = client.replace_volume_metadata()
-        .volume_id(volume_id)
-        .if_match(if_match)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace a volume's metadata
+    ///
+    /// Replaces all of the volume's user metadata with the given pairs.
+    ///
+    /// Sends a `PUT` request to `/volumes/{volume_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `if_match`: The `Etag` of the metadata from `list_volume_metadata`. When given and it no longer
+    /// matches the current metadata, Cinder answers 412 (with an empty body) and changes
+    /// nothing (lost-update protection).
+    ///
+    /// - `body`
+    /// ```ignore
+    /// let response = client.replace_volume_metadata()
+    ///    .volume_id(volume_id)
+    ///    .if_match(if_match)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn replace_volume_metadata(&self) -> builder::ReplaceVolumeMetadata<'_> {
         builder::ReplaceVolumeMetadata::new(self)
     }
-    /**Create or update metadata items of a volume
-
-    Adds the given pairs and overwrites existing keys; other keys are kept.
-
-    Sends a `POST` request to `/volumes/{volume_id}/metadata`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `body`
-    ```ignore
-    let response = client.create_volume_metadata()
-        .volume_id(volume_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or update metadata items of a volume
+    ///
+    /// Adds the given pairs and overwrites existing keys; other keys are kept.
+    ///
+    /// Sends a `POST` request to `/volumes/{volume_id}/metadata`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_volume_metadata()
+    ///    .volume_id(volume_id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn create_volume_metadata(&self) -> builder::CreateVolumeMetadata<'_> {
         builder::CreateVolumeMetadata::new(self)
     }
-    /**Show one metadata item of a volume
-
-    Sends a `GET` request to `/volumes/{volume_id}/metadata/{key}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `key`: The metadata key.
-    ```ignore
-    let response = client.show_volume_metadata_item()
-        .volume_id(volume_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Show one metadata item of a volume
+    ///
+    /// Sends a `GET` request to `/volumes/{volume_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `key`: The metadata key.
+    /// ```ignore
+    /// let response = client.show_volume_metadata_item()
+    ///    .volume_id(volume_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn show_volume_metadata_item(&self) -> builder::ShowVolumeMetadataItem<'_> {
         builder::ShowVolumeMetadataItem::new(self)
     }
-    /**Create or update one metadata item of a volume
-
-    Sets one key; the body's single key must equal the `key` in the path (else 400).
-
-    Sends a `PUT` request to `/volumes/{volume_id}/metadata/{key}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `key`: The metadata key.
-    - `if_match`: The `Etag` of the metadata from `list_volume_metadata`. When given and it no longer
-    matches the current metadata, Cinder answers 412 (with an empty body) and changes
-    nothing (lost-update protection).
-
-    - `body`
-    ```ignore
-    let response = client.update_volume_metadata_item()
-        .volume_id(volume_id)
-        .key(key)
-        .if_match(if_match)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or update one metadata item of a volume
+    ///
+    /// Sets one key; the body's single key must equal the `key` in the path (else 400).
+    ///
+    /// Sends a `PUT` request to `/volumes/{volume_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `key`: The metadata key.
+    /// - `if_match`: The `Etag` of the metadata from `list_volume_metadata`. When given and it no longer
+    /// matches the current metadata, Cinder answers 412 (with an empty body) and changes
+    /// nothing (lost-update protection).
+    ///
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_volume_metadata_item()
+    ///    .volume_id(volume_id)
+    ///    .key(key)
+    ///    .if_match(if_match)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn update_volume_metadata_item(&self) -> builder::UpdateVolumeMetadataItem<'_> {
         builder::UpdateVolumeMetadataItem::new(self)
     }
-    /**Delete one metadata item of a volume
-
-    Deletes one key (404 if the volume has no such key). Cinder answers 200 with an empty body.
-
-    Sends a `DELETE` request to `/volumes/{volume_id}/metadata/{key}`
-
-    Arguments:
-    - `volume_id`: The UUID of the volume.
-    - `key`: The metadata key.
-    ```ignore
-    let response = client.delete_volume_metadata_item()
-        .volume_id(volume_id)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Delete one metadata item of a volume
+    ///
+    /// Deletes one key (404 if the volume has no such key). Cinder answers 200 with an empty body.
+    ///
+    /// Sends a `DELETE` request to `/volumes/{volume_id}/metadata/{key}`
+    ///
+    /// Arguments:
+    /// - `volume_id`: The UUID of the volume.
+    /// - `key`: The metadata key.
+    /// ```ignore
+    /// let response = client.delete_volume_metadata_item()
+    ///    .volume_id(volume_id)
+    ///    .key(key)
+    ///    .send()
+    ///    .await;
+    /// ```
     pub fn delete_volume_metadata_item(&self) -> builder::DeleteVolumeMetadataItem<'_> {
         builder::DeleteVolumeMetadataItem::new(self)
     }

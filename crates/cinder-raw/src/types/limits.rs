@@ -3,10 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-/**The project's quotas (`maxTotal*`; `-1` means unlimited) and, when the policy
-`limits_extension:used_limits` allows (by default readers of the project), the current usage
-(`total*Used`). Per-volume-type quotas are not shown.
-*/
+/// The project's quotas (`maxTotal*`; `-1` means unlimited) and, when the policy
+/// `limits_extension:used_limits` allows (by default readers of the project), the current usage
+/// (`total*Used`). Per-volume-type quotas are not shown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AbsoluteLimits {
     ///The maximum total size of backups, in GiB (`-1` for unlimited).
@@ -64,9 +63,8 @@ impl AbsoluteLimits {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Limits {
     pub absolute: AbsoluteLimits,
-    /**The rate limits, grouped by URI and regex. Empty unless the deployment inserts Cinder's
-    legacy rate-limit middleware into the API pipeline (the default pipeline does not).
-    */
+    /// The rate limits, grouped by URI and regex. Empty unless the deployment inserts Cinder's
+    /// legacy rate-limit middleware into the API pipeline (the default pipeline does not).
     pub rate: ::std::vec::Vec<RateLimit>,
 }
 impl Limits {

@@ -54,16 +54,14 @@ impl ::std::convert::TryFrom<::std::string::String> for ListMessagesSortDir {
         value.parse()
     }
 }
-/**A user message: a record of an asynchronous failure (e.g. a volume that could not be
-scheduled), kept until `guaranteed_until` at least.
-*/
+/// A user message: a record of an asynchronous failure (e.g. a volume that could not be
+/// scheduled), kept until `guaranteed_until` at least.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Message {
     ///The date and time when the message was created (UTC, no timezone suffix).
     pub created_at: ::std::string::String,
-    /**The ID of the event, `<resource type>_<action id>_<detail id>` (e.g.
-    `VOLUME_VOLUME_001_003`), or for older messages a fixed ID such as `VOLUME_000002`.
-    */
+    /// The ID of the event, `<resource type>_<action id>_<detail id>` (e.g.
+    /// `VOLUME_VOLUME_001_003`), or for older messages a fixed ID such as `VOLUME_000002`.
     pub event_id: ::std::string::String,
     ///The date and time until which the message is kept (it may be deleted after), or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -77,17 +75,15 @@ pub struct Message {
     ///The ID of the request during which the message was created, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /**The type of the resource concerned. Known values: `VOLUME`, `VOLUME_SNAPSHOT`,
-    `VOLUME_BACKUP`. Absent when the message concerns no resource.
-    */
+    /// The type of the resource concerned. Known values: `VOLUME`, `VOLUME_SNAPSHOT`,
+    /// `VOLUME_BACKUP`. Absent when the message concerns no resource.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     ///The UUID of the resource concerned. Absent when the message concerns no resource.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_uuid: ::std::option::Option<::std::string::String>,
-    /**The translated, human-readable message, e.g. `schedule allocate volume:Could not find any
-    available weighted backend.` (`<action>:<detail>`).
-    */
+    /// The translated, human-readable message, e.g. `schedule allocate volume:Could not find any
+    /// available weighted backend.` (`<action>:<detail>`).
     pub user_message: ::std::string::String,
 }
 impl Message {
@@ -100,9 +96,8 @@ impl Message {
 pub struct MessageList {
     ///The messages.
     pub messages: ::std::vec::Vec<Message>,
-    /**Pagination links: a `next` link when the page is full (as many items as `limit`, or as
-    `osapi_max_limit`). Absent otherwise.
-    */
+    /// Pagination links: a `next` link when the page is full (as many items as `limit`, or as
+    /// `osapi_max_limit`). Absent otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub messages_links: ::std::vec::Vec<Link>,
 }

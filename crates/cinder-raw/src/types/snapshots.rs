@@ -105,13 +105,12 @@ impl ::std::convert::TryFrom<::std::string::String> for ListSnapshotsSortDir {
         value.parse()
     }
 }
-/**A snapshot as the detail view shows it (`GET /snapshots/{snapshot_id}`, `GET
-/snapshots/detail`, and the bodies of create and update). Fields from later microversions are
-optional and carry `x-openstack-min-version`. The `os-extended-snapshot-attributes:*` fields
-are added by an API extension only to show and detail-list responses (not to create or update
-responses), and only when the policy `volume_extension:extended_snapshot_attributes` allows
-(by default the snapshot's project and admins).
-*/
+/// A snapshot as the detail view shows it (`GET /snapshots/{snapshot_id}`, `GET
+/// /snapshots/detail`, and the bodies of create and update). Fields from later microversions are
+/// optional and carry `x-openstack-min-version`. The `os-extended-snapshot-attributes:*` fields
+/// are added by an API extension only to show and detail-list responses (not to create or update
+/// responses), and only when the policy `volume_extension:extended_snapshot_attributes` allows
+/// (by default the snapshot's project and admins).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Snapshot {
     ///Whether the snapshot counts against quota (false for temporary internal snapshots).
@@ -132,9 +131,8 @@ pub struct Snapshot {
     ///The snapshot name, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    /**The progress of the snapshot creation as a percentage string such as `"100%"`, or null.
-    Show and detail-list only; subject to policy.
-    */
+    /// The progress of the snapshot creation as a percentage string such as `"100%"`, or null.
+    /// Show and detail-list only; subject to policy.
     #[serde(
         rename = "os-extended-snapshot-attributes:progress",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -148,9 +146,8 @@ pub struct Snapshot {
     pub os_extended_snapshot_attributes_project_id: ::std::option::Option<::std::string::String>,
     ///The size of the snapshot's volume, in gibibytes (GiB).
     pub size: i64,
-    /**The snapshot status. Known values: `creating`, `available`, `backing-up`, `deleting`,
-    `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `restoring`.
-    */
+    /// The snapshot status. Known values: `creating`, `available`, `backing-up`, `deleting`,
+    /// `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `restoring`.
     pub status: ::std::string::String,
     ///The date and time when the snapshot was last updated, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -170,25 +167,21 @@ impl Snapshot {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub enum SnapshotActionBody {
-    /**Resets the snapshot's status in the database, without any check of the back
-    end (`os-reset_status`).
-    */
+    /// Resets the snapshot's status in the database, without any check of the back
+    /// end (`os-reset_status`).
     #[serde(rename = "os-reset_status")]
     OsResetStatus(SnapshotResetStatusAction),
-    /**Updates the status (and progress) of a snapshot being created or deleted
-    (`os-update_snapshot_status`). Allowed transitions: from `creating` to
-    `creating`, `available` or `error`; from `deleting` to `deleting` or
-    `error_deleting`.
-    */
+    /// Updates the status (and progress) of a snapshot being created or deleted
+    /// (`os-update_snapshot_status`). Allowed transitions: from `creating` to
+    /// `creating`, `available` or `error`; from `deleting` to `deleting` or
+    /// `error_deleting`.
     #[serde(rename = "os-update_snapshot_status")]
     OsUpdateSnapshotStatus(SnapshotUpdateStatusAction),
-    /**Deletes the snapshot whatever its status (`os-force_delete`).
-     */
+    /// Deletes the snapshot whatever its status (`os-force_delete`).
     #[serde(rename = "os-force_delete")]
     OsForceDelete {},
-    /**Removes the snapshot from Cinder's management without deleting it on the back
-    end (`os-unmanage`).
-    */
+    /// Removes the snapshot from Cinder's management without deleting it on the back
+    /// end (`os-unmanage`).
     #[serde(rename = "os-unmanage")]
     OsUnmanage {},
 }
@@ -212,16 +205,14 @@ pub struct SnapshotCreateParams {
     ///Legacy alias of `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<SnapshotCreateParamsDisplayName>,
-    /**Before 3.66: whether to snapshot an attached (`in-use`) volume; default false. From 3.66
-    snapshots of in-use volumes need no flag: `true` is silently ignored and `false` is
-    rejected with 400. Cinder also accepts the usual boolean strings (`"true"`, `"yes"`,
-    `"1"`, ...).
-    */
+    /// Before 3.66: whether to snapshot an attached (`in-use`) volume; default false. From 3.66
+    /// snapshots of in-use volumes need no flag: `true` is silently ignored and `false` is
+    /// rejected with 400. Cinder also accepts the usual boolean strings (`"true"`, `"yes"`,
+    /// `"1"`, ...).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub force: ::std::option::Option<bool>,
-    /**User metadata for the snapshot (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. /]`, values
-    at most 255 characters).
-    */
+    /// User metadata for the snapshot (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. /]`, values
+    /// at most 255 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SnapshotCreateParamsMetadataValue>,
@@ -456,9 +447,8 @@ pub struct SnapshotDetailList {
     pub count: ::std::option::Option<i64>,
     ///The snapshots (detail view).
     pub snapshots: ::std::vec::Vec<Snapshot>,
-    /**Pagination links: a `next` link (to `/snapshots/detail`) when the page is full. Absent
-    otherwise.
-    */
+    /// Pagination links: a `next` link (to `/snapshots/detail`) when the page is full. Absent
+    /// otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snapshots_links: ::std::vec::Vec<Link>,
 }
@@ -475,9 +465,8 @@ pub struct SnapshotList {
     pub count: ::std::option::Option<i64>,
     ///The snapshots (summary view).
     pub snapshots: ::std::vec::Vec<SnapshotSummary>,
-    /**Pagination links: a `next` link when the page is full (as many items as `limit`, or as
-    `osapi_max_limit`). Absent otherwise.
-    */
+    /// Pagination links: a `next` link when the page is full (as many items as `limit`, or as
+    /// `osapi_max_limit`). Absent otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snapshots_links: ::std::vec::Vec<Link>,
 }
@@ -559,8 +548,7 @@ impl SnapshotMetadataItemResponse {
         Default::default()
     }
 }
-/**The body of `POST` (merge) and `PUT` (replace all) on `/snapshots/{snapshot_id}/metadata`.
-*/
+/// The body of `POST` (merge) and `PUT` (replace all) on `/snapshots/{snapshot_id}/metadata`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotMetadataRequest {
@@ -623,9 +611,8 @@ impl<'de> ::serde::Deserialize<'de> for SnapshotMetadataRequestMetadataValue {
             })
     }
 }
-/**The snapshot's user metadata (`GET`, and the result of `POST`/`PUT` on
-`/snapshots/{snapshot_id}/metadata`: the full metadata after the change).
-*/
+/// The snapshot's user metadata (`GET`, and the result of `POST`/`PUT` on
+/// `/snapshots/{snapshot_id}/metadata`: the full metadata after the change).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SnapshotMetadataResponse {
     pub metadata: Metadata,
@@ -639,10 +626,9 @@ impl SnapshotMetadataResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotResetStatusAction {
-    /**The new status (case-insensitive; stored lowercased). One of `creating`, `available`,
-    `deleting`, `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `backing-up`,
-    `restoring`; others are rejected with 400.
-    */
+    /// The new status (case-insensitive; stored lowercased). One of `creating`, `available`,
+    /// `deleting`, `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `backing-up`,
+    /// `restoring`; others are rejected with 400.
     pub status: ::std::string::String,
 }
 impl SnapshotResetStatusAction {
@@ -660,10 +646,9 @@ impl SnapshotResponse {
         Default::default()
     }
 }
-/**A snapshot in the summary list (`GET /snapshots`). Cinder builds it with the base view only, so
-it never carries the microversioned fields (`group_snapshot_id`, `user_id`,
-`consumes_quota`) nor the `os-extended-snapshot-attributes:*` fields, at any microversion.
-*/
+/// A snapshot in the summary list (`GET /snapshots`). Cinder builds it with the base view only, so
+/// it never carries the microversioned fields (`group_snapshot_id`, `user_id`,
+/// `consumes_quota`) nor the `os-extended-snapshot-attributes:*` fields, at any microversion.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SnapshotSummary {
     ///The date and time when the snapshot was created (UTC, no timezone suffix).
@@ -680,9 +665,8 @@ pub struct SnapshotSummary {
     pub name: ::std::option::Option<::std::string::String>,
     ///The size of the snapshot's volume, in gibibytes (GiB).
     pub size: i64,
-    /**The snapshot status. Known values: `creating`, `available`, `backing-up`, `deleting`,
-    `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `restoring`.
-    */
+    /// The snapshot status. Known values: `creating`, `available`, `backing-up`, `deleting`,
+    /// `error`, `deleted`, `updating`, `error_deleting`, `unmanaging`, `restoring`.
     pub status: ::std::string::String,
     ///The date and time when the snapshot was last updated, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -928,10 +912,9 @@ impl SnapshotUpdateRequest {
         Default::default()
     }
 }
-/**The body of the `os-update_snapshot_status` snapshot action. Allowed transitions: from
-`creating` to `creating`, `available` or `error`; from `deleting` to `deleting` or
-`error_deleting` (others are rejected with 400).
-*/
+/// The body of the `os-update_snapshot_status` snapshot action. Allowed transitions: from
+/// `creating` to `creating`, `available` or `error`; from `deleting` to `deleting` or
+/// `error_deleting` (others are rejected with 400).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotUpdateStatusAction {

@@ -8,9 +8,8 @@ use super::*;
 pub struct Version {
     ///The version identifier, e.g. `v3.0`.
     pub id: ::std::string::String,
-    /**A `describedby` link to the documentation (with `type: text/html`) and a `self` link to the
-    version's root, e.g. `http://127.0.0.1:8776/v3/`.
-    */
+    /// A `describedby` link to the documentation (with `type: text/html`) and a `self` link to the
+    /// version's root, e.g. `http://127.0.0.1:8776/v3/`.
     pub links: ::std::vec::Vec<Link>,
     ///The media types of the version (vestigial).
     #[serde(rename = "media-types")]
@@ -29,9 +28,8 @@ impl Version {
         Default::default()
     }
 }
-/**The body of `GET /` (answered with 300 Multiple Choices) and of `GET /v3/` (answered with
-200): the list of API versions. Cinder 29 lists only `v3.0`.
-*/
+/// The body of `GET /` (answered with 300 Multiple Choices) and of `GET /v3/` (answered with
+/// 200): the list of API versions. Cinder 29 lists only `v3.0`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VersionList {
     ///The API versions.

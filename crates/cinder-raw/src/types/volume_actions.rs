@@ -7,31 +7,26 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub enum VolumeActionBody {
-    /**Extends the volume to a larger size (`os-extend`). Before 3.42 the volume
-    must be `available`; from 3.42 an `in-use` volume can be extended as well.
-    */
+    /// Extends the volume to a larger size (`os-extend`). Before 3.42 the volume
+    /// must be `available`; from 3.42 an `in-use` volume can be extended as well.
     #[serde(rename = "os-extend")]
     OsExtend(VolumeExtendAction),
-    /**Completes (or rolls back) the extend of an attached volume after Nova handled
-    the `volume-extended` event (`os-extend_volume_completion`; admin or service).
-    Cinder 29 does not check the request's microversion for this action; it is
-    part of microversion 3.71.
-    */
+    /// Completes (or rolls back) the extend of an attached volume after Nova handled
+    /// the `volume-extended` event (`os-extend_volume_completion`; admin or service).
+    /// Cinder 29 does not check the request's microversion for this action; it is
+    /// part of microversion 3.71.
     #[serde(rename = "os-extend_volume_completion")]
     OsExtendVolumeCompletion(VolumeExtendCompletionAction),
-    /**Resets the status, attach status and/or migration status of the volume in the
-    database without touching the back end (`os-reset_status`; admin only).
-    */
+    /// Resets the status, attach status and/or migration status of the volume in the
+    /// database without touching the back end (`os-reset_status`; admin only).
     #[serde(rename = "os-reset_status")]
     OsResetStatus(VolumeResetStatusAction),
-    /**Reverts the volume to its latest snapshot (`revert`). The volume must be
-    `available`; 409 if the volume or snapshot is in the wrong state.
-    */
+    /// Reverts the volume to its latest snapshot (`revert`). The volume must be
+    /// `available`; 409 if the volume or snapshot is in the wrong state.
     #[serde(rename = "revert")]
     Revert(VolumeRevertAction),
-    /**Adds or updates image metadata of the volume (`os-set_image_metadata`);
-    answers with all of the volume's image metadata.
-    */
+    /// Adds or updates image metadata of the volume (`os-set_image_metadata`);
+    /// answers with all of the volume's image metadata.
     #[serde(rename = "os-set_image_metadata")]
     OsSetImageMetadata(VolumeSetImageMetadataAction),
     ///Removes one image metadata key of the volume (`os-unset_image_metadata`).
@@ -40,24 +35,20 @@ pub enum VolumeActionBody {
     ///Shows the image metadata of the volume (`os-show_image_metadata`).
     #[serde(rename = "os-show_image_metadata")]
     OsShowImageMetadata {},
-    /**Records that the volume is attached to a server or host (`os-attach`); the
-    caller makes the actual connection.
-    */
+    /// Records that the volume is attached to a server or host (`os-attach`); the
+    /// caller makes the actual connection.
     #[serde(rename = "os-attach")]
     OsAttach(VolumeAttachAction),
-    /**Records that the volume (or one attachment of it) is detached (`os-detach`).
-    409 for a user's call that would detach a volume a Nova server still uses.
-    */
+    /// Records that the volume (or one attachment of it) is detached (`os-detach`).
+    /// 409 for a user's call that would detach a volume a Nova server still uses.
     #[serde(rename = "os-detach")]
     OsDetach(VolumeDetachAction),
-    /**Removes the volume from Cinder without deleting its storage on the back end
-    (`os-unmanage`; admin only).
-    */
+    /// Removes the volume from Cinder without deleting its storage on the back end
+    /// (`os-unmanage`; admin only).
     #[serde(rename = "os-unmanage")]
     OsUnmanage {},
-    /**Terminates the connection and detaches the volume regardless of its state
-    (`os-force_detach`; admin only).
-    */
+    /// Terminates the connection and detaches the volume regardless of its state
+    /// (`os-force_detach`; admin only).
     #[serde(rename = "os-force_detach")]
     OsForceDetach(VolumeForceDetachAction),
     ///Changes the volume type of the volume, migrating it if allowed and needed (`os-retype`).
@@ -66,9 +57,8 @@ pub enum VolumeActionBody {
     ///Migrates the volume to another back end or cluster (`os-migrate_volume`; admin only).
     #[serde(rename = "os-migrate_volume")]
     OsMigrateVolume(VolumeMigrateAction),
-    /**Completes a volume migration (`os-migrate_volume_completion`; admin or
-    service); answers with the ID of the volume that remains.
-    */
+    /// Completes a volume migration (`os-migrate_volume_completion`; admin or
+    /// service); answers with the ID of the volume that remains.
     #[serde(rename = "os-migrate_volume_completion")]
     OsMigrateVolumeCompletion(VolumeMigrateCompletionAction),
     ///Deletes the volume regardless of its status (`os-force_delete`; admin only).
@@ -77,19 +67,16 @@ pub enum VolumeActionBody {
     ///Sets or clears the bootable flag of the volume (`os-set_bootable`).
     #[serde(rename = "os-set_bootable")]
     OsSetBootable(VolumeSetBootableAction),
-    /**Uploads the volume to the Image service as a new image
-    (`os-volume_upload_image`); answers 202 with the volume and the new image.
-    */
+    /// Uploads the volume to the Image service as a new image
+    /// (`os-volume_upload_image`); answers 202 with the volume and the new image.
     #[serde(rename = "os-volume_upload_image")]
     OsVolumeUploadImage(VolumeUploadImageAction),
-    /**Reserves the volume for an attach by setting its status to `attaching` (`os-reserve`);
-    the volume must be `available` (or `in-use` for a multiattach volume).
-    */
+    /// Reserves the volume for an attach by setting its status to `attaching` (`os-reserve`);
+    /// the volume must be `available` (or `in-use` for a multiattach volume).
     #[serde(rename = "os-reserve")]
     OsReserve {},
-    /**Cancels an `os-reserve`: an `attaching` volume goes back to `available`, or to
-    `in-use` if it has attachments (`os-unreserve`).
-    */
+    /// Cancels an `os-reserve`: an `attaching` volume goes back to `available`, or to
+    /// `in-use` if it has attachments (`os-unreserve`).
     #[serde(rename = "os-unreserve")]
     OsUnreserve {},
     ///Sets an `in-use` volume's status to `detaching` (`os-begin_detaching`).
@@ -98,14 +85,12 @@ pub enum VolumeActionBody {
     ///Returns a `detaching` volume's status to `in-use` (`os-roll_detaching`).
     #[serde(rename = "os-roll_detaching")]
     OsRollDetaching {},
-    /**Removes the volume's export for a host (`os-terminate_connection`). 409 for a
-    user's call that would cut off a Nova server still using the volume.
-    */
+    /// Removes the volume's export for a host (`os-terminate_connection`). 409 for a
+    /// user's call that would cut off a Nova server still using the volume.
     #[serde(rename = "os-terminate_connection")]
     OsTerminateConnection(VolumeTerminateConnectionAction),
-    /**Exports the volume to a host and answers with the connection information
-    (`os-initialize_connection`).
-    */
+    /// Exports the volume to a host and answers with the connection information
+    /// (`os-initialize_connection`).
     #[serde(rename = "os-initialize_connection")]
     OsInitializeConnection(VolumeInitializeConnectionAction),
     ///Sets or clears the read-only flag of an `available` volume (`os-update_readonly_flag`).
@@ -205,11 +190,10 @@ impl ::std::convert::From<VolumeReimageAction> for VolumeActionBody {
         Self::OsReimage(value)
     }
 }
-/**A boolean flag of a volume action. Send a JSON boolean; Cinder (`parameter_types.boolean`)
-also accepts the strings `True`, `TRUE`, `true`, `1`, `ON`, `On`, `on`, `YES`, `Yes`, `yes`,
-`y`, `t` and `False`, `FALSE`, `false`, `0`, `OFF`, `Off`, `off`, `NO`, `No`, `no`, `n`, `f`
-(the api-ref's "valid boolean values"; its samples use them, e.g. `"bootable": "True"`).
-*/
+/// A boolean flag of a volume action. Send a JSON boolean; Cinder (`parameter_types.boolean`)
+/// also accepts the strings `True`, `TRUE`, `true`, `1`, `ON`, `On`, `on`, `YES`, `Yes`, `yes`,
+/// `y`, `t` and `False`, `FALSE`, `false`, `0`, `OFF`, `Off`, `off`, `NO`, `No`, `no`, `n`, `f`
+/// (the api-ref's "valid boolean values"; its samples use them, e.g. `"bootable": "True"`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum VolumeActionBoolean {
@@ -321,10 +305,9 @@ impl<'de> ::serde::Deserialize<'de> for VolumeActionBooleanString {
             })
     }
 }
-/**The body of `os-attach`: records an attachment in Cinder's database (the caller does the
-actual connection). At least one of `instance_uuid` and `host_name` must be given (Cinder's
-schema has `anyOf: [{required: [instance_uuid]}, {required: [host_name]}]`).
-*/
+/// The body of `os-attach`: records an attachment in Cinder's database (the caller does the
+/// actual connection). At least one of `instance_uuid` and `host_name` must be given (Cinder's
+/// schema has `anyOf: [{required: [instance_uuid]}, {required: [host_name]}]`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeAttachAction {
@@ -499,16 +482,14 @@ impl<'de> ::serde::Deserialize<'de> for VolumeAttachActionMountpoint {
             })
     }
 }
-/**The connection information built by the volume driver (cinder/volume/manager.py
-initialize_connection). Its content depends on the driver, so it is open
-(`additionalProperties: true`).
-*/
+/// The connection information built by the volume driver (cinder/volume/manager.py
+/// initialize_connection). Its content depends on the driver, so it is open
+/// (`additionalProperties: true`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeConnectionInfo {
-    /**Driver-specific connection data (target portal, IQN, LUN, WWNs, ...). Cinder adds
-    `access_mode`, `encrypted`, `qos_specs`, `enforce_multipath` and, depending on the type,
-    `cacheable` and `discard`.
-    */
+    /// Driver-specific connection data (target portal, IQN, LUN, WWNs, ...). Cinder adds
+    /// `access_mode`, `encrypted`, `qos_specs`, `enforce_multipath` and, depending on the type,
+    /// `cacheable` and `discard`.
     pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The transport, e.g. `iscsi`, `fibre_channel`, `rbd`, `nvmeof`, `nfs`.
     pub driver_volume_type: ::std::string::String,
@@ -521,14 +502,13 @@ impl VolumeConnectionInfo {
         Default::default()
     }
 }
-/**The connector of the host that attaches (or detaches) the volume, as os-brick's
-`get_connector_properties` builds it. Which keys a back end needs depends on its driver
-and transport (iSCSI, FC, NVMe-oF, RBD, ...), so this object is deliberately open
-(`additionalProperties: true`), a departure from the closed-object convention of request
-bodies: the keys below are the common ones, any other key is passed to the driver as it is.
-Cinder's JSON schema also lets a string through, but the controller then fails
-(`connector.get(...)` on a string), so only objects are described.
-*/
+/// The connector of the host that attaches (or detaches) the volume, as os-brick's
+/// `get_connector_properties` builds it. Which keys a back end needs depends on its driver
+/// and transport (iSCSI, FC, NVMe-oF, RBD, ...), so this object is deliberately open
+/// (`additionalProperties: true`), a departure from the closed-object convention of request
+/// bodies: the keys below are the common ones, any other key is passed to the driver as it is.
+/// Cinder's JSON schema also lets a string through, but the controller then fails
+/// (`connector.get(...)` on a string), so only objects are described.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumeConnector {
     ///Whether the volume is attached locally on the host (for example by os-brick for RBD).
@@ -579,9 +559,8 @@ impl VolumeConnector {
         Default::default()
     }
 }
-/**The body of `os-detach`: marks an attachment of the volume as detached. Cinder also accepts
-`null` for the whole body.
-*/
+/// The body of `os-detach`: marks an attachment of the volume as detached. Cinder also accepts
+/// `null` for the whole body.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeDetachAction {
@@ -594,15 +573,13 @@ impl VolumeDetachAction {
         Default::default()
     }
 }
-/**The body of `os-extend`. Before 3.42 the volume must be `available`; from 3.42 an `in-use`
-volume can be extended too (depending on policy and on the back end and compute drivers).
-*/
+/// The body of `os-extend`. Before 3.42 the volume must be `available`; from 3.42 an `in-use`
+/// volume can be extended too (depending on policy and on the back end and compute drivers).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeExtendAction {
-    /**The new size of the volume in GiB; it must be larger than the current size. Cinder
-    (`parameter_types.volume_size`) also accepts a string of digits.
-    */
+    /// The new size of the volume in GiB; it must be larger than the current size. Cinder
+    /// (`parameter_types.volume_size`) also accepts a string of digits.
     pub new_size: ::std::num::NonZeroU64,
 }
 impl VolumeExtendAction {
@@ -610,16 +587,14 @@ impl VolumeExtendAction {
         Default::default()
     }
 }
-/**The body of `os-extend_volume_completion` (admin or service only). Completes the extend of
-an attached volume left in `extending` after Cinder notified Nova.
-*/
+/// The body of `os-extend_volume_completion` (admin or service only). Completes the extend of
+/// an attached volume left in `extending` after Cinder notified Nova.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeExtendCompletionAction {
-    /**True when the extend failed outside of Cinder (it is rolled back), false or absent to
-    finalize it. Cinder's schema also takes a string or null but only tests the value's
-    truthiness (so the string `"false"` counts as true): send a JSON boolean.
-    */
+    /// True when the extend failed outside of Cinder (it is rolled back), false or absent to
+    /// finalize it. Cinder's schema also takes a string or null but only tests the value's
+    /// truthiness (so the string `"false"` counts as true): send a JSON boolean.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<bool>,
 }
@@ -628,9 +603,8 @@ impl VolumeExtendCompletionAction {
         Default::default()
     }
 }
-/**The body of `os-force_detach` (admin only): terminates the connection and detaches
-regardless of the volume's state.
-*/
+/// The body of `os-force_detach` (admin only): terminates the connection and detaches
+/// regardless of the volume's state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeForceDetachAction {
@@ -646,9 +620,8 @@ impl VolumeForceDetachAction {
         Default::default()
     }
 }
-/**The body of `os-show_image_metadata` and of `os-set_image_metadata`: all the image metadata
-of the volume (after the update, for the latter).
-*/
+/// The body of `os-show_image_metadata` and of `os-set_image_metadata`: all the image metadata
+/// of the volume (after the update, for the latter).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeImageMetadataResponse {
     ///The volume's image metadata (key/value strings).
@@ -682,9 +655,8 @@ impl VolumeInitializeConnectionResponse {
         Default::default()
     }
 }
-/**The body of `os-migrate_volume` (admin only). Before 3.16 `host` is required; from 3.16
-exactly one of `host` and `cluster` must be given (400 otherwise).
-*/
+/// The body of `os-migrate_volume` (admin only). Before 3.16 `host` is required; from 3.16
+/// exactly one of `host` and `cluster` must be given (400 otherwise).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeMigrateAction {
@@ -806,15 +778,13 @@ impl<'de> ::serde::Deserialize<'de> for VolumeMigrateActionHost {
             })
     }
 }
-/**The body of `os-migrate_volume_completion` (admin or service only): completes a migration
-by swapping the new volume in place of the original.
-*/
+/// The body of `os-migrate_volume_completion` (admin or service only): completes a migration
+/// by swapping the new volume in place of the original.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeMigrateCompletionAction {
-    /**True when the migration failed elsewhere and needs clean-up. Cinder's schema also takes
-    a string or null but only tests the value's truthiness: send a JSON boolean.
-    */
+    /// True when the migration failed elsewhere and needs clean-up. Cinder's schema also takes
+    /// a string or null but only tests the value's truthiness: send a JSON boolean.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<bool>,
     ///The UUID of the migration's destination volume.
@@ -836,9 +806,8 @@ impl VolumeMigrateCompletionResponse {
         Default::default()
     }
 }
-/**The body of `os-reimage` (3.68): overwrites the volume with an image. The volume must be
-`available` or `error` (or `reserved` with `reimage_reserved`).
-*/
+/// The body of `os-reimage` (3.68): overwrites the volume with an image. The volume must be
+/// `available` or `error` (or `reserved` with `reimage_reserved`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeReimageAction {
@@ -853,28 +822,25 @@ impl VolumeReimageAction {
         Default::default()
     }
 }
-/**The body of `os-reset_status` (admin only). At least one of `status`, `attach_status` and
-`migration_status` must be given (Cinder answers 400 otherwise). The values are compared
-case-insensitively and stored in lower case.
-*/
+/// The body of `os-reset_status` (admin only). At least one of `status`, `attach_status` and
+/// `migration_status` must be given (Cinder answers 400 otherwise). The values are compared
+/// case-insensitively and stored in lower case.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeResetStatusAction {
     ///The new attach status, `attached` or `detached` (`detached` also removes the volume's attachments).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attach_status: ::std::option::Option<::std::string::String>,
-    /**The new migration status, one of `migrating`, `error`, `success`, `completing`, `none`,
-    `starting`; `none` clears it.
-    */
+    /// The new migration status, one of `migrating`, `error`, `success`, `completing`, `none`,
+    /// `starting`; `none` clears it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_status: ::std::option::Option<::std::string::String>,
-    /**The new volume status, one of `creating`, `available`, `deleting`, `error`,
-    `error_deleting`, `error_managing`, `managing`, `attaching`, `in-use`, `detaching`,
-    `maintenance`, `restoring-backup`, `error_restoring`, `reserved`, `awaiting-transfer`,
-    `backing-up`, `error_backing-up`, `error_extending`, `downloading`, `uploading`,
-    `retyping`, `extending`. Cinder refuses `deleting` (and `in-use` for a volume without
-    attachments) with 400.
-    */
+    /// The new volume status, one of `creating`, `available`, `deleting`, `error`,
+    /// `error_deleting`, `error_managing`, `managing`, `attaching`, `in-use`, `detaching`,
+    /// `maintenance`, `restoring-backup`, `error_restoring`, `reserved`, `awaiting-transfer`,
+    /// `backing-up`, `error_backing-up`, `error_extending`, `downloading`, `uploading`,
+    /// `retyping`, `extending`. Cinder refuses `deleting` (and `in-use` for a volume without
+    /// attachments) with 400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
@@ -949,15 +915,13 @@ impl ::std::convert::TryFrom<::std::string::String> for VolumeRetypeActionMigrat
         value.parse()
     }
 }
-/**The body of `revert` (3.40): reverts the volume to its latest snapshot. The volume must be
-`available` and the same size as the snapshot. Cinder's schema allows extra keys here (they
-are ignored), so this object does not set `additionalProperties: false`.
-*/
+/// The body of `revert` (3.40): reverts the volume to its latest snapshot. The volume must be
+/// `available` and the same size as the snapshot. Cinder's schema allows extra keys here (they
+/// are ignored), so this object does not set `additionalProperties: false`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeRevertAction {
-    /**The UUID of the volume's latest snapshot. Cinder's schema lets it be absent or null, but
-    the controller then answers 400, as it does for any snapshot that is not the latest.
-    */
+    /// The UUID of the volume's latest snapshot. Cinder's schema lets it be absent or null, but
+    /// the controller then answers 400, as it does for any snapshot that is not the latest.
     pub snapshot_id: ::std::string::String,
 }
 impl VolumeRevertAction {
@@ -981,9 +945,8 @@ impl VolumeSetBootableAction {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeSetImageMetadataAction {
-    /**The image metadata to add or update (other keys are kept). Keys are 1 to 255 characters
-    from `a-zA-Z0-9-_:. /`; values are strings.
-    */
+    /// The image metadata to add or update (other keys are kept). Keys are 1 to 255 characters
+    /// from `a-zA-Z0-9-_:. /`; values are strings.
     pub metadata: Metadata,
 }
 impl VolumeSetImageMetadataAction {
@@ -1081,8 +1044,7 @@ impl VolumeUpdateReadonlyFlagAction {
         Default::default()
     }
 }
-/**The volume being uploaded and the new image (cinder/volume/api.py copy_volume_to_image).
-*/
+/// The volume being uploaded and the new image (cinder/volume/api.py copy_volume_to_image).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeUploadImage {
     ///The container format of the new image.
@@ -1123,9 +1085,8 @@ impl VolumeUploadImage {
         Default::default()
     }
 }
-/**The body of `os-volume_upload_image`: uploads the volume to the Image service as a new
-image. Encrypted volumes must use `raw` and `bare`.
-*/
+/// The body of `os-volume_upload_image`: uploads the volume to the Image service as a new
+/// image. Encrypted volumes must use `raw` and `bare`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeUploadImageAction {
@@ -1397,9 +1358,8 @@ impl VolumeUploadImageResponse {
         Default::default()
     }
 }
-/**A volume type as Cinder's `VolumeType` object serializes itself (only the fields loaded on
-the volume appear; `qos_specs` and `projects` usually do not).
-*/
+/// A volume type as Cinder's `VolumeType` object serializes itself (only the fields loaded on
+/// the volume appear; `qos_specs` and `projects` usually do not).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumeUploadImageVolumeType {
     ///When the volume type was created (UTC, no timezone suffix).

@@ -64,26 +64,24 @@ pub enum TypeActionBody {
     #[serde(rename = "removeProjectAccess")]
     RemoveProjectAccess(VolumeTypeProjectAccessAction),
 }
-/**A volume type. The same object is used by list, show, show-default, create and update, whose
-views differ: list and show (`cinder/api/v3/views/types.py`) include `extra_specs` only when
-the `volume_extension:access_types_extra_specs` policy allows (by default every project reader;
-non-admins see only the user-visible specs `RESKEY:availability_zones`, `multiattach`,
-`replication_enabled`) and `qos_specs_id` only for admins; create and update
-(`cinder/api/views/types.py`) always include all `extra_specs` and never `qos_specs_id`.
-`os-volume-type-access:is_public` is added to list, show and create (not to update nor to
-`GET /types/default`) when the `volume_extension:volume_type_access` policy allows (by default
-admins and project members).
-*/
+/// A volume type. The same object is used by list, show, show-default, create and update, whose
+/// views differ: list and show (`cinder/api/v3/views/types.py`) include `extra_specs` only when
+/// the `volume_extension:access_types_extra_specs` policy allows (by default every project reader;
+/// non-admins see only the user-visible specs `RESKEY:availability_zones`, `multiattach`,
+/// `replication_enabled`) and `qos_specs_id` only for admins; create and update
+/// (`cinder/api/views/types.py`) always include all `extra_specs` and never `qos_specs_id`.
+/// `os-volume-type-access:is_public` is added to list, show and create (not to update nor to
+/// `GET /types/default`) when the `volume_extension:volume_type_access` policy allows (by default
+/// admins and project members).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeType {
     ///The description of the volume type, or null when none was given.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /**The extra specs of the type (key/value strings). Absent when the caller's policy does not
-    allow reading extra specs; trimmed to the user-visible specs for non-admins. A value is
-    null only if it was explicitly set to null (Cinder's request schemas accept null values and
-    store them; seen live: `"extra_specs": {"k": null}`).
-    */
+    /// The extra specs of the type (key/value strings). Absent when the caller's policy does not
+    /// allow reading extra specs; trimmed to the user-visible specs for non-admins. A value is
+    /// null only if it was explicitly set to null (Cinder's request schemas accept null values and
+    /// store them; seen live: `"extra_specs": {"k": null}`).
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -98,9 +96,8 @@ pub struct VolumeType {
     pub is_public: bool,
     ///The name of the volume type.
     pub name: ::std::string::String,
-    /**Same as `is_public`, added by the volume type access extension to list, show and create
-    responses when the `volume_extension:volume_type_access` policy allows.
-    */
+    /// Same as `is_public`, added by the volume type access extension to list, show and create
+    /// responses when the `volume_extension:volume_type_access` policy allows.
     #[serde(
         rename = "os-volume-type-access:is_public",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -146,9 +143,8 @@ pub struct VolumeTypeCreateParams {
     ///The description of the volume type (at most 255 printable characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<VolumeTypeCreateParamsDescription>,
-    /**Extra specs to set (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. /]`, values at most
-    255 characters).
-    */
+    /// Extra specs to set (keys of 1 to 255 characters of `[a-zA-Z0-9-_:. /]`, values at most
+    /// 255 characters).
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -157,10 +153,9 @@ pub struct VolumeTypeCreateParams {
         ::std::collections::BTreeMap<::std::string::String, VolumeTypeCreateParamsExtraSpecsValue>,
     ///The name of the volume type (1 to 255 characters, not only whitespace; unique).
     pub name: VolumeTypeCreateParamsName,
-    /**Whether the type is public (default true). A private type is visible only to admins and
-    to the projects given access with the `addProjectAccess` action. Cinder also accepts the
-    boolean strings (`"true"`, `"False"`, `"yes"`, ...).
-    */
+    /// Whether the type is public (default true). A private type is visible only to admins and
+    /// to the projects given access with the `addProjectAccess` action. Cinder also accepts the
+    /// boolean strings (`"true"`, `"False"`, `"yes"`, ...).
     #[serde(
         rename = "os-volume-type-access:is_public",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -336,19 +331,17 @@ impl VolumeTypeCreateRequest {
         Default::default()
     }
 }
-/**The encryption type (encryption specs) of a volume type. `GET /types/{volume_type_id}/encryption`
-returns all the fields, or an empty object `{}` when the type is not encrypted. Create and
-update answer with the request's `encryption` object echoed back (with `key_size` converted to
-an integer); create adds `volume_type_id` and `encryption_id`. Hence every field is optional.
-*/
+/// The encryption type (encryption specs) of a volume type. `GET /types/{volume_type_id}/encryption`
+/// returns all the fields, or an empty object `{}` when the type is not encrypted. Create and
+/// update answer with the request's `encryption` object echoed back (with `key_size` converted to
+/// an integer); create adds `volume_type_id` and `encryption_id`. Hence every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumeTypeEncryption {
     ///The encryption algorithm or mode, e.g. `aes-xts-plain64`, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cipher: ::std::option::Option<::std::string::String>,
-    /**Where the encryption is performed. Known values: `front-end` (the compute host),
-    `back-end` (the storage back end).
-    */
+    /// Where the encryption is performed. Known values: `front-end` (the compute host),
+    /// `back-end` (the storage back end).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub control_location: ::std::option::Option<::std::string::String>,
     ///The date and time when the encryption type was created (UTC, no timezone suffix).
@@ -381,9 +374,8 @@ impl VolumeTypeEncryption {
         Default::default()
     }
 }
-/**The encryption type to create. (Cinder's schema accepts further keys and echoes them back;
-they have no documented meaning and are not described here.)
-*/
+/// The encryption type to create. (Cinder's schema accepts further keys and echoes them back;
+/// they have no documented meaning and are not described here.)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeTypeEncryptionCreateParams {
@@ -567,10 +559,9 @@ impl VolumeTypeEncryptionCreateRequest {
         Default::default()
     }
 }
-/**The body of `POST /types/{volume_type_id}/encryption` and
-`PUT /types/{volume_type_id}/encryption/{key}`: the request's `encryption` object echoed back
-(create adds `volume_type_id` and `encryption_id`).
-*/
+/// The body of `POST /types/{volume_type_id}/encryption` and
+/// `PUT /types/{volume_type_id}/encryption/{key}`: the request's `encryption` object echoed back
+/// (create adds `volume_type_id` and `encryption_id`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeTypeEncryptionResponse {
     pub encryption: VolumeTypeEncryption,
@@ -580,10 +571,9 @@ impl VolumeTypeEncryptionResponse {
         Default::default()
     }
 }
-/**One field of the encryption type as a single-entry map, e.g. `{"cipher": "aes-xts-plain64"}`
-or `{"key_size": 256}`. The key is any field of `VolumeTypeEncryption`, so the value is a
-string, an integer, a boolean (`deleted`) or null.
-*/
+/// One field of the encryption type as a single-entry map, e.g. `{"cipher": "aes-xts-plain64"}`
+/// or `{"key_size": 256}`. The key is any field of `VolumeTypeEncryption`, so the value is a
+/// string, an integer, a boolean (`deleted`) or null.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct VolumeTypeEncryptionSpecResponse(
@@ -795,11 +785,10 @@ impl VolumeTypeEncryptionUpdateRequest {
         Default::default()
     }
 }
-/**The body of `PUT /types/{volume_type_id}/extra_specs/{key}`: exactly one key/value pair whose
-key equals the `key` in the path (otherwise 400). Keys of 1 to 255 characters of
-`[a-zA-Z0-9-_:.]`, values at most 255 characters. (Cinder also accepts a null value and stores
-it; that is not offered here.)
-*/
+/// The body of `PUT /types/{volume_type_id}/extra_specs/{key}`: exactly one key/value pair whose
+/// key equals the `key` in the path (otherwise 400). Keys of 1 to 255 characters of
+/// `[a-zA-Z0-9-_:.]`, values at most 255 characters. (Cinder also accepts a null value and stores
+/// it; that is not offered here.)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct VolumeTypeExtraSpecItemRequest(
@@ -886,8 +875,7 @@ impl<'de> ::serde::Deserialize<'de> for VolumeTypeExtraSpecItemRequestValue {
             })
     }
 }
-/**One extra spec as a single-entry map `{"<key>": "<value>"}` (show, and the echo of an update).
-*/
+/// One extra spec as a single-entry map `{"<key>": "<value>"}` (show, and the echo of an update).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct VolumeTypeExtraSpecItemResponse(
@@ -941,9 +929,8 @@ impl
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeTypeExtraSpecsRequest {
-    /**Key/value pairs (keys of 1 to 255 characters of `[a-zA-Z0-9-_:.]`, no spaces; values at
-    most 255 characters).
-    */
+    /// Key/value pairs (keys of 1 to 255 characters of `[a-zA-Z0-9-_:.]`, no spaces; values at
+    /// most 255 characters).
     pub extra_specs: ::std::collections::BTreeMap<
         ::std::string::String,
         VolumeTypeExtraSpecsRequestExtraSpecsValue,
@@ -1004,10 +991,9 @@ impl<'de> ::serde::Deserialize<'de> for VolumeTypeExtraSpecsRequestExtraSpecsVal
             })
     }
 }
-/**The extra specs of a volume type (`GET /types/{volume_type_id}/extra_specs`), or the specs just
-created or updated (`POST`, which echoes the request: the other specs of the type are not
-included). For non-admins `GET` shows only the user-visible specs.
-*/
+/// The extra specs of a volume type (`GET /types/{volume_type_id}/extra_specs`), or the specs just
+/// created or updated (`POST`, which echoes the request: the other specs of the type are not
+/// included). For non-admins `GET` shows only the user-visible specs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeTypeExtraSpecsResponse {
     ///Key/value pairs; a value is null only if it was explicitly set to null.
@@ -1024,9 +1010,8 @@ impl VolumeTypeExtraSpecsResponse {
 ///The body of `GET /types`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeTypeList {
-    /**Pagination links: a `next` link when the page is full (as many items as `limit`, or as
-    `osapi_max_limit`). Absent otherwise.
-    */
+    /// Pagination links: a `next` link when the page is full (as many items as `limit`, or as
+    /// `osapi_max_limit`). Absent otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub volume_type_links: ::std::vec::Vec<Link>,
     ///The volume types.
@@ -1112,18 +1097,16 @@ impl VolumeTypeResponse {
         Default::default()
     }
 }
-/**The fields to change; at least one of `name`, `description` and `is_public` must be given
-(otherwise 400).
-*/
+/// The fields to change; at least one of `name`, `description` and `is_public` must be given
+/// (otherwise 400).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeTypeUpdateParams {
     ///The new description (at most 255 printable characters; an empty string clears it).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<VolumeTypeUpdateParamsDescription>,
-    /**Make the type public (true) or private (false). Cinder also accepts the boolean strings
-    (`"true"`, `"False"`, `"yes"`, ...).
-    */
+    /// Make the type public (true) or private (false). Cinder also accepts the boolean strings
+    /// (`"true"`, `"False"`, `"yes"`, ...).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_public: ::std::option::Option<bool>,
     ///The new name (1 to 255 characters, not only whitespace; unique).

@@ -105,15 +105,14 @@ impl ::std::convert::TryFrom<::std::string::String> for ListVolumesSortDir {
         value.parse()
     }
 }
-/**A volume as the detail view shows it (`GET /volumes/{volume_id}`, `GET /volumes/detail`, and
-the bodies of create and update). Fields from later microversions are optional and carry
-`x-openstack-min-version`. Some fields depend on the caller's policy rather than on the
-microversion: `migration_status`, `provider_id` and `cluster_name` are only shown to admins;
-`os-vol-tenant-attr:tenant_id`, `os-vol-host-attr:host`, `os-vol-mig-status-attr:*` and
-`volume_image_metadata` are added by API extensions only to show and detail-list responses
-(not to create or update responses) and only when the policy allows (by default admins for
-the host and migration attributes, the volume's project for the tenant attribute).
-*/
+/// A volume as the detail view shows it (`GET /volumes/{volume_id}`, `GET /volumes/detail`, and
+/// the bodies of create and update). Fields from later microversions are optional and carry
+/// `x-openstack-min-version`. Some fields depend on the caller's policy rather than on the
+/// microversion: `migration_status`, `provider_id` and `cluster_name` are only shown to admins;
+/// `os-vol-tenant-attr:tenant_id`, `os-vol-host-attr:host`, `os-vol-mig-status-attr:*` and
+/// `volume_image_metadata` are added by API extensions only to show and detail-list responses
+/// (not to create or update responses) and only when the policy allows (by default admins for
+/// the host and migration attributes, the volume's project for the tenant attribute).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Volume {
     ///The attachments of the volume in `attached` state; empty when it is not attached.
@@ -121,16 +120,14 @@ pub struct Volume {
     ///The name of the availability zone.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
-    /**Whether the volume is bootable, as the string `"true"` or `"false"` (not a JSON
-    boolean; Cinder stringifies the database value).
-    */
+    /// Whether the volume is bootable, as the string `"true"` or `"false"` (not a JSON
+    /// boolean; Cinder stringifies the database value).
     pub bootable: ::std::string::String,
     ///The name of the cluster of the volume's back end, or null. Admin only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_name: ::std::option::Option<::std::string::String>,
-    /**The UUID of the consistency group, or null. A volume in a generic group whose type is the
-    default cgsnapshot type shows the group ID here too.
-    */
+    /// The UUID of the consistency group, or null. A volume in a generic group whose type is the
+    /// default cgsnapshot type shows the group ID here too.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub consistencygroup_id: ::std::option::Option<::std::string::String>,
     ///Whether the volume counts against quota (false for temporary internal volumes).
@@ -143,9 +140,8 @@ pub struct Volume {
     pub description: ::std::option::Option<::std::string::String>,
     ///Whether the volume is encrypted (it has an encryption key).
     pub encrypted: bool,
-    /**The UUID of the volume's encryption key. Only present for encrypted volumes whose key is
-    not the fixed legacy key.
-    */
+    /// The UUID of the volume's encryption key. Only present for encrypted volumes whose key is
+    /// not the fixed legacy key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_key_id: ::std::option::Option<::std::string::String>,
     ///The UUID of the generic volume group the volume belongs to, or null.
@@ -155,13 +151,11 @@ pub struct Volume {
     pub id: ::std::string::String,
     ///The `self` and `bookmark` links of the volume.
     pub links: ::std::vec::Vec<Link>,
-    /**The volume's user metadata (key/value strings). Also contains the admin metadata keys
-    `readonly` and `attached_mode` when they are set.
-    */
+    /// The volume's user metadata (key/value strings). Also contains the admin metadata keys
+    /// `readonly` and `attached_mode` when they are set.
     pub metadata: Metadata,
-    /**The volume migration status, or null. Admin only. Known values: `migrating`, `error`,
-    `success`, `completing`, `none`, `starting`, `target:<volume_id>`.
-    */
+    /// The volume migration status, or null. Admin only. Known values: `migrating`, `error`,
+    /// `success`, `completing`, `none`, `starting`, `target:<volume_id>`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_status: ::std::option::Option<::std::string::String>,
     ///Whether the volume can be attached to more than one instance.
@@ -170,9 +164,8 @@ pub struct Volume {
     ///The volume name.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    /**The back end of the volume, in the form `host@backend#pool`, or null. Show and detail-list
-    only; admin by default.
-    */
+    /// The back end of the volume, in the form `host@backend#pool`, or null. Show and detail-list
+    /// only; admin by default.
     #[serde(
         rename = "os-vol-host-attr:host",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -184,9 +177,8 @@ pub struct Volume {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub os_vol_mig_status_attr_migstat: ::std::option::Option<::std::string::String>,
-    /**The UUID the volume's back-end name is based on (differs from `id` after a migration), or
-    null. Show and detail-list only; admin by default.
-    */
+    /// The UUID the volume's back-end name is based on (differs from `id` after a migration), or
+    /// null. Show and detail-list only; admin by default.
     #[serde(
         rename = "os-vol-mig-status-attr:name_id",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -201,19 +193,17 @@ pub struct Volume {
     ///The provider ID the driver set for the volume, or null. Admin only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /**The volume replication status, or null. Known values: `disabled`, `enabled`, `error`,
-    `not-capable`, `failing-over`, `failover-error`, `failed-over`, `enabling`, `disabling`.
-    */
+    /// The volume replication status, or null. Known values: `disabled`, `enabled`, `error`,
+    /// `not-capable`, `failing-over`, `failover-error`, `failed-over`, `enabling`, `disabling`.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub replication_status: ::std::option::Option<::std::string::String>,
     ///The UUID of the cinder-volume service that serves the volume, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_uuid: ::std::option::Option<::std::string::String>,
-    /**Whether the back end uses shared targets (connecting hosts should lock around
-    attach/detach). From 3.48 to 3.68 a null value is reported as `true`; from 3.69 the value
-    is tristate: `true` (lock only if the host's iSCSI initiator does not support manual
-    scans), `false` (never lock), null (always lock).
-    */
+    /// Whether the back end uses shared targets (connecting hosts should lock around
+    /// attach/detach). From 3.48 to 3.68 a null value is reported as `true`; from 3.69 the value
+    /// is tristate: `true` (lock only if the host's iSCSI initiator does not support manual
+    /// scans), `false` (never lock), null (always lock).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shared_targets: ::std::option::Option<bool>,
     ///The size of the volume, in gibibytes (GiB).
@@ -224,13 +214,12 @@ pub struct Volume {
     ///The UUID of the volume the volume was cloned from, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub source_volid: ::std::option::Option<::std::string::String>,
-    /**The volume status. Known values: `creating`, `available`, `reserved`, `attaching`,
-    `detaching`, `in-use`, `maintenance`, `deleting`, `awaiting-transfer`, `error`,
-    `error_deleting`, `backing-up`, `restoring-backup`, `error_backing-up`, `error_restoring`,
-    `error_extending`, `downloading`, `uploading`, `retyping`, `extending`. (The internal
-    `managing`, `error_managing` and `error_managing_deleting` are reported as `creating`,
-    `error` and `deleting`.)
-    */
+    /// The volume status. Known values: `creating`, `available`, `reserved`, `attaching`,
+    /// `detaching`, `in-use`, `maintenance`, `deleting`, `awaiting-transfer`, `error`,
+    /// `error_deleting`, `backing-up`, `restoring-backup`, `error_backing-up`, `error_restoring`,
+    /// `error_extending`, `downloading`, `uploading`, `retyping`, `extending`. (The internal
+    /// `managing`, `error_managing` and `error_managing_deleting` are reported as `creating`,
+    /// `error` and `deleting`.)
     pub status: ::std::string::String,
     ///The date and time when the volume was last updated, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -238,19 +227,17 @@ pub struct Volume {
     ///The UUID of the user that created the volume.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /**The Glance image metadata copied to the volume (key/value strings). Only present for
-    volumes created from an image (directly or through a snapshot or clone of such a volume).
-    Show and detail-list only.
-    */
+    /// The Glance image metadata copied to the volume (key/value strings). Only present for
+    /// volumes created from an image (directly or through a snapshot or clone of such a volume).
+    /// Show and detail-list only.
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
     )]
     pub volume_image_metadata:
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    /**The name of the volume type. Before 3.63, if the type cannot be loaded, the type ID is
-    shown instead; from 3.63 it is null in that case.
-    */
+    /// The name of the volume type. Before 3.63, if the type cannot be loaded, the type ID is
+    /// shown instead; from 3.63 it is null in that case.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub volume_type: ::std::option::Option<::std::string::String>,
     ///The UUID of the volume type.
@@ -273,9 +260,8 @@ pub struct VolumeAttachmentInfo {
     ///The device (mount point) of the attachment, e.g. `/dev/vdb`, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub device: ::std::option::Option<::std::string::String>,
-    /**The name of the attaching host. Only filled for admins and callers with the `service`
-    role; null otherwise.
-    */
+    /// The name of the attaching host. Only filled for admins and callers with the `service`
+    /// role; null otherwise.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub host_name: ::std::option::Option<::std::string::String>,
     ///The UUID of the volume (Cinder repeats the volume ID here).
@@ -291,10 +277,9 @@ impl VolumeAttachmentInfo {
         Default::default()
     }
 }
-/**The volume to create. Give a `size`, or a source (`snapshot_id`, `source_volid`,
-`backup_id`) whose size is then used; `imageRef` creates a bootable volume from an image.
-Cinder rejects unknown keys from 3.53 (before 3.53 it ignores them).
-*/
+/// The volume to create. Give a `size`, or a source (`snapshot_id`, `source_volid`,
+/// `backup_id`) whose size is then used; `imageRef` creates a bootable volume from an image.
+/// Cinder rejects unknown keys from 3.53 (before 3.53 it ignores them).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeCreateParams {
@@ -322,10 +307,9 @@ pub struct VolumeCreateParams {
     ///Alias of `imageRef`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<VolumeCreateParamsImageId>,
-    /**The UUID (or name, or a URL ending with the UUID) of the image to create the volume from.
-    From 3.46 an instance-snapshot image (zero-byte image with a `block_device_mapping`
-    property) makes Cinder create the volume from the referenced volume snapshot instead.
-    */
+    /// The UUID (or name, or a URL ending with the UUID) of the image to create the volume from.
+    /// From 3.46 an instance-snapshot image (zero-byte image with a `block_device_mapping`
+    /// property) makes Cinder create the volume from the referenced volume snapshot instead.
     #[serde(
         rename = "imageRef",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -336,17 +320,15 @@ pub struct VolumeCreateParams {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, VolumeCreateParamsMetadataValue>,
     >,
-    /**Removed: Cinder still accepts the key but answers 400 when it is true. Multiattach
-    volumes are created with a volume type whose `multiattach` extra spec is `<is> True`.
-    */
+    /// Removed: Cinder still accepts the key but answers 400 when it is true. Multiattach
+    /// volumes are created with a volume type whose `multiattach` extra spec is `<is> True`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multiattach: ::std::option::Option<bool>,
     ///The volume name (at most 255 characters; surrounding whitespace is stripped).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<VolumeCreateParamsName>,
-    /**The size of the volume, in GiB. Optional when creating from a snapshot, a volume or a
-    backup (their size is used). Cinder also accepts a string of digits.
-    */
+    /// The size of the volume, in GiB. Optional when creating from a snapshot, a volume or a
+    /// backup (their size is used). Cinder also accepts a string of digits.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::num::NonZeroU64>,
     ///The UUID of a snapshot to create the volume from.
@@ -667,10 +649,9 @@ impl<'de> ::serde::Deserialize<'de> for VolumeCreateParamsImageId {
             })
     }
 }
-/**The UUID (or name, or a URL ending with the UUID) of the image to create the volume from.
-From 3.46 an instance-snapshot image (zero-byte image with a `block_device_mapping`
-property) makes Cinder create the volume from the referenced volume snapshot instead.
-*/
+/// The UUID (or name, or a URL ending with the UUID) of the image to create the volume from.
+/// From 3.46 an instance-snapshot image (zero-byte image with a `block_device_mapping`
+/// property) makes Cinder create the volume from the referenced volume snapshot instead.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VolumeCreateParamsImageRef(::std::string::String);
@@ -894,9 +875,8 @@ pub struct VolumeDetailList {
     pub count: ::std::option::Option<i64>,
     ///The volumes (detail view).
     pub volumes: ::std::vec::Vec<Volume>,
-    /**Pagination links: a `next` link (to `/volumes/detail`) when the page is full. Absent
-    otherwise.
-    */
+    /// Pagination links: a `next` link (to `/volumes/detail`) when the page is full. Absent
+    /// otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub volumes_links: ::std::vec::Vec<Link>,
 }
@@ -913,9 +893,8 @@ pub struct VolumeList {
     pub count: ::std::option::Option<i64>,
     ///The volumes (summary view).
     pub volumes: ::std::vec::Vec<VolumeListItem>,
-    /**Pagination links: a `next` link when the page is full (as many items as `limit`, or as
-    `osapi_max_limit`). Absent otherwise.
-    */
+    /// Pagination links: a `next` link when the page is full (as many items as `limit`, or as
+    /// `osapi_max_limit`). Absent otherwise.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub volumes_links: ::std::vec::Vec<Link>,
 }
@@ -1013,8 +992,7 @@ impl VolumeMetadataItemResponse {
         Default::default()
     }
 }
-/**The body of `POST` (merge) and `PUT` (replace all) on `/volumes/{volume_id}/metadata`.
-*/
+/// The body of `POST` (merge) and `PUT` (replace all) on `/volumes/{volume_id}/metadata`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeMetadataRequest {
@@ -1077,9 +1055,8 @@ impl<'de> ::serde::Deserialize<'de> for VolumeMetadataRequestMetadataValue {
             })
     }
 }
-/**The volume's user metadata (`GET`, and the result of `POST`/`PUT` on
-`/volumes/{volume_id}/metadata`: the full metadata after the change).
-*/
+/// The volume's user metadata (`GET`, and the result of `POST`/`PUT` on
+/// `/volumes/{volume_id}/metadata`: the full metadata after the change).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeMetadataResponse {
     pub metadata: Metadata,
@@ -1099,10 +1076,9 @@ impl VolumeResponse {
         Default::default()
     }
 }
-/**Hints for the scheduler (`OS-SCH-HNT:scheduler_hints`). The known keys are validated; other
-keys are passed to the scheduler filters as they are. (Cinder also accepts `null`, which
-means the same as leaving the key out.)
-*/
+/// Hints for the scheduler (`OS-SCH-HNT:scheduler_hints`). The known keys are validated; other
+/// keys are passed to the scheduler filters as they are. (Cinder also accepts `null`, which
+/// means the same as leaving the key out.)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VolumeSchedulerHints {
     ///A volume UUID, or a list of them, whose back ends the new volume should avoid.
@@ -1163,9 +1139,8 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for VolumeSche
         Self::Array(value)
     }
 }
-/**The fields to change. From 3.53 at least one of them must be given (an empty object is
-rejected with 400).
-*/
+/// The fields to change. From 3.53 at least one of them must be given (an empty object is
+/// rejected with 400).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeUpdateParams {
@@ -1178,9 +1153,8 @@ pub struct VolumeUpdateParams {
     ///Legacy alias of `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<VolumeUpdateParamsDisplayName>,
-    /**The new user metadata (keys and values at most 255 characters). It replaces all of the
-    volume's user metadata: keys not given are deleted.
-    */
+    /// The new user metadata (keys and values at most 255 characters). It replaces all of the
+    /// volume's user metadata: keys not given are deleted.
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -1460,8 +1434,7 @@ impl VolumeUpdateRequest {
 ///Totals over the volumes of the project (or of all projects with `all_tenants` as admin).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumesSummary {
-    /**Every distinct user-metadata key of the volumes, with the list of its distinct values.
-     */
+    /// Every distinct user-metadata key of the volumes, with the list of its distinct values.
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
