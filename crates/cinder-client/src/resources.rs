@@ -1,7 +1,7 @@
 //! Conveniences over the generated calls for the resources users wait on and look up.
 
 use crate::error::{Error, Result};
-use crate::types::{Snapshot, Volume};
+use crate::types::{Snapshot, Volume, VolumeType};
 use crate::wait::{wait_for, Observed, WaitOptions};
 use crate::Cinder;
 
@@ -81,29 +81,73 @@ impl Cinder {
             .snapshot)
     }
 
-    /// A volume by id, or by name when exactly one volume has that name.
+    /// A volume by id, or by name when exactly one volume has that name (cinderclient's
+    /// `find_resource`, with its messages).
     pub async fn find_volume(&self, name_or_id: &str) -> Result<Volume> {
         match self.show_volume(name_or_id).await {
-            Ok(volume) => return Ok(volume),
-            Err(error) if error.is_not_found() => {}
-            Err(error) => return Err(error),
+            Err(error) if means_missing(&error) => {}
+            found => return found,
         }
         let list = self
             .call(self.raw().list_volumes_detail().name(name_or_id).send())
             .await?;
-        let mut matches: Vec<Volume> = list
+        let matches = list
             .volumes
             .into_iter()
-            .filter(|v| v.name.as_deref() == Some(name_or_id))
-            .collect();
-        match matches.len() {
-            1 => Ok(matches.remove(0)),
-            0 => Err(Error::NotFound(format!(
-                "No volume with a name or ID of '{name_or_id}' exists."
-            ))),
-            _ => Err(Error::Ambiguous(format!(
-                "Multiple volume matches found for '{name_or_id}', use an ID to be more specific."
-            ))),
+            .filter(|v| v.name.as_deref() == Some(name_or_id));
+        exactly_one("volume", name_or_id, matches.collect())
+    }
+
+    /// A snapshot by id, or by its unique name.
+    pub async fn find_snapshot(&self, name_or_id: &str) -> Result<Snapshot> {
+        match self.show_snapshot(name_or_id).await {
+            Err(error) if means_missing(&error) => {}
+            found => return found,
         }
+        let list = self
+            .call(self.raw().list_snapshots_detail().name(name_or_id).send())
+            .await?;
+        let matches = list
+            .snapshots
+            .into_iter()
+            .filter(|s| s.name.as_deref() == Some(name_or_id));
+        exactly_one("snapshot", name_or_id, matches.collect())
+    }
+
+    /// A volume type by id, or by its unique name among public and (for admins) private types.
+    pub async fn find_volume_type(&self, name_or_id: &str) -> Result<VolumeType> {
+        match self
+            .call(self.raw().show_type().volume_type_id(name_or_id).send())
+            .await
+        {
+            Err(error) if means_missing(&error) => {}
+            found => return found.map(|response| response.volume_type),
+        }
+        let list = self
+            .call(self.raw().list_types().is_public("None").send())
+            .await?;
+        let matches = list
+            .volume_types
+            .into_iter()
+            .filter(|t| t.name == name_or_id);
+        exactly_one("volume_type", name_or_id, matches.collect())
+    }
+}
+
+/// Whether a lookup by id failed because there is no such resource (Cinder answers 400 rather
+/// than 404 for some malformed ids).
+pub fn means_missing(error: &Error) -> bool {
+    error.is_not_found() || error.status() == Some(400)
+}
+
+fn exactly_one<T>(kind: &str, name_or_id: &str, mut matches: Vec<T>) -> Result<T> {
+    match matches.len() {
+        1 => Ok(matches.remove(0)),
+        0 => Err(Error::NotFound(format!(
+            "No {kind} with a name or ID of '{name_or_id}' exists."
+        ))),
+        _ => Err(Error::Ambiguous(format!(
+            "Multiple {kind} matches found for '{name_or_id}', use an ID to be more specific."
+        ))),
     }
 }
