@@ -144,6 +144,15 @@ pub struct Config {
 
 impl Config {
     /// The settings of cloud `name` from `clouds.yaml` (see [`crate::clouds`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> cinder_client::Result<()> {
+    /// let mut config = cinder_client::Config::from_cloud("local")?;
+    /// config.api_version = cinder_client::VersionRequest::parse("3.60")?;
+    /// let cinder = cinder_client::Cinder::connect(config).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_cloud(name: &str) -> crate::Result<Self> {
         crate::clouds::load(name)
     }

@@ -52,6 +52,15 @@ pub enum VersionRequest {
 
 impl VersionRequest {
     /// Accepts cinderclient's spellings: `3` (= 3.0), `3.N`, `3.latest`, `latest`.
+    ///
+    /// ```
+    /// use cinder_client::{ApiVersion, VersionRequest};
+    ///
+    /// assert_eq!(VersionRequest::parse("3").unwrap(), VersionRequest::Exact(ApiVersion(0)));
+    /// assert_eq!(VersionRequest::parse("3.44").unwrap(), VersionRequest::Exact(ApiVersion(44)));
+    /// assert_eq!(VersionRequest::parse("3.latest").unwrap(), VersionRequest::Latest);
+    /// assert!(VersionRequest::parse("3.99").is_err()); // newer than this client knows
+    /// ```
     pub fn parse(text: &str) -> Result<Self> {
         match text.trim() {
             "3.latest" | "latest" => Ok(VersionRequest::Latest),
@@ -79,6 +88,15 @@ pub struct ServerRange {
 
 /// Picks the version to use: the requested one if the server supports it, else an error;
 /// for `Latest`, the lower of the client's and the server's maximum.
+///
+/// ```
+/// use cinder_client::microversion::negotiate;
+/// use cinder_client::{ApiVersion, ServerRange, VersionRequest};
+///
+/// let server = ServerRange { min: ApiVersion(0), max: ApiVersion(60) };
+/// assert_eq!(negotiate(VersionRequest::Latest, server).unwrap(), ApiVersion(60));
+/// assert!(negotiate(VersionRequest::Exact(ApiVersion(65)), server).is_err());
+/// ```
 pub fn negotiate(request: VersionRequest, server: ServerRange) -> Result<ApiVersion> {
     match request {
         VersionRequest::Latest => Ok(server.max.min(ApiVersion::CLIENT_MAX)),

@@ -15,6 +15,19 @@ pub struct Page<T> {
 }
 
 /// The marker of the next page, from a `rel: next` link, if there is one.
+///
+/// ```
+/// use cinder_client::paging::next_marker;
+/// use cinder_client::types::Link;
+///
+/// let links = vec![Link {
+///     href: "http://h:8776/v3/p/volumes/detail?limit=2&marker=abc".into(),
+///     rel: "next".into(),
+///     type_: None,
+/// }];
+/// assert_eq!(next_marker(&links).as_deref(), Some("abc"));
+/// assert_eq!(next_marker(&[]), None);
+/// ```
 pub fn next_marker(links: &[Link]) -> Option<String> {
     let next = links.iter().find(|l| l.rel == "next")?;
     let url = url::Url::parse(&next.href).ok()?;
@@ -25,6 +38,27 @@ pub fn next_marker(links: &[Link]) -> Option<String> {
 
 /// Streams items page by page: `fetch(marker)` loads one page (the first with `None`), and the
 /// stream follows `next` links until a page has none.
+///
+/// ```no_run
+/// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
+/// use cinder_client::paging::{paginate, Page};
+/// use futures::TryStreamExt;
+///
+/// let volumes = paginate(|marker| async move {
+///     let mut request = cinder.raw().list_volumes_detail().limit(100);
+///     if let Some(marker) = marker {
+///         request = request.marker(marker);
+///     }
+///     let list = cinder.call(request.send()).await?;
+///     Ok(Page { items: list.volumes, links: list.volumes_links })
+/// });
+/// futures::pin_mut!(volumes);
+/// while let Some(volume) = volumes.try_next().await? {
+///     println!("{} {}", volume.id, volume.status);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub fn paginate<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>>
 where
     F: FnMut(Option<String>) -> Fut,

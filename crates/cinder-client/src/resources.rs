@@ -8,6 +8,16 @@ use crate::Cinder;
 impl Cinder {
     /// Waits until volume `id` reaches one of `targets` (e.g. `["available"]`); fails at once if
     /// it goes to an `error*` status.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// use cinder_client::wait::WaitOptions;
+    ///
+    /// let volume = cinder.wait_for_volume(id, &["available"], &WaitOptions::default()).await?;
+    /// assert_eq!(volume.status, "available");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_for_volume(
         &self,
         id: &str,
@@ -83,6 +93,14 @@ impl Cinder {
 
     /// A volume by id, or by name when exactly one volume has that name (cinderclient's
     /// `find_resource`, with its messages).
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
+    /// let volume = cinder.find_volume("my-volume").await?;
+    /// println!("{} is {}", volume.id, volume.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn find_volume(&self, name_or_id: &str) -> Result<Volume> {
         match self.show_volume(name_or_id).await {
             Err(error) if means_missing(&error) => {}
