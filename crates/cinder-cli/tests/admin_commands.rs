@@ -56,3 +56,32 @@ fn rate_limits_and_messages() {
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert!(run.stderr.contains(missing), "{}", run.stderr);
 }
+
+#[test]
+fn migrate_to_the_other_back_end() {
+    require_cloud();
+    let created = ok(&["create", "1", "--name", &unique("mig")]);
+    let id = prop(&created, "id").expect("created volume has an id");
+    let _cleanup = Cleanup(vec![vec!["force-delete".into(), id.clone()]]);
+    let shown = wait_for(&["show", &id], "status", &["available"]);
+    let host = prop(&shown, "os-vol-host-attr:host").expect("admin sees the host");
+    // The local cloud has back ends `fake` and `fake2`, each with a pool named `fake`.
+    let destination = if host.contains("@fake#") {
+        host.replace("@fake#", "@fake2#")
+    } else {
+        host.replace("@fake2#", "@fake#")
+    };
+
+    let unknown = run(&["migrate", &id, "nowhere@none#none"]);
+    assert_eq!(unknown.code, Some(1), "{}", unknown.stdout);
+    assert!(
+        unknown.stderr.contains("No available service named"),
+        "{}",
+        unknown.stderr
+    );
+
+    ok(&["migrate", &id, &destination, "--force-host-copy", "False"]);
+    // The fake driver cannot copy data without root: the attempt ends, in `error` here.
+    let settled = wait_for(&["show", &id], "migration_status", &["error", "success"]);
+    assert!(prop(&settled, "migration_status").is_some());
+}

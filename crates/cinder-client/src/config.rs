@@ -13,31 +13,50 @@ use crate::microversion::VersionRequest;
 pub enum Auth {
     /// Keystone v3 password authentication, scoped to a project.
     Password {
+        /// Keystone's v3 URL, e.g. `http://127.0.0.1:5000/v3`.
         auth_url: String,
+        /// The user, by name (then `user_domain` is needed) or id.
         user: NameOrId,
+        /// The user's domain, when the user is given by name.
         user_domain: Option<NameOrId>,
+        /// Never printed: `Debug` shows `<redacted>`.
         password: String,
+        /// The project to scope the token to; `None` takes the user's default project.
         project: Option<NameOrId>,
+        /// The project's domain, when the project is given by name.
         project_domain: Option<NameOrId>,
     },
     /// An existing Keystone token, re-scoped to a project (catalog comes from Keystone).
     Token {
+        /// Keystone's v3 URL.
         auth_url: String,
+        /// The existing token; never printed.
         token: String,
+        /// The project to scope the new token to.
         project: Option<NameOrId>,
+        /// The project's domain, when the project is given by name.
         project_domain: Option<NameOrId>,
     },
     /// A Keystone application credential (already scoped to its project).
     ApplicationCredential {
+        /// Keystone's v3 URL.
         auth_url: String,
+        /// The application credential, by id, or by name together with its `user`.
         credential: NameOrId,
         /// Needed when the credential is given by name.
         user: Option<NameOrId>,
+        /// The user's domain, when the user is given by name.
         user_domain: Option<NameOrId>,
+        /// The credential's secret; never printed.
         secret: String,
     },
     /// A token sent as is to an explicit endpoint: no Keystone at all.
-    TokenEndpoint { token: String, endpoint: String },
+    TokenEndpoint {
+        /// Sent as `X-Auth-Token`; never printed.
+        token: String,
+        /// The block-storage URL, e.g. `http://127.0.0.1:8776/v3/{project_id}`.
+        endpoint: String,
+    },
 }
 
 impl std::fmt::Debug for Auth {
@@ -86,16 +105,21 @@ impl std::fmt::Debug for Auth {
 /// A Keystone object named either way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameOrId {
+    /// A name, unique within its domain.
     Name(String),
+    /// An id.
     Id(String),
 }
 
 /// Which catalog URL of a service to use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Interface {
+    /// The endpoint meant for users (the default).
     #[default]
     Public,
+    /// The endpoint on the cloud's internal network.
     Internal,
+    /// The administrative endpoint.
     Admin,
 }
 
@@ -112,6 +136,7 @@ impl Interface {
         }
     }
 
+    /// The catalog's spelling: `public`, `internal` or `admin`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Interface::Public => "public",
@@ -124,13 +149,17 @@ impl Interface {
 /// Everything [`crate::Cinder::connect`] needs.
 #[derive(Clone)]
 pub struct Config {
+    /// How to authenticate.
     pub auth: Auth,
+    /// The catalog region; `None` accepts an endpoint in any region.
     pub region: Option<String>,
+    /// Which of the service's catalog URLs to use.
     pub interface: Interface,
     /// Catalog service types tried in order.
     pub service_types: Vec<String>,
     /// Use this block-storage URL instead of the catalog's.
     pub endpoint_override: Option<String>,
+    /// The microversion to use, or `Latest` to negotiate the highest both sides support.
     pub api_version: VersionRequest,
     /// Skip TLS certificate verification.
     pub insecure: bool,
@@ -157,6 +186,21 @@ impl Config {
         crate::clouds::load(name)
     }
 
+    /// Defaults around `auth`: public interface, any region, service types `block-storage`
+    /// then `volumev3`, the latest microversion, TLS verified, no timeout.
+    ///
+    /// ```
+    /// use cinder_client::{Auth, Config, VersionRequest};
+    ///
+    /// let mut config = Config::new(Auth::TokenEndpoint {
+    ///     token: "gAAAA...".into(),
+    ///     endpoint: "http://127.0.0.1:8776/v3/1234".into(),
+    /// });
+    /// config.api_version = VersionRequest::parse("3.50").unwrap();
+    /// config.timeout = Some(std::time::Duration::from_secs(30));
+    /// // Secrets stay out of logs:
+    /// assert!(!format!("{config:?}").contains("gAAAA"));
+    /// ```
     pub fn new(auth: Auth) -> Self {
         Config {
             auth,

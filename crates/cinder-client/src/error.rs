@@ -3,6 +3,22 @@
 use cinder_raw::types::Fault;
 
 /// Everything that can go wrong, with enough detail to act on.
+///
+/// ```no_run
+/// # async fn demo(cinder: cinder_client::Cinder) {
+/// use cinder_client::Error;
+///
+/// match cinder.show_volume("00000000-0000-0000-0000-000000000000").await {
+///     Ok(volume) => println!("{}", volume.status),
+///     Err(e) if e.is_not_found() => println!("no such volume"),
+///     Err(Error::Api { status, message, request_id, .. }) => {
+///         eprintln!("HTTP {status}: {message} (request {request_id:?})")
+///     }
+///     Err(Error::Unsupported(why)) => eprintln!("not at this microversion: {why}"),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Cinder (or something in front of it) answered with an error status.
@@ -10,10 +26,13 @@ pub enum Error {
         kind = kind.as_deref().map(|k| format!(", {k}")).unwrap_or_default(),
         request = request_id.as_deref().map(|r| format!(", request {r}")).unwrap_or_default())]
     Api {
+        /// The HTTP status code.
         status: u16,
         /// The fault name from the body, e.g. `itemNotFound`; `None` for a non-JSON body.
         kind: Option<String>,
+        /// The fault's message, or an excerpt of a non-JSON body.
         message: String,
+        /// `X-OpenStack-Request-Id`, to find the request in the server's logs.
         request_id: Option<String>,
     },
     /// The operation, a parameter or a field needs another microversion; nothing was sent.
@@ -30,7 +49,12 @@ pub enum Error {
     Transport(String),
     /// The server's answer does not match the API description.
     #[error("unexpected response from {operation}: {detail}")]
-    Decode { operation: String, detail: String },
+    Decode {
+        /// The operation whose answer could not be read.
+        operation: String,
+        /// What did not fit.
+        detail: String,
+    },
     /// A name or id matched no resource.
     #[error("{0}")]
     NotFound(String),
@@ -42,6 +66,7 @@ pub enum Error {
     Wait(String),
 }
 
+/// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The error type of the generated client.

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! A client for OpenStack Block Storage (Cinder) v3.
 //!
 //! ```no_run

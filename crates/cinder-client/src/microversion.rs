@@ -47,6 +47,7 @@ pub enum VersionRequest {
     /// The highest version both sides support.
     #[default]
     Latest,
+    /// Exactly this version; an error if the server does not support it.
     Exact(ApiVersion),
 }
 
@@ -82,7 +83,9 @@ impl VersionRequest {
 /// The server's supported range, from its versions document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServerRange {
+    /// The lowest microversion the server accepts (`min_version`).
     pub min: ApiVersion,
+    /// The highest microversion the server accepts (`version`).
     pub max: ApiVersion,
 }
 

@@ -10,7 +10,9 @@ use cinder_raw::types::Link;
 
 /// One page: its items and the `*_links` that came with it.
 pub struct Page<T> {
+    /// The resources on this page.
     pub items: Vec<T>,
+    /// The list's `*_links`; a `rel: next` one means there is more.
     pub links: Vec<Link>,
 }
 

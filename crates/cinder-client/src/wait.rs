@@ -8,8 +8,11 @@ use crate::error::{Error, Result};
 /// How to poll.
 #[derive(Clone, Debug)]
 pub struct WaitOptions {
+    /// Give up after this long (default 10 minutes).
     pub timeout: Duration,
+    /// The pause after the first poll; it doubles after each poll...
     pub first_interval: Duration,
+    /// ...up to this.
     pub max_interval: Duration,
 }
 

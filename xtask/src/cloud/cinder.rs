@@ -5,6 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+use super::config;
 use super::http;
 use super::keystone::Session;
 use super::paths::Layout;
@@ -79,7 +80,16 @@ pub fn wait_services_up(
     alive: impl Fn() -> Result<()>,
 ) -> Result<()> {
     let url = format!("{}/v3/{}/os-services", state.cinder_url(), admin.project_id);
-    let wanted = ["cinder-scheduler", "cinder-volume", "cinder-backup"];
+    // (binary, host): cinder-volume reports once per back end, as `host@backend`.
+    let wanted: Vec<(&str, Option<String>)> = [("cinder-scheduler", None), ("cinder-backup", None)]
+        .into_iter()
+        .chain(config::BACKENDS.iter().map(|b| {
+            (
+                "cinder-volume",
+                Some(format!("{}@{b}", config::CINDER_HOST)),
+            )
+        }))
+        .collect();
     let thresholds: Vec<(&str, String)> = started
         .iter()
         .map(|(binary, at)| (*binary, utc_timestamp(*at + FIRST_HEARTBEAT)))
@@ -92,22 +102,26 @@ pub fn wait_services_up(
         }
         let body = response.json()?;
         let services = body["services"].as_array().cloned().unwrap_or_default();
-        let missing: Vec<&str> = wanted
+        let missing: Vec<String> = wanted
             .iter()
-            .copied()
-            .filter(|binary| {
+            .filter(|(binary, host)| {
                 let since = thresholds
                     .iter()
                     .find(|(b, _)| b == binary)
                     .map(|(_, t)| t.as_str());
                 !services.iter().any(|s| {
                     s["binary"] == *binary
+                        && host.as_ref().is_none_or(|h| s["host"] == h.as_str())
                         && s["state"] == "up"
                         && s["status"] == "enabled"
                         && since.is_none_or(|since| {
                             s["updated_at"].as_str().is_some_and(|u| u >= since)
                         })
                 })
+            })
+            .map(|(binary, host)| match host {
+                Some(host) => format!("{binary} ({host})"),
+                None => binary.to_string(),
             })
             .collect();
         if missing.is_empty() {
@@ -118,7 +132,7 @@ pub fn wait_services_up(
     })
 }
 
-/// Waits until the scheduler knows at least one pool (it has the volume service's
+/// Waits until the scheduler knows a pool for every back end (it has the volume service's
 /// capabilities), asking it through the API (an RPC call to cinder-scheduler).
 pub fn wait_scheduler_has_pools(state: &State, admin: &Session, timeout: Duration) -> Result<()> {
     let url = format!(
@@ -137,7 +151,7 @@ pub fn wait_scheduler_has_pools(state: &State, admin: &Session, timeout: Duratio
                 bail!("HTTP {} {}", response.status, response.excerpt());
             }
             let pools = response.json()?["pools"].as_array().map_or(0, Vec::len);
-            Ok((pools > 0).then_some(()))
+            Ok((pools >= config::BACKENDS.len()).then_some(()))
         },
     )
 }

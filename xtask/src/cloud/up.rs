@@ -36,6 +36,9 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
     let state = resolve_state(layout, args)?;
     let secrets = Secrets::load_or_create(layout)?;
 
+    if config::cinder_conf_is_stale(layout, &state, &secrets) {
+        restart_cinder(layout)?;
+    }
     let snapshot = status::collect(layout, &state);
     if snapshot.all_ok() && layout.clouds_yaml().exists() {
         println!(
@@ -128,6 +131,26 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
         layout.dir_flag()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stops the Cinder services so that the rest of `up` starts them again on the new cinder.conf.
+fn restart_cinder(layout: &Layout) -> Result<()> {
+    let running: Vec<Service> = CINDER
+        .into_iter()
+        .filter(|s| s.liveness(layout).pid().is_some())
+        .collect();
+    if running.is_empty() {
+        return Ok(());
+    }
+    println!("[cloud] cinder.conf changed since the services started: restarting them");
+    for service in running.iter().rev() {
+        process::stop(
+            &layout.pid_file(service.name()),
+            service.expect(),
+            service.grace(),
+        )?;
+    }
+    Ok(())
 }
 
 /// The recorded state, or a new one from the flags. Ports cannot change after creation: they
