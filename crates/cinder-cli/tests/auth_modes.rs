@@ -183,3 +183,31 @@ fn cinder_port() -> u16 {
         .as_u64()
         .expect("state.json records the Cinder port") as u16
 }
+
+#[test]
+fn timeout_gives_up_on_a_server_that_never_answers() {
+    // Accepts connections and reads nothing back: only --timeout can end the request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _silent = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let endpoint = format!("http://127.0.0.1:{port}/v3/project");
+    let (code, _, stderr) = bare_cinder(
+        &[("OS_TOKEN", "a-token"), ("OS_ENDPOINT", &endpoint)],
+        &["--timeout", "1", "list"],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.to_lowercase().contains("timed out"), "{stderr}");
+    assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
+
+    let (code, _, stderr) = bare_cinder(
+        &[("OS_TOKEN", "a-token"), ("OS_ENDPOINT", &endpoint)],
+        &["--timeout", "0", "list"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("positive number of seconds"), "{stderr}");
+}
