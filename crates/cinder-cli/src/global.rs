@@ -1,10 +1,9 @@
 //! The global `--os-*` options and how they become a [`cinder_client::Config`].
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
-use cinder_client::{Auth, Config, Interface, NameOrId, VersionRequest};
+use anyhow::{bail, Result};
+use cinder_client::{Config, Missing, Settings};
 use clap::Args;
 
 /// Options accepted before (or after) any subcommand, named as in python-cinderclient.
@@ -157,6 +156,15 @@ pub struct GlobalOpts {
     )]
     pub os_application_credential_id: Option<String>,
 
+    /// Application credential name (with --os-username or --os-user-id).
+    #[arg(
+        long = "os-application-credential-name",
+        env = "OS_APPLICATION_CREDENTIAL_NAME",
+        value_name = "name",
+        global = true
+    )]
+    pub os_application_credential_name: Option<String>,
+
     /// Application credential secret.
     #[arg(
         long = "os-application-credential-secret",
@@ -216,313 +224,108 @@ pub struct GlobalOpts {
     )]
     pub os_cacert: Option<PathBuf>,
 
+    /// Client certificate (PEM) for TLS client authentication.
+    #[arg(
+        long = "os-cert",
+        env = "OS_CERT",
+        value_name = "certificate",
+        global = true
+    )]
+    pub os_cert: Option<PathBuf>,
+
+    /// The client certificate's private key (PEM), unless it is in --os-cert.
+    #[arg(long = "os-key", env = "OS_KEY", value_name = "key", global = true)]
+    pub os_key: Option<PathBuf>,
+
     /// Request timeout in seconds.
     #[arg(long, value_name = "timeout", global = true)]
     pub timeout: Option<f64>,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-fn name_or_id(id: &Option<String>, name: &Option<String>) -> Option<NameOrId> {
-    id.clone()
-        .map(NameOrId::Id)
-        .or_else(|| name.clone().map(NameOrId::Name))
-}
-
 impl GlobalOpts {
-    /// The requested microversion.
-    pub fn api_version(&self) -> Result<VersionRequest> {
-        match &self.os_volume_api_version {
-            None => Ok(VersionRequest::Latest),
-            Some(text) if text.starts_with('2') || text.starts_with('1') => bail!(
-                "Volume API version {text} is not supported by this client; use 3, 3.N or 3.latest"
-            ),
-            Some(text) => Ok(VersionRequest::parse(text)?),
-        }
+    /// What the options (and, through clap, their `OS_*` variables) set.
+    fn settings(&self) -> Result<Settings> {
+        let timeout = match self.timeout {
+            Some(t) if !(t > 0.0 && t.is_finite()) => {
+                bail!("Invalid timeout {t}: it must be a positive number of seconds")
+            }
+            other => other,
+        };
+        Ok(Settings {
+            auth_type: self.os_auth_type.clone(),
+            auth_url: self.os_auth_url.clone(),
+            username: self.os_username.clone(),
+            user_id: self.os_user_id.clone(),
+            password: self.os_password.clone(),
+            user_domain_name: self.os_user_domain_name.clone(),
+            user_domain_id: self.os_user_domain_id.clone(),
+            project_name: self.os_project_name.clone(),
+            project_id: self.os_project_id.clone(),
+            project_domain_name: self.os_project_domain_name.clone(),
+            project_domain_id: self.os_project_domain_id.clone(),
+            token: self.os_token.clone(),
+            endpoint: self.os_endpoint.clone(),
+            application_credential_id: self.os_application_credential_id.clone(),
+            application_credential_name: self.os_application_credential_name.clone(),
+            application_credential_secret: self.os_application_credential_secret.clone(),
+            region_name: self.os_region_name.clone(),
+            interface: self.os_interface.clone().or(self.os_endpoint_type.clone()),
+            verify: self.insecure.then_some(false),
+            cacert: self.os_cacert.clone(),
+            cert: self.os_cert.clone(),
+            key: self.os_key.clone(),
+            api_version: self.os_volume_api_version.clone(),
+            timeout,
+            ..Settings::default()
+        })
     }
 
-    /// Builds the library configuration: `--os-cloud` first, then options and environment.
+    /// The library configuration: the cloud from clouds.yaml/secure.yaml (`--os-cloud`), then
+    /// `OS_*` variables, then options, each overriding the one before.
     pub fn config(&self) -> Result<Config> {
-        let project_name = self
-            .os_project_name
-            .clone()
-            .or_else(|| env("OS_TENANT_NAME"));
-        let project_id = self.os_project_id.clone().or_else(|| env("OS_TENANT_ID"));
-        let project = name_or_id(&project_id, &project_name);
-        let project_domain = name_or_id(&self.os_project_domain_id, &self.os_project_domain_name);
-        let user_domain = name_or_id(&self.os_user_domain_id, &self.os_user_domain_name);
-        let user = name_or_id(&self.os_user_id, &self.os_username);
-        let auth_type = self.os_auth_type.as_deref().map(str::to_ascii_lowercase);
-
-        let mut config = match &self.os_cloud {
-            Some(cloud) => {
-                let mut config = Config::from_cloud(cloud)?;
-                self.override_cloud_auth(
-                    &mut config.auth,
-                    user,
-                    user_domain,
-                    project,
-                    project_domain,
-                );
-                config
-            }
-            None => Config::new(self.auth_from_options(
-                auth_type.as_deref(),
-                user,
-                user_domain,
-                project,
-                project_domain,
-            )?),
-        };
-
-        if let Some(region) = &self.os_region_name {
-            config.region = Some(region.clone());
+        let settings = Settings::resolve(self.os_cloud.as_deref(), Some(self.settings()?))?;
+        let needed = settings.missing();
+        if !needed.is_empty() {
+            bail!(missing_message(&needed, self.os_cloud.as_deref()));
         }
-        if let Some(interface) = self
-            .os_interface
-            .as_ref()
-            .or(self.os_endpoint_type.as_ref())
-        {
-            config.interface = Interface::parse(interface).map_err(anyhow::Error::msg)?;
-        }
-        if let Some(endpoint) = &self.os_endpoint {
-            if !matches!(config.auth, Auth::TokenEndpoint { .. }) {
-                config.endpoint_override = Some(endpoint.clone());
-            }
-        }
-        if self.os_volume_api_version.is_some() || self.os_cloud.is_none() {
-            config.api_version = self.api_version()?;
-        }
-        if self.insecure {
-            config.insecure = true;
-        }
-        if let Some(cacert) = &self.os_cacert {
-            config.cacert = Some(cacert.clone());
-        }
-        if let Some(timeout) = self.timeout {
-            if !(timeout > 0.0 && timeout.is_finite()) {
-                bail!("Invalid timeout {timeout}: it must be a positive number of seconds");
-            }
-            config.timeout = Some(Duration::from_secs_f64(timeout));
-        }
-        Ok(config)
-    }
-
-    fn override_cloud_auth(
-        &self,
-        auth: &mut Auth,
-        user: Option<NameOrId>,
-        user_domain: Option<NameOrId>,
-        project: Option<NameOrId>,
-        project_domain: Option<NameOrId>,
-    ) {
-        if let (Some(token), Some(endpoint)) = (&self.os_token, &self.os_endpoint) {
-            *auth = Auth::TokenEndpoint {
-                token: token.clone(),
-                endpoint: endpoint.clone(),
-            };
-            return;
-        }
-        match auth {
-            Auth::Password {
-                auth_url,
-                user: u,
-                user_domain: ud,
-                password,
-                project: p,
-                project_domain: pd,
-            } => {
-                set(auth_url, &self.os_auth_url);
-                set(password, &self.os_password);
-                replace(u, user);
-                replace_opt(ud, user_domain);
-                replace_opt(p, project);
-                replace_opt(pd, project_domain);
-            }
-            Auth::Token {
-                auth_url,
-                token,
-                project: p,
-                project_domain: pd,
-            } => {
-                set(auth_url, &self.os_auth_url);
-                set(token, &self.os_token);
-                replace_opt(p, project);
-                replace_opt(pd, project_domain);
-            }
-            Auth::ApplicationCredential {
-                auth_url, secret, ..
-            } => {
-                set(auth_url, &self.os_auth_url);
-                set(secret, &self.os_application_credential_secret);
-            }
-            Auth::TokenEndpoint { token, endpoint } => {
-                set(token, &self.os_token);
-                set(endpoint, &self.os_endpoint);
-            }
-        }
-    }
-
-    fn auth_from_options(
-        &self,
-        auth_type: Option<&str>,
-        user: Option<NameOrId>,
-        user_domain: Option<NameOrId>,
-        project: Option<NameOrId>,
-        project_domain: Option<NameOrId>,
-    ) -> Result<Auth> {
-        let app_cred = self.os_application_credential_id.is_some()
-            || self.os_application_credential_secret.is_some();
-        let kind = match auth_type {
-            Some("password" | "v3password") => "password",
-            Some("token" | "v3token") => "token",
-            Some("v3applicationcredential" | "applicationcredential") => "appcred",
-            Some("none" | "admin_token" | "noauth") => "endpoint",
-            Some(other) => bail!(
-                "Unsupported --os-auth-type {other:?}; use password, token, \
-                 v3applicationcredential or none"
-            ),
-            None if self.os_token.is_some() && self.os_endpoint.is_some() => "endpoint",
-            None if self.os_token.is_some() => "token",
-            None if app_cred => "appcred",
-            None => "password",
-        };
-        // Keystone v3 needs a domain; cinderclient's keystoneauth defaults to "default" too.
-        let default_domain = || Some(NameOrId::Id("default".into()));
-        let mut missing: Vec<(&str, &str, &str)> = Vec::new();
-        let auth = match kind {
-            "endpoint" => {
-                if self.os_token.is_none() {
-                    missing.push(("a token", "--os-token", "OS_TOKEN"));
-                }
-                if self.os_endpoint.is_none() {
-                    missing.push(("an endpoint", "--os-endpoint", "OS_ENDPOINT"));
-                }
-                require(&missing)?;
-                Auth::TokenEndpoint {
-                    token: self.os_token.clone().unwrap_or_default(),
-                    endpoint: self.os_endpoint.clone().unwrap_or_default(),
-                }
-            }
-            "token" => {
-                if self.os_token.is_none() {
-                    missing.push(("a token", "--os-token", "OS_TOKEN"));
-                }
-                if self.os_auth_url.is_none() {
-                    missing.push(("an auth URL", "--os-auth-url", "OS_AUTH_URL"));
-                }
-                require(&missing)?;
-                Auth::Token {
-                    auth_url: self.os_auth_url.clone().unwrap_or_default(),
-                    token: self.os_token.clone().unwrap_or_default(),
-                    project_domain: project_domain.or_else(default_domain),
-                    project,
-                }
-            }
-            "appcred" => {
-                if self.os_application_credential_id.is_none() {
-                    missing.push((
-                        "an application credential ID",
-                        "--os-application-credential-id",
-                        "OS_APPLICATION_CREDENTIAL_ID",
-                    ));
-                }
-                if self.os_application_credential_secret.is_none() {
-                    missing.push((
-                        "an application credential secret",
-                        "--os-application-credential-secret",
-                        "OS_APPLICATION_CREDENTIAL_SECRET",
-                    ));
-                }
-                if self.os_auth_url.is_none() {
-                    missing.push(("an auth URL", "--os-auth-url", "OS_AUTH_URL"));
-                }
-                require(&missing)?;
-                Auth::ApplicationCredential {
-                    auth_url: self.os_auth_url.clone().unwrap_or_default(),
-                    credential: NameOrId::Id(
-                        self.os_application_credential_id
-                            .clone()
-                            .unwrap_or_default(),
-                    ),
-                    user,
-                    user_domain,
-                    secret: self
-                        .os_application_credential_secret
-                        .clone()
-                        .unwrap_or_default(),
-                }
-            }
-            _ => {
-                if user.is_none() {
-                    missing.push(("a user name", "--os-username", "OS_USERNAME"));
-                }
-                if self.os_auth_url.is_none() {
-                    missing.push(("an auth URL", "--os-auth-url", "OS_AUTH_URL"));
-                }
-                if self.os_password.is_none() {
-                    missing.push(("a password", "--os-password", "OS_PASSWORD"));
-                }
-                if project.is_none() {
-                    missing.push((
-                        "a project name or ID",
-                        "--os-project-name/--os-project-id",
-                        "OS_PROJECT_NAME",
-                    ));
-                }
-                require(&missing)?;
-                Auth::Password {
-                    auth_url: self.os_auth_url.clone().unwrap_or_default(),
-                    user: user.context("user")?,
-                    user_domain: user_domain.or_else(default_domain),
-                    password: self.os_password.clone().unwrap_or_default(),
-                    project,
-                    project_domain: project_domain.or_else(default_domain),
-                }
-            }
-        };
-        Ok(auth)
+        Ok(settings.into_config()?)
     }
 }
 
-fn set(target: &mut String, value: &Option<String>) {
-    if let Some(value) = value {
-        *target = value.clone();
+/// The option that sets a setting, by its clouds.yaml key.
+fn flag_for(key: &str) -> &'static str {
+    match key {
+        "auth.auth_url" => "--os-auth-url",
+        "auth.username" => "--os-username",
+        "auth.password" => "--os-password",
+        "auth.project_name" => "--os-project-name/--os-project-id",
+        "auth.token" => "--os-token",
+        "auth.endpoint" => "--os-endpoint",
+        "auth.application_credential_id" => "--os-application-credential-id",
+        "auth.application_credential_secret" => "--os-application-credential-secret",
+        _ => "?",
     }
 }
 
-fn replace(target: &mut NameOrId, value: Option<NameOrId>) {
-    if let Some(value) = value {
-        *target = value;
-    }
-}
-
-fn replace_opt(target: &mut Option<NameOrId>, value: Option<NameOrId>) {
-    if value.is_some() {
-        *target = value;
-    }
-}
-
-/// Fails with cinderclient's style of message naming every missing setting.
-fn require(missing: &[(&str, &str, &str)]) -> Result<()> {
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let join = |items: Vec<String>| match items.len() {
-        1 => items[0].clone(),
-        _ => format!(
-            "{} and {}",
-            items[..items.len() - 1].join(", "),
-            items[items.len() - 1]
-        ),
+/// cinderclient's style of message, naming every missing setting with its option and variable.
+fn missing_message(needed: &[Missing], cloud: Option<&str>) -> String {
+    let join = |items: Vec<String>| match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.concat(),
     };
-    let what = join(missing.iter().map(|m| m.0.to_string()).collect());
-    let flags: Vec<&str> = missing.iter().map(|m| m.1).collect();
-    let envs: Vec<String> = missing.iter().map(|m| format!("env[{}]", m.2)).collect();
-    bail!(
-        "You must provide {what} via {} or {} (or choose a cloud with --os-cloud or env[OS_CLOUD]).",
+    let what = join(needed.iter().map(|m| m.what.to_string()).collect());
+    let flags: Vec<&str> = needed.iter().map(|m| flag_for(m.key)).collect();
+    let envs: Vec<String> = needed.iter().map(|m| format!("env[{}]", m.env)).collect();
+    let keys: Vec<&str> = needed.iter().map(|m| m.key).collect();
+    let source = match cloud {
+        Some(cloud) => format!(
+            " (cloud {cloud:?} does not set {} in clouds.yaml or secure.yaml)",
+            keys.join(", ")
+        ),
+        None => " (or choose a cloud with --os-cloud or env[OS_CLOUD])".to_string(),
+    };
+    format!(
+        "You must provide {what} via {} or {}{source}.",
         flags.join(", "),
         envs.join(", ")
     )

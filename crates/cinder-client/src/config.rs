@@ -165,6 +165,10 @@ pub struct Config {
     pub insecure: bool,
     /// Extra CA bundle (PEM) to trust.
     pub cacert: Option<PathBuf>,
+    /// Client certificate (PEM) for TLS client authentication; may hold the key too.
+    pub client_cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM), when not in `client_cert`.
+    pub client_key: Option<PathBuf>,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
     /// Sees every response (conformance tests use it to validate bodies against the spec).
@@ -172,7 +176,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// The settings of cloud `name` from `clouds.yaml` (see [`crate::clouds`]).
+    /// The settings of cloud `name` from `clouds.yaml` and `secure.yaml` (see
+    /// [`crate::clouds`]), and nothing else: `OS_*` variables are not read.
     ///
     /// ```no_run
     /// # async fn demo() -> cinder_client::Result<()> {
@@ -183,7 +188,21 @@ impl Config {
     /// # }
     /// ```
     pub fn from_cloud(name: &str) -> crate::Result<Self> {
-        crate::clouds::load(name)
+        crate::clouds::load(name)?.into_config()
+    }
+
+    /// What the `cinder` command would use without options: the cloud named by `OS_CLOUD` (if
+    /// set) from `clouds.yaml`/`secure.yaml`, overridden by the other `OS_*` variables.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> cinder_client::Result<()> {
+    /// // With `eval "$(cargo xtask cloud env)"` or `export OS_CLOUD=local`:
+    /// let cinder = cinder_client::Cinder::connect(cinder_client::Config::from_env()?).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_env() -> crate::Result<Self> {
+        crate::Settings::resolve(std::env::var("OS_CLOUD").ok().as_deref(), None)?.into_config()
     }
 
     /// Defaults around `auth`: public interface, any region, service types `block-storage`
@@ -211,6 +230,8 @@ impl Config {
             api_version: VersionRequest::Latest,
             insecure: false,
             cacert: None,
+            client_cert: None,
+            client_key: None,
             timeout: None,
             observer: None,
         }
@@ -228,6 +249,8 @@ impl std::fmt::Debug for Config {
             .field("api_version", &self.api_version)
             .field("insecure", &self.insecure)
             .field("cacert", &self.cacert)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
             .field("timeout", &self.timeout)
             .field("observer", &self.observer.is_some())
             .finish()

@@ -37,6 +37,7 @@ pub mod microversion;
 pub mod paging;
 pub mod resources;
 mod session;
+mod settings;
 pub mod wait;
 
 use std::future::Future;
@@ -46,6 +47,7 @@ pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
 pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
+pub use settings::{AuthKind, Missing, Settings};
 
 use hook::CinderHook;
 use session::Session;
@@ -173,10 +175,39 @@ fn http_client(config: &Config) -> Result<reqwest::Client> {
             builder = builder.add_root_certificate(certificate);
         }
     }
+    if let Some(cert) = &config.client_cert {
+        builder = builder.identity(client_identity(cert, config.client_key.as_deref())?);
+    }
     builder.build().map_err(|e| {
         Error::Config(format!(
             "cannot set up HTTP: {}",
             error::transport_detail(&e)
+        ))
+    })
+}
+
+/// The TLS client identity from a PEM certificate and its key (in the same file or another).
+fn client_identity(
+    cert: &std::path::Path,
+    key: Option<&std::path::Path>,
+) -> Result<reqwest::Identity> {
+    let read = |path: &std::path::Path, what: &str| {
+        std::fs::read(path).map_err(|e| {
+            Error::Config(format!(
+                "cannot read the client {what} {}: {e}",
+                path.display()
+            ))
+        })
+    };
+    let mut pem = read(cert, "certificate")?;
+    if let Some(key) = key {
+        pem.push(b'\n');
+        pem.extend(read(key, "key")?);
+    }
+    reqwest::Identity::from_pem(&pem).map_err(|e| {
+        Error::Config(format!(
+            "{} (with its key) is not a usable PEM client certificate: {e}",
+            cert.display()
         ))
     })
 }
