@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
-use cinder_client::{Config, Missing, Settings};
+use cinder_client::{Config, Missing, Settings, TokenCache};
 use clap::Args;
 
 /// Options accepted before (or after) any subcommand, named as in python-cinderclient.
@@ -237,6 +237,11 @@ pub struct GlobalOpts {
     #[arg(long = "os-key", env = "OS_KEY", value_name = "key", global = true)]
     pub os_key: Option<PathBuf>,
 
+    /// Does not reuse or save a token between runs (tokens are cached, per set of
+    /// credentials, in $XDG_CACHE_HOME/cinder-rs/tokens, mode 0600).
+    #[arg(long = "no-cache", global = true)]
+    pub no_cache: bool,
+
     /// Request timeout in seconds.
     #[arg(long, value_name = "timeout", global = true)]
     pub timeout: Option<f64>,
@@ -288,7 +293,11 @@ impl GlobalOpts {
         if !needed.is_empty() {
             bail!(missing_message(&needed, self.os_cloud.as_deref()));
         }
-        Ok(settings.into_config()?)
+        let mut config = settings.into_config()?;
+        if !self.no_cache {
+            config.token_cache = TokenCache::default_dir().map(TokenCache::new);
+        }
+        Ok(config)
     }
 }
 

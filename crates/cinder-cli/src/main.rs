@@ -62,6 +62,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config.observer = Some(Arc::new(DebugObserver));
     }
     let cinder = cinder_client::Cinder::connect(config).await?;
+    for warning in cinder.warnings() {
+        eprintln!("WARNING: {warning}");
+    }
     if cli.global.debug {
         eprintln!(
             "DEBUG: project {}, endpoint {} at API version {} (server {} to {})",

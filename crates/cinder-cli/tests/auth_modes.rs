@@ -55,6 +55,7 @@ fn bare_cinder(env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, Str
         }
     }
     command.env("OS_CLIENT_CONFIG_FILE", "/nonexistent/clouds.yaml");
+    command.env("XDG_CACHE_HOME", common::test_cache());
     command.envs(env.iter().copied()).args(args);
     let output = command.output().unwrap();
     (

@@ -169,6 +169,9 @@ pub struct Config {
     pub client_cert: Option<PathBuf>,
     /// The client certificate's private key (PEM), when not in `client_cert`.
     pub client_key: Option<PathBuf>,
+    /// Reuse tokens across processes through this on-disk cache (off by default; the `cinder`
+    /// command turns it on).
+    pub token_cache: Option<crate::TokenCache>,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
     /// Sees every response (conformance tests use it to validate bodies against the spec).
@@ -232,6 +235,7 @@ impl Config {
             cacert: None,
             client_cert: None,
             client_key: None,
+            token_cache: None,
             timeout: None,
             observer: None,
         }
@@ -251,6 +255,7 @@ impl std::fmt::Debug for Config {
             .field("cacert", &self.cacert)
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
+            .field("token_cache", &self.token_cache)
             .field("timeout", &self.timeout)
             .field("observer", &self.observer.is_some())
             .finish()

@@ -103,6 +103,10 @@ impl RequestHook for CinderHook {
                     // Keep the 401: its message says more than the failed renewal would.
                     Err(_) => response,
                 },
+                (401, None, Some(sent)) => {
+                    self.session.forget(&sent);
+                    response
+                }
                 _ => response,
             };
             let response = normalize_error_body(response).await?;

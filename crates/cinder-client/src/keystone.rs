@@ -1,6 +1,6 @@
 //! Keystone v3: token requests and the service catalog.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::{Auth, Interface, NameOrId};
@@ -12,9 +12,11 @@ pub struct Token {
     pub value: String,
     pub project_id: Option<String>,
     pub catalog: Vec<CatalogService>,
+    /// Unix seconds; `None` for a token Keystone did not issue to us.
+    pub expires_at: Option<i64>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct CatalogService {
     #[serde(rename = "type")]
     pub service_type: String,
@@ -22,7 +24,7 @@ pub struct CatalogService {
     pub endpoints: Vec<CatalogEndpoint>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct CatalogEndpoint {
     pub interface: String,
     #[serde(default)]
@@ -43,6 +45,8 @@ struct TokenDetail {
     project: Option<ProjectRef>,
     #[serde(default)]
     catalog: Vec<CatalogService>,
+    #[serde(default)]
+    expires_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +151,7 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
             value: token.clone(),
             project_id: None,
             catalog: Vec::new(),
+            expires_at: None,
         });
     };
     let url = format!("{identity_url}/auth/tokens");
@@ -189,6 +194,11 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
         value,
         project_id: detail.token.project.map(|p| p.id),
         catalog: detail.token.catalog,
+        expires_at: detail
+            .token
+            .expires_at
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+            .map(|at| at.timestamp()),
     })
 }
 

@@ -38,6 +38,7 @@ pub mod paging;
 pub mod resources;
 mod session;
 mod settings;
+mod token_cache;
 pub mod wait;
 
 use std::future::Future;
@@ -48,6 +49,7 @@ pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
 pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use settings::{AuthKind, Missing, Settings};
+pub use token_cache::{CacheWarning, TokenCache};
 
 use hook::CinderHook;
 use session::Session;
@@ -61,13 +63,30 @@ pub struct Cinder {
     project_id: Option<String>,
     version: ApiVersion,
     server: ServerRange,
+    warnings: Vec<CacheWarning>,
 }
 
 impl Cinder {
     /// Authenticates, looks up the endpoint and negotiates the microversion.
     pub async fn connect(config: Config) -> Result<Cinder> {
         let http = http_client(&config)?;
-        let token = keystone::authenticate(&http, &config.auth).await?;
+        let slot = config.token_cache.as_ref().and_then(|cache| {
+            cache
+                .path_for(&config.auth)
+                .map(|path| (cache.clone(), path))
+        });
+        let mut warnings = Vec::new();
+        let cached = match &slot {
+            Some((cache, path)) => cache.load(path, unix_now()).unwrap_or_else(|warning| {
+                warnings.push(warning);
+                None
+            }),
+            None => None,
+        };
+        let token = match &cached {
+            Some(entry) => entry.to_token(),
+            None => keystone::authenticate(&http, &config.auth).await?,
+        };
         let endpoint = match (&config.endpoint_override, &config.auth) {
             (Some(endpoint), _) | (None, Auth::TokenEndpoint { endpoint, .. }) => {
                 endpoint.trim_end_matches('/').to_string()
@@ -86,9 +105,42 @@ impl Cinder {
             http.clone(),
             cinder_raw::hooks::Hooks::none(),
         );
-        let server = discovery::server_range(&bare_root).await?;
+        let known = cached
+            .as_ref()
+            .and_then(|entry| entry.discovery.as_ref())
+            .filter(|d| d.endpoint == endpoint);
+        let server = match known {
+            Some(discovery) => discovery.range(),
+            None => discovery::server_range(&bare_root).await?,
+        };
         let version = microversion::negotiate(config.api_version, server)?;
-        let session = Arc::new(Session::new(http.clone(), config.auth.clone(), &token));
+        // A refused (exposed) cache file is left alone; an expiry-less token is not cached.
+        let slot = slot.filter(|_| warnings.is_empty() && token.expires_at.is_some());
+        let slot = slot.map(|(cache, path)| {
+            let discovery = token_cache::Discovery {
+                endpoint: endpoint.clone(),
+                min: server.min.0,
+                max: server.max.0,
+            };
+            if known.is_none() {
+                let mut entry = cached
+                    .clone()
+                    .unwrap_or_else(|| token_cache::Entry::new(&token));
+                entry.discovery = Some(discovery.clone());
+                cache.store(&path, &entry);
+            }
+            session::CacheSlot {
+                cache,
+                path,
+                discovery: Some(discovery),
+            }
+        });
+        let session = Arc::new(Session::new(
+            http.clone(),
+            config.auth.clone(),
+            &token,
+            slot,
+        ));
         let hook = cinder_raw::hooks::Hooks::new(Arc::new(CinderHook {
             session,
             version,
@@ -103,7 +155,14 @@ impl Cinder {
             project_id: token.project_id,
             version,
             server,
+            warnings,
         })
+    }
+
+    /// What the user should know about how the connection was made, e.g. a token cache file
+    /// refused because others could read it.
+    pub fn warnings(&self) -> &[CacheWarning] {
+        &self.warnings
     }
 
     /// The generated client, with auth and microversion handling plugged in.
@@ -152,6 +211,12 @@ impl Cinder {
             Err(error) => Err(Error::from_raw(error).await),
         }
     }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn http_client(config: &Config) -> Result<reqwest::Client> {

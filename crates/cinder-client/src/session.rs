@@ -2,9 +2,19 @@
 
 use std::sync::{Arc, RwLock};
 
+use std::path::PathBuf;
+
 use crate::config::Auth;
 use crate::error::Result;
 use crate::keystone::{self, Token};
+use crate::token_cache::{Discovery, Entry, TokenCache};
+
+/// Where the session's token is cached, to replace it there when it is renewed or refused.
+pub struct CacheSlot {
+    pub cache: TokenCache,
+    pub path: PathBuf,
+    pub discovery: Option<Discovery>,
+}
 
 /// Holds the token; renews it at most once per expiry even under concurrent 401s.
 pub struct Session {
@@ -12,6 +22,7 @@ pub struct Session {
     auth: Auth,
     token: RwLock<Arc<str>>,
     renewal: tokio::sync::Mutex<()>,
+    cache: Option<CacheSlot>,
 }
 
 impl std::fmt::Debug for Session {
@@ -23,12 +34,22 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    pub fn new(http: reqwest::Client, auth: Auth, token: &Token) -> Self {
+    pub fn new(http: reqwest::Client, auth: Auth, token: &Token, cache: Option<CacheSlot>) -> Self {
         Session {
             http,
             auth,
             token: RwLock::new(Arc::from(token.value.as_str())),
             renewal: tokio::sync::Mutex::new(()),
+            cache,
+        }
+    }
+
+    /// The server refused `rejected` and it cannot be renewed: keep it out of the cache.
+    pub fn forget(&self, rejected: &str) {
+        if let Some(slot) = &self.cache {
+            if &*self.token() == rejected {
+                slot.cache.remove(&slot.path);
+            }
         }
     }
 
@@ -52,7 +73,15 @@ impl Session {
         if &*current != rejected {
             return Ok(current);
         }
+        if let Some(slot) = &self.cache {
+            slot.cache.remove(&slot.path);
+        }
         let fresh = keystone::authenticate(&self.http, &self.auth).await?;
+        if let (Some(slot), Some(_)) = (&self.cache, fresh.expires_at) {
+            let mut entry = Entry::new(&fresh);
+            entry.discovery = slot.discovery.clone();
+            slot.cache.store(&slot.path, &entry);
+        }
         let fresh: Arc<str> = Arc::from(fresh.value.as_str());
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
         Ok(fresh)

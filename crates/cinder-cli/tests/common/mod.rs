@@ -14,6 +14,11 @@ pub fn clouds_yaml() -> PathBuf {
     workspace().join("target/cloud/clouds.yaml")
 }
 
+/// The token cache the tests' `cinder` runs share (never the user's own).
+pub fn test_cache() -> PathBuf {
+    workspace().join("target/test-cache")
+}
+
 /// Asserts the local cloud is set up: these tests run against it, never around it.
 pub fn require_cloud() {
     assert!(
@@ -41,6 +46,7 @@ pub fn command_for(cloud: Option<&str>, args: &[&str]) -> Output {
         }
     }
     command.env("OS_CLIENT_CONFIG_FILE", clouds_yaml());
+    command.env("XDG_CACHE_HOME", test_cache());
     if let Some(cloud) = cloud {
         command.env("OS_CLOUD", cloud);
     }
