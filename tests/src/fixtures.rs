@@ -30,6 +30,7 @@ pub fn wait_options() -> WaitOptions {
         timeout: Duration::from_secs(180),
         first_interval: Duration::from_millis(200),
         max_interval: Duration::from_secs(2),
+        progress: None,
     }
 }
 

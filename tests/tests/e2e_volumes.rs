@@ -6,7 +6,7 @@ use cinder_client::types;
 use cinder_client::Error;
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{
-    body, create_snapshot, create_volume, json, wait_options, with_cleanup,
+    body, create_snapshot, create_type, create_volume, json, wait_options, with_cleanup,
 };
 use futures::TryStreamExt;
 use serde_json::json;
@@ -337,6 +337,71 @@ async fn volume_metadata_six_operations() {
             .await
             .unwrap_err();
         assert!(err.is_not_found(), "{err}");
+    })
+    .await;
+    check.assert_conformant();
+}
+
+#[tokio::test]
+async fn a_failed_wait_says_why_from_the_user_messages() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    with_cleanup(|cleanup| async move {
+        // No back end is called `nowhere`: the scheduler puts the volume in `error`, with a
+        // user message saying so.
+        let volume_type = create_type(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-nowhere"),
+            json!({"extra_specs": {"volume_backend_name": "nowhere"}}),
+        )
+        .await;
+        let created = cinder
+            .call(
+                cinder
+                    .raw()
+                    .create_volume()
+                    .body(body::<types::VolumeCreateRequest>(
+                        json!({"volume": {"size": 1, "name": unique_name("e2e-fail"),
+                                      "volume_type": volume_type["id"]}}),
+                    ))
+                    .send(),
+            )
+            .await
+            .unwrap();
+        let id = created.volume.id;
+        cleanup.volume(&id);
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let record = seen.clone();
+        let options = cinder_client::wait::WaitOptions {
+            progress: Some(std::sync::Arc::new(
+                move |p: &cinder_client::wait::Progress<'_>| {
+                    record
+                        .lock()
+                        .unwrap()
+                        .push(p.status.unwrap_or("gone").to_string())
+                },
+            )),
+            ..wait_options()
+        };
+        let err = cinder
+            .wait_for_volume(&id, &["available"], &options)
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Failed { status, reason, .. } => {
+                assert_eq!(status, "error");
+                let reason = reason
+                    .as_deref()
+                    .expect("a user message explains the error");
+                assert!(reason.contains("backend"), "{reason}");
+            }
+            other => panic!("expected a failed wait, got {other:?}"),
+        }
+        assert!(err.to_string().contains(&id), "{err}");
+        assert_eq!(
+            seen.lock().unwrap().last().map(String::as_str),
+            Some("error")
+        );
     })
     .await;
     check.assert_conformant();

@@ -64,6 +64,16 @@ pub enum Error {
     /// A waiter gave up.
     #[error("{0}")]
     Wait(String),
+    /// What was waited on went to an `error*` status.
+    #[error("{what} went to status {status}{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
+    Failed {
+        /// "volume 1234…".
+        what: String,
+        /// The `error*` status.
+        status: String,
+        /// Why, from the latest user message about the resource (`/messages`), if any.
+        reason: Option<String>,
+    },
 }
 
 /// The library's result type.

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::types::{Snapshot, Volume, VolumeType};
 use crate::wait::{wait_for, Observed, WaitOptions};
-use crate::Cinder;
+use crate::{ApiVersion, Cinder};
 
 impl Cinder {
     /// Waits until volume `id` reaches one of `targets` (e.g. `["available"]`); fails at once if
@@ -24,26 +24,27 @@ impl Cinder {
         targets: &[&str],
         options: &WaitOptions,
     ) -> Result<Volume> {
-        wait_for(&format!("volume {id}"), targets, options, || async {
+        let waited = wait_for(&format!("volume {id}"), targets, options, || async {
             self.show_volume(id)
                 .await
                 .map(|v| Observed::Status(v.status))
         })
-        .await?;
+        .await;
+        self.explained(waited, id).await?;
         self.show_volume(id).await
     }
 
     /// Waits until volume `id` no longer exists.
     pub async fn wait_for_volume_deleted(&self, id: &str, options: &WaitOptions) -> Result<()> {
-        wait_for(&format!("volume {id}"), &[], options, || async {
+        let waited = wait_for(&format!("volume {id}"), &[], options, || async {
             match self.show_volume(id).await {
                 Ok(volume) => Ok(Observed::Status(volume.status)),
                 Err(error) if error.is_not_found() => Ok(Observed::Gone),
                 Err(error) => Err(error),
             }
         })
-        .await
-        .map(|_| ())
+        .await;
+        self.explained(waited, id).await.map(|_| ())
     }
 
     /// Waits until snapshot `id` reaches one of `targets`.
@@ -53,26 +54,60 @@ impl Cinder {
         targets: &[&str],
         options: &WaitOptions,
     ) -> Result<Snapshot> {
-        wait_for(&format!("snapshot {id}"), targets, options, || async {
+        let waited = wait_for(&format!("snapshot {id}"), targets, options, || async {
             self.show_snapshot(id)
                 .await
                 .map(|s| Observed::Status(s.status))
         })
-        .await?;
+        .await;
+        self.explained(waited, id).await?;
         self.show_snapshot(id).await
     }
 
     /// Waits until snapshot `id` no longer exists.
     pub async fn wait_for_snapshot_deleted(&self, id: &str, options: &WaitOptions) -> Result<()> {
-        wait_for(&format!("snapshot {id}"), &[], options, || async {
+        let waited = wait_for(&format!("snapshot {id}"), &[], options, || async {
             match self.show_snapshot(id).await {
                 Ok(snapshot) => Ok(Observed::Status(snapshot.status)),
                 Err(error) if error.is_not_found() => Ok(Observed::Gone),
                 Err(error) => Err(error),
             }
         })
-        .await
-        .map(|_| ())
+        .await;
+        self.explained(waited, id).await.map(|_| ())
+    }
+
+    /// Adds to a failed wait why the resource failed, from its latest user message.
+    async fn explained<T>(&self, waited: Result<T>, id: &str) -> Result<T> {
+        match waited {
+            Err(Error::Failed {
+                what,
+                status,
+                reason: None,
+            }) => Err(Error::Failed {
+                what,
+                status,
+                reason: self.latest_user_message(id).await,
+            }),
+            other => other,
+        }
+    }
+
+    /// The newest user message (`/messages`, 3.3+) about resource `id`, if any.
+    pub async fn latest_user_message(&self, id: &str) -> Option<String> {
+        if self.version() < ApiVersion(3) {
+            return None;
+        }
+        let mut request = self.raw().list_messages();
+        if self.version() >= ApiVersion(5) {
+            request = request.resource_uuid(id).sort("created_at:desc").limit(1);
+        }
+        let messages = self.call(request.send()).await.ok()?.messages;
+        messages
+            .into_iter()
+            .filter(|m| m.resource_uuid.as_deref() == Some(id))
+            .max_by(|a, b| a.created_at.cmp(&b.created_at))
+            .map(|m| m.user_message)
     }
 
     /// `GET /volumes/{id}`.
