@@ -14,6 +14,22 @@ pub struct TestArgs {
     cargo_test_args: Vec<String>,
 }
 
+/// The names of crates/cinder-client/examples/*.rs, sorted.
+fn examples() -> Result<Vec<String>> {
+    let dir = workspace_root().join("crates/cinder-client/examples");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                names.push(stem.to_string());
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
 pub fn run(args: TestArgs) -> Result<ExitCode> {
     let mut test = vec!["test", "--workspace", "--all-targets", "--no-fail-fast"];
     let extra: Vec<&str> = args.cargo_test_args.iter().map(String::as_str).collect();
@@ -21,7 +37,11 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         test.push("--");
         test.extend(extra);
     }
-    let steps: [(&str, Vec<&str>); 6] = [
+    let clouds_yaml = std::env::var_os("CINDER_CLOUD_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/cloud"))
+        .join("clouds.yaml");
+    let mut steps: Vec<(&str, Vec<&str>)> = vec![
         ("formatting", vec!["fmt", "--all", "--", "--check"]),
         (
             "generated crate is up to date",
@@ -42,9 +62,29 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),
     ];
+    // The library's examples are programs for users: run each against the local cloud.
+    let examples = examples()?;
+    for example in &examples {
+        steps.push((
+            example,
+            vec!["run", "-q", "-p", "cinder-client", "--example", example],
+        ));
+    }
     for (what, cargo_args) in steps {
         println!("[test] {what}: cargo {}", cargo_args.join(" "));
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        if examples.iter().any(|e| e == what) {
+            // Only the local cloud, whatever the developer's shell has exported.
+            for (key, _) in std::env::vars() {
+                if key.starts_with("OS_") {
+                    command.env_remove(key);
+                }
+            }
+            command
+                .env("OS_CLIENT_CONFIG_FILE", &clouds_yaml)
+                .env("OS_CLOUD", "local");
+        }
+        let status = command
             .args(&cargo_args)
             .current_dir(workspace_root())
             .status()

@@ -3,6 +3,19 @@
 //!
 //! ```no_run
 //! # async fn demo() -> cinder_client::Result<()> {
+//! use cinder_client::{Cinder, Config};
+//! let cinder = Cinder::connect(Config::from_env()?).await?; // OS_CLOUD / OS_* like `cinder`
+//! for volume in cinder.call(cinder.raw().list_volumes_detail().send()).await?.volumes {
+//!     println!("{} {}", volume.id, volume.status);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Or with explicit credentials:
+//!
+//! ```no_run
+//! # async fn demo() -> cinder_client::Result<()> {
 //! use cinder_client::{Auth, Cinder, Config, NameOrId};
 //!
 //! let cinder = Cinder::connect(Config::new(Auth::Password {
@@ -14,8 +27,7 @@
 //!     project_domain: Some(NameOrId::Name("Default".into())),
 //! }))
 //! .await?;
-//! let volumes = cinder.call(cinder.raw().list_volumes_detail().limit(10).send()).await?;
-//! println!("{} volumes at microversion {}", volumes.volumes.len(), cinder.version());
+//! println!("microversion {}", cinder.version());
 //! # Ok(())
 //! # }
 //! ```
@@ -24,7 +36,10 @@
 //! the endpoint in the catalog, negotiates the microversion and sends it on every request,
 //! refuses operations and arguments the negotiated version lacks before sending anything,
 //! re-authenticates once on a 401, and turns Cinder's faults into [`Error`]. [`paging`] streams
-//! long lists, [`wait`] polls until a status.
+//! long lists, [`wait`] polls until a status, [`status`] types statuses, [`Settings`] layers
+//! clouds.yaml, secure.yaml and `OS_*` variables, and [`TokenCache`] reuses tokens across
+//! processes. Runnable programs are in `examples/` (list with paging, create and wait, error
+//! handling).
 
 pub mod clouds;
 mod config;
@@ -38,6 +53,7 @@ pub mod paging;
 pub mod resources;
 mod session;
 mod settings;
+pub mod status;
 mod token_cache;
 pub mod wait;
 

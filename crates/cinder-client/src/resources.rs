@@ -1,6 +1,9 @@
 //! Conveniences over the generated calls for the resources users wait on and look up.
 
+use futures::Stream;
+
 use crate::error::{Error, Result};
+use crate::paging::{paginate, Page};
 use crate::types::{Snapshot, Volume, VolumeType};
 use crate::wait::{wait_for, Observed, WaitOptions};
 use crate::{ApiVersion, Cinder};
@@ -11,20 +14,25 @@ impl Cinder {
     ///
     /// ```no_run
     /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// use cinder_client::status::{HasStatus, VolumeStatus};
     /// use cinder_client::wait::WaitOptions;
     ///
-    /// let volume = cinder.wait_for_volume(id, &["available"], &WaitOptions::default()).await?;
-    /// assert_eq!(volume.status, "available");
+    /// let volume = cinder
+    ///     .wait_for_volume(id, &[VolumeStatus::Available], &WaitOptions::default())
+    ///     .await?;
+    /// assert_eq!(volume.typed_status(), VolumeStatus::Available);
+    /// // Plain strings work too: `&["available", "in-use"]`.
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn wait_for_volume(
+    pub async fn wait_for_volume<S: AsRef<str>>(
         &self,
         id: &str,
-        targets: &[&str],
+        targets: &[S],
         options: &WaitOptions,
     ) -> Result<Volume> {
-        let waited = wait_for(&format!("volume {id}"), targets, options, || async {
+        let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
+        let waited = wait_for(&format!("volume {id}"), &targets, options, || async {
             self.show_volume(id)
                 .await
                 .map(|v| Observed::Status(v.status))
@@ -48,13 +56,14 @@ impl Cinder {
     }
 
     /// Waits until snapshot `id` reaches one of `targets`.
-    pub async fn wait_for_snapshot(
+    pub async fn wait_for_snapshot<S: AsRef<str>>(
         &self,
         id: &str,
-        targets: &[&str],
+        targets: &[S],
         options: &WaitOptions,
     ) -> Result<Snapshot> {
-        let waited = wait_for(&format!("snapshot {id}"), targets, options, || async {
+        let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
+        let waited = wait_for(&format!("snapshot {id}"), &targets, options, || async {
             self.show_snapshot(id)
                 .await
                 .map(|s| Observed::Status(s.status))
@@ -108,6 +117,50 @@ impl Cinder {
             .filter(|m| m.resource_uuid.as_deref() == Some(id))
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
             .map(|m| m.user_message)
+    }
+
+    /// Every volume visible to the project (with details), fetched `page_size` at a time as
+    /// the stream is read.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let names: Vec<String> = cinder
+    ///     .volumes(100)
+    ///     .map_ok(|volume| volume.name.unwrap_or_default())
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn volumes(&self, page_size: u64) -> impl Stream<Item = Result<Volume>> + '_ {
+        paginate(move |marker| async move {
+            let mut request = self.raw().list_volumes_detail().limit(page_size);
+            if let Some(marker) = marker {
+                request = request.marker(marker);
+            }
+            let list = self.call(request.send()).await?;
+            Ok(Page {
+                items: list.volumes,
+                links: list.volumes_links,
+            })
+        })
+    }
+
+    /// Every snapshot visible to the project (with details), `page_size` at a time.
+    pub fn snapshots(&self, page_size: u64) -> impl Stream<Item = Result<Snapshot>> + '_ {
+        paginate(move |marker| async move {
+            let mut request = self.raw().list_snapshots_detail().limit(page_size);
+            if let Some(marker) = marker {
+                request = request.marker(marker);
+            }
+            let list = self.call(request.send()).await?;
+            Ok(Page {
+                items: list.snapshots,
+                links: list.snapshots_links,
+            })
+        })
     }
 
     /// `GET /volumes/{id}`.
