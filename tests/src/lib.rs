@@ -2,5 +2,6 @@
 
 pub mod cloud;
 pub mod conformance;
+pub mod fault_proxy;
 pub mod fixtures;
 pub mod schema;

@@ -1,0 +1,372 @@
+//! A loopback reverse proxy between a client and one service of the local real cloud, which on
+//! command misbehaves the ways networks and servers do: error statuses (with and without
+//! `Retry-After`), throttling, reset connections, stalls, truncated or corrupted JSON, HTML
+//! error pages from "a load balancer", and expired tokens. Everything it sees is recorded, so a
+//! test can assert what reached the real server.
+//!
+//! Faults are rules: the first rule whose matcher fits a request and that has uses left
+//! decides what happens to it; requests no rule matches are forwarded untouched.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+/// What to do to a matching request.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Answer `status` without forwarding, optionally with `Retry-After: <seconds>`.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// `Retry-After`, in seconds.
+        retry_after: Option<u64>,
+    },
+    /// Forward, let the server act, then lose its answer and send `status` instead (a gateway
+    /// timing out after the backend did the work).
+    StatusAfterForwarding(u16),
+    /// Close the connection without an answer (before forwarding).
+    Reset,
+    /// Forward, then close the connection without passing the answer on.
+    ResetAfterForwarding,
+    /// Wait this long before forwarding.
+    Stall(Duration),
+    /// Forward and pass on only the first half of the body.
+    Truncate,
+    /// Forward and replace the body with bytes that are not JSON.
+    Corrupt,
+    /// Answer `status` with an HTML page, as a proxy in front of the API would.
+    Html(u16),
+    /// Answer 401 as for an expired token (without forwarding).
+    ExpireToken,
+}
+
+/// Which requests a rule applies to.
+#[derive(Clone, Debug, Default)]
+pub struct Matcher {
+    /// The method, e.g. `POST`; any when `None`.
+    pub method: Option<String>,
+    /// A substring of the path and query; any when `None`.
+    pub path_contains: Option<String>,
+}
+
+impl Matcher {
+    /// Every request.
+    pub fn any() -> Self {
+        Matcher::default()
+    }
+
+    /// Requests with this method whose path contains `path`.
+    pub fn request(method: &str, path: &str) -> Self {
+        Matcher {
+            method: Some(method.to_string()),
+            path_contains: Some(path.to_string()),
+        }
+    }
+
+    fn fits(&self, method: &str, path: &str) -> bool {
+        self.method.as_deref().is_none_or(|m| m == method)
+            && self
+                .path_contains
+                .as_deref()
+                .is_none_or(|p| path.contains(p))
+    }
+}
+
+#[derive(Debug)]
+struct Rule {
+    matcher: Matcher,
+    fault: Fault,
+    /// Uses left; `None` for every matching request.
+    remaining: Option<usize>,
+}
+
+/// One request the proxy saw.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    /// The method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// The fault applied, if any.
+    pub fault: Option<Fault>,
+    /// Whether the request reached the real server.
+    pub forwarded: bool,
+    /// The status the client was sent (`None` for a reset).
+    pub status: Option<u16>,
+    /// Whether it carried an `X-Auth-Token` header.
+    pub had_token: bool,
+}
+
+#[derive(Default)]
+struct State {
+    rules: Vec<Rule>,
+    seen: Vec<Seen>,
+}
+
+/// A running proxy; it stops when dropped.
+pub struct FaultProxy {
+    addr: SocketAddr,
+    upstream: String,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The answer the proxy gives, or a reset.
+enum Outcome {
+    Answer(Response<Full<Bytes>>),
+    Reset,
+}
+
+impl FaultProxy {
+    /// Starts a proxy on 127.0.0.1 in front of `upstream` (e.g. `http://127.0.0.1:8776`).
+    pub async fn start(upstream: &str) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let state = Arc::new(Mutex::new(State::default()));
+        let upstream = upstream.trim_end_matches('/').to_string();
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        let (task_state, task_upstream) = (state.clone(), upstream.clone());
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (state, upstream, client) =
+                    (task_state.clone(), task_upstream.clone(), client.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let (state, upstream, client) =
+                            (state.clone(), upstream.clone(), client.clone());
+                        async move {
+                            match handle(request, &state, &upstream, &client).await {
+                                Outcome::Answer(response) => Ok(response),
+                                // An error from the service makes hyper drop the connection.
+                                Outcome::Reset => Err(std::io::Error::other("reset by the proxy")),
+                            }
+                        }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        FaultProxy {
+            addr,
+            upstream,
+            state,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `url` with this proxy in place of the upstream it fronts.
+    pub fn rewrite(&self, url: &str) -> String {
+        url.replacen(&self.upstream, &self.url(), 1)
+    }
+
+    /// Applies `fault` to the next `times` requests `matcher` fits.
+    pub fn inject(&self, matcher: Matcher, fault: Fault, times: usize) {
+        self.push(matcher, fault, Some(times));
+    }
+
+    /// Applies `fault` to every request `matcher` fits, until [`FaultProxy::clear`].
+    pub fn always(&self, matcher: Matcher, fault: Fault) {
+        self.push(matcher, fault, None);
+    }
+
+    /// Removes every rule.
+    pub fn clear(&self) {
+        self.state.lock().unwrap().rules.clear();
+    }
+
+    /// Everything seen so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.clone()
+    }
+
+    /// How many requests `matcher` fits, and how many of those reached the server.
+    pub fn count(&self, matcher: &Matcher) -> (usize, usize) {
+        let seen = self.seen();
+        let fitting: Vec<&Seen> = seen
+            .iter()
+            .filter(|s| matcher.fits(&s.method, &s.path))
+            .collect();
+        let forwarded = fitting.iter().filter(|s| s.forwarded).count();
+        (fitting.len(), forwarded)
+    }
+
+    fn push(&self, matcher: Matcher, fault: Fault, remaining: Option<usize>) {
+        self.state.lock().unwrap().rules.push(Rule {
+            matcher,
+            fault,
+            remaining,
+        });
+    }
+}
+
+/// Takes the first rule that fits and has uses left.
+fn take_fault(state: &Mutex<State>, method: &str, path: &str) -> Option<Fault> {
+    let mut state = state.lock().unwrap();
+    let rule = state
+        .rules
+        .iter_mut()
+        .find(|r| r.matcher.fits(method, path) && r.remaining != Some(0))?;
+    if let Some(remaining) = &mut rule.remaining {
+        *remaining -= 1;
+    }
+    Some(rule.fault.clone())
+}
+
+async fn handle(
+    request: Request<Incoming>,
+    state: &Mutex<State>,
+    upstream: &str,
+    client: &reqwest::Client,
+) -> Outcome {
+    let method = request.method().to_string();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/".to_string(), |p| p.to_string());
+    let had_token = request.headers().contains_key("x-auth-token");
+    let fault = take_fault(state, &method, &path);
+    let record = |forwarded: bool, status: Option<u16>| {
+        state.lock().unwrap().seen.push(Seen {
+            method: method.clone(),
+            path: path.clone(),
+            fault: fault.clone(),
+            forwarded,
+            status,
+            had_token,
+        });
+    };
+
+    match &fault {
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => {
+            record(false, Some(*status));
+            let mut response = json_response(
+                *status,
+                &format!(r#"{{"computeFault": {{"code": {status}, "message": "injected"}}}}"#),
+            );
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert("retry-after", seconds.to_string().parse().unwrap());
+            }
+            return Outcome::Answer(response);
+        }
+        Some(Fault::Reset) => {
+            record(false, None);
+            return Outcome::Reset;
+        }
+        Some(Fault::Html(status)) => {
+            record(false, Some(*status));
+            let mut response = Response::new(Full::new(Bytes::from(format!(
+                "<html><head><title>{status} Bad Gateway</title></head><body><h1>{status} \
+                 Bad Gateway</h1><p>The proxy could not reach the API.</p></body></html>"
+            ))));
+            *response.status_mut() = hyper::StatusCode::from_u16(*status).unwrap();
+            response
+                .headers_mut()
+                .insert("content-type", "text/html".parse().unwrap());
+            return Outcome::Answer(response);
+        }
+        Some(Fault::ExpireToken) => {
+            record(false, Some(401));
+            let mut response = json_response(
+                401,
+                r#"{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"#,
+            );
+            response.headers_mut().insert(
+                "www-authenticate",
+                "Keystone uri=\"http://127.0.0.1\"".parse().unwrap(),
+            );
+            return Outcome::Answer(response);
+        }
+        Some(Fault::Stall(duration)) => tokio::time::sleep(*duration).await,
+        _ => {}
+    }
+
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Outcome::Reset,
+    };
+    let mut forward = client.request(parts.method.clone(), format!("{upstream}{path}"));
+    for (name, value) in &parts.headers {
+        if name != "host" && name != "content-length" && name != "connection" {
+            forward = forward.header(name, value);
+        }
+    }
+    let answer = match forward.body(body).send().await {
+        Ok(answer) => answer,
+        Err(_) => {
+            record(false, Some(502));
+            return Outcome::Answer(json_response(502, r#"{"error": "upstream unreachable"}"#));
+        }
+    };
+    let status = answer.status().as_u16();
+    let headers = answer.headers().clone();
+    let body = answer.bytes().await.unwrap_or_default();
+
+    let (status, body) = match &fault {
+        Some(Fault::StatusAfterForwarding(injected)) => {
+            record(true, Some(*injected));
+            return Outcome::Answer(json_response(
+                *injected,
+                &format!(r#"{{"computeFault": {{"code": {injected}, "message": "injected"}}}}"#),
+            ));
+        }
+        Some(Fault::ResetAfterForwarding) => {
+            record(true, None);
+            return Outcome::Reset;
+        }
+        Some(Fault::Truncate) => (status, body.slice(..body.len() / 2)),
+        Some(Fault::Corrupt) => (status, Bytes::from_static(b"\x00{not json at all")),
+        _ => (status, body),
+    };
+    record(true, Some(status));
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+    for (name, value) in &headers {
+        if name != "content-length" && name != "transfer-encoding" && name != "connection" {
+            response.headers_mut().append(name, value.clone());
+        }
+    }
+    Outcome::Answer(response)
+}
+
+fn json_response(status: u16, body: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+    response
+        .headers_mut()
+        .insert("content-type", "application/json".parse().unwrap());
+    response
+}
