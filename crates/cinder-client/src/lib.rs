@@ -25,6 +25,10 @@
 //! refuses operations and arguments the negotiated version lacks before sending anything,
 //! re-authenticates once on a 401, and turns Cinder's faults into [`Error`]. [`paging`] streams
 //! long lists, [`wait`] polls until a status.
+//!
+//! Every HTTP exchange is logged through `tracing` at DEBUG under [`HTTP_LOG_TARGET`] as a
+//! `curl` command line and the response, with tokens and secrets redacted: install any
+//! subscriber to see it (the `cinder` CLI's `--debug` does).
 
 pub mod clouds;
 mod config;
@@ -32,10 +36,13 @@ mod discovery;
 mod error;
 mod fault;
 mod hook;
+mod http_log;
 mod keystone;
 pub mod microversion;
 pub mod paging;
+mod redact;
 pub mod resources;
+mod response;
 mod session;
 pub mod wait;
 
@@ -46,6 +53,8 @@ pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
 pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
+
+pub use http_log::TARGET as HTTP_LOG_TARGET;
 
 use hook::CinderHook;
 use session::Session;
@@ -82,7 +91,7 @@ impl Cinder {
         let bare_root = cinder_raw::Client::new_with_client(
             &root_url,
             http.clone(),
-            cinder_raw::hooks::Hooks::none(),
+            cinder_raw::hooks::Hooks::new(Arc::new(hook::LogHook)),
         );
         let server = discovery::server_range(&bare_root).await?;
         let version = microversion::negotiate(config.api_version, server)?;
@@ -152,9 +161,12 @@ impl Cinder {
     }
 }
 
+/// Sent with every request; the HTTP log shows it too.
+const USER_AGENT: &str = concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION"));
+
 fn http_client(config: &Config) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .danger_accept_invalid_certs(config.insecure);
     if let Some(timeout) = config.timeout {
         builder = builder.timeout(timeout).connect_timeout(timeout);
