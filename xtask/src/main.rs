@@ -2,6 +2,7 @@
 
 mod cloud;
 mod codegen;
+mod man;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,8 @@ enum Command {
     Codegen(codegen::CodegenArgs),
     /// Manage the local real cloud (Keystone + Cinder on 127.0.0.1).
     Cloud(cloud::CloudArgs),
+    /// Write the man pages of `cinder` into target/man (cinder.1, cinder-<subcommand>.1).
+    Man(man::ManArgs),
     /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests.
     Test(test::TestArgs),
 }
@@ -31,6 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(args),
         Command::Cloud(args) => cloud::run(args),
+        Command::Man(args) => man::run(args),
         Command::Test(args) => test::run(args),
     };
     match result {

@@ -1,16 +1,19 @@
 //! `cinder`: python-cinderclient's command line over the `cinder-client` library.
 
 mod commands;
+mod completion;
 mod global;
 mod kv;
+mod logging;
 mod lookup;
+mod manpage;
 mod table;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser, Subcommand};
 
+use commands::shell::{self, ShellCommand};
 use commands::Command;
 use global::GlobalOpts;
 
@@ -27,61 +30,53 @@ struct Cli {
     global: GlobalOpts,
 
     #[command(subcommand)]
-    command: Command,
+    command: AnyCommand,
 }
 
-/// Prints each response's status (and body) with `--debug`; headers, and so tokens, never.
-struct DebugObserver;
-
-impl cinder_client::ResponseObserver for DebugObserver {
-    fn observe(
-        &self,
-        operation_id: &'static str,
-        method: &str,
-        request_body: Option<&[u8]>,
-        status: u16,
-        body: &[u8],
-    ) {
-        if let Some(request) = request_body {
-            eprintln!(
-                "DEBUG: REQ {method} {operation_id} body: {}",
-                String::from_utf8_lossy(request)
-            );
-        }
-        eprintln!(
-            "DEBUG: RESP {method} {operation_id} -> {status}: {}",
-            String::from_utf8_lossy(body)
-        );
-    }
+/// The commands that talk to the cloud, then those about the CLI itself (which need no
+/// credentials, so they run before any configuration is read).
+// Parsed once per run and never moved around: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+enum AnyCommand {
+    #[command(flatten)]
+    Cloud(Command),
+    #[command(flatten)]
+    Shell(ShellCommand),
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut config = cli.global.config()?;
-    if cli.global.debug {
-        eprintln!("DEBUG: {config:?}");
-        config.observer = Some(Arc::new(DebugObserver));
-    }
+/// The whole command-line definition, for completion scripts and man pages.
+fn cli_command() -> clap::Command {
+    Cli::command()
+}
+
+async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
+    logging::init(global.debug);
+    let config = global.config()?;
+    tracing::debug!("{config:?}");
     let cinder = cinder_client::Cinder::connect(config).await?;
     for warning in cinder.warnings() {
         eprintln!("WARNING: {warning}");
     }
-    if cli.global.debug {
-        eprintln!(
-            "DEBUG: project {}, endpoint {} at API version {} (server {} to {})",
-            cinder.project_id().unwrap_or("unknown"),
-            cinder.endpoint(),
-            cinder.version(),
-            cinder.server_range().min,
-            cinder.server_range().max
-        );
-    }
-    commands::run(&cinder, cli.command).await
+    tracing::debug!(
+        "project {}, endpoint {} at API version {} (server {} to {})",
+        cinder.project_id().unwrap_or("unknown"),
+        cinder.endpoint(),
+        cinder.version(),
+        cinder.server_range().min,
+        cinder.server_range().max
+    );
+    commands::run(&cinder, command).await
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    let result = match cli.command {
+        AnyCommand::Shell(command) => shell::run(command, cli_command()),
+        AnyCommand::Cloud(command) => run(cli.global, command).await,
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("ERROR: {error}");

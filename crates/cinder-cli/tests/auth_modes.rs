@@ -3,48 +3,9 @@
 
 mod common;
 
-use common::{clouds_yaml, require_cloud};
+use common::{admin_auth, cinder_port, keystone_token, require_cloud};
 use serde_json::{json, Value};
 use std::process::Command;
-
-/// The admin cloud's auth settings from clouds.yaml.
-fn admin_auth() -> Value {
-    let text = std::fs::read_to_string(clouds_yaml()).unwrap();
-    let clouds: Value = serde_norway::from_str(&text).unwrap();
-    clouds["clouds"]["local"]["auth"].clone()
-}
-
-/// A project-scoped admin token, its project id and user id, straight from Keystone.
-async fn keystone_token(auth: &Value) -> (String, String, String) {
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": auth["username"], "domain": {"name": auth["user_domain_name"]},
-            "password": auth["password"]}}},
-        "scope": {"project": {"name": auth["project_name"], "domain": {"name": auth["project_domain_name"]}}}
-    }});
-    let url = format!(
-        "{}/auth/tokens",
-        auth["auth_url"].as_str().unwrap().trim_end_matches('/')
-    );
-    let response = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    let token = response.headers()["x-subject-token"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let detail: Value = response.json().await.unwrap();
-    let project = detail["token"]["project"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let user = detail["token"]["user"]["id"].as_str().unwrap().to_string();
-    (token, project, user)
-}
 
 /// `cinder` with no clouds.yaml and no OS_* variables but those given.
 fn bare_cinder(env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
@@ -174,15 +135,6 @@ fn an_unreadable_ca_bundle_is_a_clear_error() {
     let run = common::run(&["--os-cacert", "/nonexistent/ca.pem", "list"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert!(run.stderr.contains("/nonexistent/ca.pem"), "{}", run.stderr);
-}
-
-/// The Cinder port of the local cloud, from the state `cargo xtask cloud up` records.
-fn cinder_port() -> u16 {
-    let state = std::fs::read_to_string(clouds_yaml().with_file_name("state.json")).unwrap();
-    let state: Value = serde_json::from_str(&state).unwrap();
-    state["ports"]["cinder"]
-        .as_u64()
-        .expect("state.json records the Cinder port") as u16
 }
 
 #[test]

@@ -10,7 +10,7 @@ fn demo_project_id() -> String {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     run.stderr
         .lines()
-        .find_map(|l| l.strip_prefix("DEBUG: project "))
+        .find_map(|l| l.strip_prefix("DEBUG cinder: project "))
         .and_then(|rest| rest.split(',').next())
         .expect("debug output names the project")
         .to_string()

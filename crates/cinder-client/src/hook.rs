@@ -1,6 +1,7 @@
-//! The request hook given to the generated client: token and microversion headers, gating of
-//! operations and arguments by microversion, one re-authentication on 401, and normalisation of
-//! non-JSON error bodies.
+//! The request hooks given to the generated client. [`CinderHook`]: token and microversion
+//! headers, gating of operations and arguments by microversion, one re-authentication on 401,
+//! and normalisation of non-JSON error bodies. [`LogHook`]: nothing but the HTTP log, for the
+//! unauthenticated version discovery.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::microversion::ApiVersion;
+use crate::response::{buffer, rebuild};
 use crate::session::Session;
 
 pub const AUTH_HEADER: &str = "x-auth-token";
@@ -90,7 +92,7 @@ impl RequestHook for CinderHook {
                 .get(AUTH_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let response = client.execute(request).await?;
+            let response = crate::http_log::send(client, request, operation_id).await?;
             let response = match (response.status().as_u16(), replay, sent_token) {
                 (401, Some(mut replay), Some(sent)) => match self.session.renew(&sent).await {
                     Ok(token) => {
@@ -98,7 +100,7 @@ impl RequestHook for CinderHook {
                             value.set_sensitive(true);
                             replay.headers_mut().insert(AUTH_HEADER, value);
                         }
-                        client.execute(replay).await?
+                        crate::http_log::send(client, replay, operation_id).await?
                     }
                     // Keep the 401: its message says more than the failed renewal would.
                     Err(_) => response,
@@ -128,26 +130,24 @@ impl RequestHook for CinderHook {
     }
 }
 
-/// Reads the whole body and hands back an equivalent response.
-async fn buffer(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, bytes::Bytes)> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let body = response.bytes().await?;
-    Ok((rebuild(status, headers, version, body.clone()), body))
-}
+/// Sends requests as generated, only logging them: for the version document, which needs no
+/// token and no microversion.
+#[derive(Debug)]
+pub struct LogHook;
 
-fn rebuild(
-    status: reqwest::StatusCode,
-    headers: reqwest::header::HeaderMap,
-    version: reqwest::Version,
-    body: bytes::Bytes,
-) -> reqwest::Response {
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    reqwest::Response::from(rebuilt)
+impl RequestHook for LogHook {
+    fn prepare(&self, _: &mut reqwest::Request, _: &'static str) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        Box::pin(crate::http_log::send(client, request, operation_id))
+    }
 }
 
 /// Refuses, before sending, what the negotiated version does not have.

@@ -155,12 +155,16 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
         });
     };
     let url = format!("{identity_url}/auth/tokens");
-    let response = http.post(&url).json(&body).send().await.map_err(|e| {
+    let unreachable = |e: reqwest::Error| {
         Error::Auth(format!(
             "cannot reach Keystone at {url}: {}",
             transport_detail(&e)
         ))
-    })?;
+    };
+    let request = http.post(&url).json(&body).build().map_err(unreachable)?;
+    let response = crate::http_log::send(http, request, "keystone_authenticate")
+        .await
+        .map_err(unreachable)?;
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap_or_default();

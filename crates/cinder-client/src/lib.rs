@@ -40,6 +40,10 @@
 //! clouds.yaml, secure.yaml and `OS_*` variables, and [`TokenCache`] reuses tokens across
 //! processes. Runnable programs are in `examples/` (list with paging, create and wait, error
 //! handling).
+//!
+//! Every HTTP exchange is logged through `tracing` at DEBUG under [`HTTP_LOG_TARGET`] as a
+//! `curl` command line and the response, with tokens and secrets redacted: install any
+//! subscriber to see it (the `cinder` CLI's `--debug` does).
 
 pub mod clouds;
 mod config;
@@ -47,10 +51,13 @@ mod discovery;
 mod error;
 mod fault;
 mod hook;
+mod http_log;
 mod keystone;
 pub mod microversion;
 pub mod paging;
+mod redact;
 pub mod resources;
+mod response;
 mod session;
 mod settings;
 pub mod status;
@@ -66,6 +73,8 @@ pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use settings::{AuthKind, Missing, Settings};
 pub use token_cache::{CacheWarning, TokenCache};
+
+pub use http_log::TARGET as HTTP_LOG_TARGET;
 
 use hook::CinderHook;
 use session::Session;
@@ -119,7 +128,7 @@ impl Cinder {
         let bare_root = cinder_raw::Client::new_with_client(
             &root_url,
             http.clone(),
-            cinder_raw::hooks::Hooks::none(),
+            cinder_raw::hooks::Hooks::new(Arc::new(hook::LogHook)),
         );
         let known = cached
             .as_ref()
@@ -235,9 +244,12 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Sent with every request; the HTTP log shows it too.
+const USER_AGENT: &str = concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION"));
+
 fn http_client(config: &Config) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .user_agent(concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .danger_accept_invalid_certs(config.insecure);
     if let Some(timeout) = config.timeout {
         builder = builder.timeout(timeout).connect_timeout(timeout);

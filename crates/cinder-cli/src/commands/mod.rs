@@ -1,6 +1,7 @@
 //! The subcommands, grouped by resource, and what they share.
 
 pub mod misc;
+pub mod shell;
 pub mod snapshots;
 pub mod types;
 pub mod volumes;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde_json::{json, Value};
+
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -45,6 +47,8 @@ pub fn command_for(cloud: Option<&str>, args: &[&str]) -> Output {
             command.env_remove(key);
         }
     }
+    // A developer's RUST_LOG would add log lines to stderr.
+    command.env_remove("RUST_LOG");
     command.env("OS_CLIENT_CONFIG_FILE", clouds_yaml());
     command.env("XDG_CACHE_HOME", test_cache());
     if let Some(cloud) = cloud {
@@ -188,4 +192,52 @@ impl Drop for Cleanup {
             let _ = run(&args);
         }
     }
+}
+
+/// The admin cloud's auth settings from clouds.yaml.
+pub fn admin_auth() -> Value {
+    let text = std::fs::read_to_string(clouds_yaml()).unwrap();
+    let clouds: Value = serde_norway::from_str(&text).unwrap();
+    clouds["clouds"]["local"]["auth"].clone()
+}
+
+/// A project-scoped admin token, its project id and user id, straight from Keystone.
+pub async fn keystone_token(auth: &Value) -> (String, String, String) {
+    let body = json!({"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": auth["username"], "domain": {"name": auth["user_domain_name"]},
+            "password": auth["password"]}}},
+        "scope": {"project": {"name": auth["project_name"], "domain": {"name": auth["project_domain_name"]}}}
+    }});
+    let url = format!(
+        "{}/auth/tokens",
+        auth["auth_url"].as_str().unwrap().trim_end_matches('/')
+    );
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let token = response.headers()["x-subject-token"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let detail: Value = response.json().await.unwrap();
+    let project = detail["token"]["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = detail["token"]["user"]["id"].as_str().unwrap().to_string();
+    (token, project, user)
+}
+
+/// The Cinder port of the local cloud, from the state `cargo xtask cloud up` records.
+pub fn cinder_port() -> u16 {
+    let state = std::fs::read_to_string(clouds_yaml().with_file_name("state.json")).unwrap();
+    let state: Value = serde_json::from_str(&state).unwrap();
+    state["ports"]["cinder"]
+        .as_u64()
+        .expect("state.json records the Cinder port") as u16
 }
