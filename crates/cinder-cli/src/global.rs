@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
-use cinder_client::{Config, Missing, Settings, TokenCache};
+use cinder_client::{Config, Missing, RetryPolicy, Settings, TokenCache};
 use clap::Args;
 
 /// Options accepted before (or after) any subcommand, named as in python-cinderclient.
@@ -237,6 +237,12 @@ pub struct GlobalOpts {
     #[arg(long = "os-key", env = "OS_KEY", value_name = "key", global = true)]
     pub os_key: Option<PathBuf>,
 
+    /// Number of retries of a request that failed on the way (idempotent requests after a
+    /// connection error or 429/5xx; creates and actions only when they surely did not reach
+    /// the server), with growing, jittered waits that honour Retry-After.
+    #[arg(long, value_name = "retries", default_value_t = 0, global = true)]
+    pub retries: u32,
+
     /// Does not reuse or save a token between runs (tokens are cached, per set of
     /// credentials, in $XDG_CACHE_HOME/cinder-rs/tokens, mode 0600).
     #[arg(long = "no-cache", global = true)]
@@ -294,6 +300,7 @@ impl GlobalOpts {
             bail!(missing_message(&needed, self.os_cloud.as_deref()));
         }
         let mut config = settings.into_config()?;
+        config.retry = RetryPolicy::retries(self.retries);
         if !self.no_cache {
             config.token_cache = TokenCache::default_dir().map(TokenCache::new);
         }

@@ -172,6 +172,8 @@ pub struct Config {
     /// Reuse tokens across processes through this on-disk cache (off by default; the `cinder`
     /// command turns it on).
     pub token_cache: Option<crate::TokenCache>,
+    /// Which failed requests are sent again, how often and how patiently (none by default).
+    pub retry: crate::RetryPolicy,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
     /// Sees every response (conformance tests use it to validate bodies against the spec).
@@ -236,6 +238,7 @@ impl Config {
             client_cert: None,
             client_key: None,
             token_cache: None,
+            retry: crate::RetryPolicy::default(),
             timeout: None,
             observer: None,
         }
@@ -256,6 +259,7 @@ impl std::fmt::Debug for Config {
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
             .field("token_cache", &self.token_cache)
+            .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("observer", &self.observer.is_some())
             .finish()

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::microversion::ApiVersion;
 use crate::response::{buffer, rebuild};
+use crate::retry::{RetryPolicy, Verdict};
 use crate::session::Session;
 
 pub const AUTH_HEADER: &str = "x-auth-token";
@@ -34,6 +35,54 @@ pub struct CinderHook {
     pub session: Arc<Session>,
     pub version: ApiVersion,
     pub observer: Option<Arc<dyn ResponseObserver>>,
+    pub retry: RetryPolicy,
+}
+
+impl CinderHook {
+    /// Sends `request`, again after a failure the retry policy deems safe to repeat.
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut attempt = 0;
+        loop {
+            let spare = request.try_clone();
+            let method = request.method().clone();
+            let result = crate::http_log::send(client, request, operation_id).await;
+            let verdict = match &result {
+                Ok(response) => self.retry.after_status(
+                    attempt,
+                    &method,
+                    response.status(),
+                    response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok()),
+                ),
+                Err(error) => self.retry.after_error(attempt, &method, error),
+            };
+            match (verdict, spare) {
+                (Verdict::Retry(wait), Some(next)) => {
+                    tracing::debug!(
+                        target: crate::HTTP_LOG_TARGET,
+                        "retry {} of {} for {operation_id} in {wait:?} after {}",
+                        attempt + 1,
+                        self.retry.max_retries,
+                        match &result {
+                            Ok(response) => format!("HTTP {}", response.status().as_u16()),
+                            Err(error) => crate::error::transport_detail(error),
+                        }
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    request = next;
+                }
+                _ => return result,
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for CinderHook {
@@ -42,6 +91,7 @@ impl std::fmt::Debug for CinderHook {
             .field("session", &self.session)
             .field("version", &self.version)
             .field("observer", &self.observer.is_some())
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -92,7 +142,7 @@ impl RequestHook for CinderHook {
                 .get(AUTH_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let response = crate::http_log::send(client, request, operation_id).await?;
+            let response = self.send(client, request, operation_id).await?;
             let response = match (response.status().as_u16(), replay, sent_token) {
                 (401, Some(mut replay), Some(sent)) => match self.session.renew(&sent).await {
                     Ok(token) => {
@@ -100,7 +150,7 @@ impl RequestHook for CinderHook {
                             value.set_sensitive(true);
                             replay.headers_mut().insert(AUTH_HEADER, value);
                         }
-                        crate::http_log::send(client, replay, operation_id).await?
+                        self.send(client, replay, operation_id).await?
                     }
                     // Keep the 401: its message says more than the failed renewal would.
                     Err(_) => response,

@@ -58,6 +58,7 @@ pub mod paging;
 mod redact;
 pub mod resources;
 mod response;
+mod retry;
 mod session;
 mod settings;
 pub mod status;
@@ -71,6 +72,7 @@ pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
 pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
+pub use retry::RetryPolicy;
 pub use settings::{AuthKind, Missing, Settings};
 pub use token_cache::{CacheWarning, TokenCache};
 
@@ -170,6 +172,7 @@ impl Cinder {
             session,
             version,
             observer: config.observer.clone(),
+            retry: config.retry.clone(),
         }));
         let raw = cinder_raw::Client::new_with_client(&endpoint, http.clone(), hook.clone());
         let root = cinder_raw::Client::new_with_client(&root_url, http, hook);
