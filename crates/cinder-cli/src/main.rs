@@ -4,7 +4,7 @@ mod commands;
 mod global;
 mod kv;
 mod lookup;
-mod table;
+mod output;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -80,11 +80,20 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`cinder list -f value | head -1`): stop quietly, with the
+        // status a process killed by SIGPIPE has, as other Unix tools do.
+        Err(error) if closed_pipe(&error) => ExitCode::from(141),
         Err(error) => {
             eprintln!("ERROR: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 #[cfg(test)]
