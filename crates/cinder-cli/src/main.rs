@@ -7,7 +7,7 @@ mod kv;
 mod logging;
 mod lookup;
 mod manpage;
-mod table;
+mod output;
 
 use std::process::ExitCode;
 
@@ -78,11 +78,20 @@ async fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`cinder list -f value | head -1`): stop quietly, with the
+        // status a process killed by SIGPIPE has, as other Unix tools do.
+        Err(error) if closed_pipe(&error) => ExitCode::from(141),
         Err(error) => {
             eprintln!("ERROR: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 #[cfg(test)]

@@ -58,7 +58,8 @@ async fn debug_shows_requests_and_responses_but_no_secrets() {
     let auth = admin_auth();
     let password = auth["password"].as_str().unwrap().to_string();
     let (_, project, _) = keystone_token(&auth).await;
-    let run = run(&["--debug", "list"]);
+    // Without the token cache, so that the Keystone exchange is part of the log.
+    let run = run(&["--debug", "--no-cache", "list"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let log = &run.stderr;
 

@@ -7,13 +7,16 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use super::{for_each, json, require};
-use crate::{kv, lookup, table};
+use crate::output::{columns, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, lookup};
 
 #[derive(Args, Debug)]
 pub struct TenantArgs {
     /// Display information for a single tenant (Admin only).
     #[arg(value_name = "tenant_id")]
     pub tenant_id: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 async fn limits(cinder: &Cinder, args: &TenantArgs) -> Result<cinder_client::types::Limits> {
@@ -27,16 +30,17 @@ async fn limits(cinder: &Cinder, args: &TenantArgs) -> Result<cinder_client::typ
 pub async fn absolute_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
     let limits = limits(cinder, &args).await?;
     let absolute = json(&limits.absolute)?;
-    let rows: Vec<Value> = absolute
+    let mut names: Vec<&String> = absolute
         .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| json!({ "name": k, "value": v }))
-                .collect()
-        })
+        .map(|m| m.keys().collect())
         .unwrap_or_default();
-    table::print_list(&rows, &["Name", "Value"], None, None);
-    Ok(())
+    // Sorted by name, as cinderclient sorts the table, in every format.
+    names.sort();
+    let rows: Vec<Value> = names
+        .into_iter()
+        .map(|name| json!({ "name": name, "value": absolute[name] }))
+        .collect();
+    args.output.print_list(&columns(&["Name", "Value"]), rows)
 }
 
 pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
@@ -54,16 +58,13 @@ pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
             }));
         }
     }
-    table::print_list(
-        &rows,
-        &["Verb", "URI", "Value", "Remain", "Unit", "Next_Available"],
-        None,
-        None,
-    );
-    Ok(())
+    args.output.print_list(
+        &columns(&["Verb", "URI", "Value", "Remain", "Unit", "Next_Available"]),
+        rows,
+    )
 }
 
-pub async fn availability_zones(cinder: &Cinder) -> Result<()> {
+pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<()> {
     let list = cinder
         .call(cinder.raw().list_availability_zones().send())
         .await?;
@@ -79,21 +80,14 @@ pub async fn availability_zones(cinder: &Cinder) -> Result<()> {
             json!({ "name": zone.zone_name, "status": status })
         })
         .collect();
-    table::print_list(&rows, &["Name", "Status"], None, None);
-    Ok(())
+    output.print_list(&columns(&["Name", "Status"]), rows)
 }
 
 #[derive(Args, Debug)]
 pub struct MessageListArgs {
-    /// Begin returning messages that appear later in the message list than this ID.
-    #[arg(long, value_name = "marker")]
-    pub marker: Option<String>,
-    /// Maximum number of messages to return.
-    #[arg(long, value_name = "limit")]
-    pub limit: Option<u64>,
-    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
-    #[arg(long, value_name = "key[:direction]")]
-    pub sort: Option<String>,
+    // Paging and sorting need API 3.5 (checked in message_list).
+    #[command(flatten)]
+    pub page: PageArgs,
     /// Filters results by a resource uuid.
     #[arg(
         long = "resource_uuid",
@@ -116,12 +110,14 @@ pub struct MessageListArgs {
     /// Filter key and value pairs (API 3.33 and later).
     #[arg(long, value_name = "key=value", num_args = 0..)]
     pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> {
     require(cinder, 3, "message-list")?;
-    if args.marker.is_some() || args.limit.is_some() || args.sort.is_some() {
-        require(cinder, 5, "--marker/--limit/--sort")?;
+    if args.page.any() {
+        require(cinder, 5, "--marker/--limit/--sort/--page-size")?;
     }
     let mut resource_uuid = args.resource_uuid.clone();
     let mut resource_type = args.resource_type.clone();
@@ -144,44 +140,46 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
             }
         }
     }
-    let mut q = cinder.raw().list_messages();
-    let marker = args.marker.clone();
-    let limit = args.limit;
-    let sort = args.sort.clone();
-    macro_rules! set {
-        ($($field:ident),*) => {$(
-            if let Some(v) = $field.clone() { q = q.$field(v); }
-        )*};
-    }
-    set!(
-        resource_uuid,
-        resource_type,
-        event_id,
-        request_id,
-        message_level,
-        marker,
-        limit,
-        sort
-    );
-    let list = cinder.call(q.send()).await?;
-    let rows = list
-        .messages
-        .iter()
-        .map(json)
-        .collect::<Result<Vec<Value>>>()?;
-    let sort_by = if args.sort.is_some() { None } else { Some(0) };
-    table::print_list(
-        &rows,
-        &[
-            "ID",
-            "Resource Type",
-            "Resource UUID",
-            "Event ID",
-            "User Message",
-        ],
-        None,
-        sort_by,
-    );
+    let sort = args.page.sort.clone();
+    let headers = [
+        "ID",
+        "Resource Type",
+        "Resource UUID",
+        "Event ID",
+        "User Message",
+    ];
+    // cinderclient sorts the table by ID unless the server was asked for an order.
+    let sort_by = args.page.sort.is_none().then_some("id");
+    let mut out = args.output.list(&columns(&headers))?.sort_table_by(sort_by);
+    let fetch = |request: PageRequest| {
+        let mut q = cinder.raw().list_messages();
+        let PageRequest { marker, limit } = request;
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = $field.clone() { q = q.$field(v); }
+            )*};
+        }
+        set!(
+            resource_uuid,
+            resource_type,
+            event_id,
+            request_id,
+            message_level,
+            marker,
+            limit,
+            sort
+        );
+        async move {
+            let list = cinder.call(q.send()).await?;
+            Ok(ListPage {
+                rows: list.messages.iter().map(json).collect::<Result<_>>()?,
+                links: list.messages_links,
+                count: None,
+            })
+        }
+    };
+    args.page.stream(&mut out, fetch).await?;
+    out.finish()?;
     Ok(())
 }
 
@@ -190,13 +188,14 @@ pub struct MessageArgs {
     /// ID of message.
     #[arg(value_name = "message")]
     pub message: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn message_show(cinder: &Cinder, args: MessageArgs) -> Result<()> {
     require(cinder, 3, "message-show")?;
     let message = lookup::message(cinder, &args.message).await?;
-    table::print_dict(&message);
-    Ok(())
+    args.output.print_object(&message)
 }
 
 #[derive(Args, Debug)]
@@ -223,43 +222,32 @@ async fn versions(cinder: &Cinder) -> Result<Vec<cinder_client::types::Version>>
     Ok(cinder.versions().await?.versions)
 }
 
-pub async fn api_version(cinder: &Cinder) -> Result<()> {
+pub async fn api_version(cinder: &Cinder, output: OutputArgs) -> Result<()> {
     let versions = versions(cinder).await?;
     let rows: Vec<Value> = versions
         .iter()
         .filter(|v| v.status == "CURRENT")
         .map(json)
         .collect::<Result<_>>()?;
-    table::print_list(
-        &rows,
-        &["ID", "Status", "Version", "Min_version"],
-        None,
-        None,
-    );
+    output.print_list(&columns(&["ID", "Status", "Version", "Min_version"]), rows)?;
     let server = cinder.server_range();
-    println!(
+    output.note(&format!(
         "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} to \
          3.{MAX_VERSION})",
         cinder.version(),
         server.min,
         server.max
-    );
-    Ok(())
+    ))
 }
 
-pub async fn version_list(cinder: &Cinder) -> Result<()> {
-    println!("Client supported API versions:");
-    println!("Minimum version 3.{MIN_VERSION}");
-    println!("Maximum version 3.{MAX_VERSION}");
-    println!();
-    println!("Server supported API versions:");
+pub async fn version_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
+    let available = columns(&["Id", "Status", "Updated", "Min Version", "Version"]);
+    // Fetched before anything is printed, so that a failure prints nothing.
     let versions = versions(cinder).await?;
     let rows = versions.iter().map(json).collect::<Result<Vec<Value>>>()?;
-    table::print_list(
-        &rows,
-        &["Id", "Status", "Updated", "Min Version", "Version"],
-        Some(&["id", "status", "updated", "min_version", "version"]),
-        None,
-    );
-    Ok(())
+    output.note(&format!(
+        "Client supported API versions:\nMinimum version 3.{MIN_VERSION}\n\
+         Maximum version 3.{MAX_VERSION}\n\nServer supported API versions:"
+    ))?;
+    output.print_list(&available, rows)
 }

@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::output::OutputArgs;
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lists all volumes.
@@ -86,7 +88,7 @@ pub enum Command {
     /// Updates volume type name, description, and/or is_public.
     TypeUpdate(types::UpdateArgs),
     /// List the default volume type.
-    TypeDefault,
+    TypeDefault(OutputArgs),
     /// Sets or unsets extra_spec for a volume type.
     TypeKey(types::KeyArgs),
     /// Adds volume type access for the given project.
@@ -96,13 +98,13 @@ pub enum Command {
     /// Removes volume type access for the given project.
     TypeAccessRemove(types::AccessArgs),
     /// Lists current volume types and extra specs.
-    ExtraSpecsList,
+    ExtraSpecsList(OutputArgs),
     /// Creates encryption type for a volume type. Admin only.
     EncryptionTypeCreate(types::EncryptionCreateArgs),
     /// Shows encryption type details for volume types. Admin only.
-    EncryptionTypeList,
+    EncryptionTypeList(OutputArgs),
     /// Shows encryption type details for a volume type. Admin only.
-    EncryptionTypeShow(types::EncryptionTypeArgs),
+    EncryptionTypeShow(types::EncryptionShowArgs),
     /// Update encryption type information for a volume type (Admin Only).
     EncryptionTypeUpdate(types::EncryptionUpdateArgs),
     /// Deletes encryption type for a volume type. Admin only.
@@ -113,7 +115,7 @@ pub enum Command {
     /// Lists rate limits for a user.
     RateLimits(misc::TenantArgs),
     /// Lists all availability zones.
-    AvailabilityZoneList,
+    AvailabilityZoneList(OutputArgs),
     /// Lists all messages.
     MessageList(misc::MessageListArgs),
     /// Shows message details.
@@ -121,9 +123,9 @@ pub enum Command {
     /// Removes one or more messages.
     MessageDelete(misc::MessagesArgs),
     /// Display the server API version information.
-    ApiVersion,
+    ApiVersion(OutputArgs),
     /// List all API versions.
-    VersionList,
+    VersionList(OutputArgs),
 }
 
 /// Runs `command` against `cinder`.
@@ -164,25 +166,25 @@ pub async fn run(cinder: &Cinder, command: Command) -> Result<()> {
         TypeList(a) => types::list(cinder, a).await,
         TypeShow(a) => types::show(cinder, a).await,
         TypeUpdate(a) => types::update(cinder, a).await,
-        TypeDefault => types::default(cinder).await,
+        TypeDefault(o) => types::default(cinder, o).await,
         TypeKey(a) => types::key(cinder, a).await,
         TypeAccessAdd(a) => types::access_add(cinder, a).await,
         TypeAccessList(a) => types::access_list(cinder, a).await,
         TypeAccessRemove(a) => types::access_remove(cinder, a).await,
-        ExtraSpecsList => types::extra_specs_list(cinder).await,
+        ExtraSpecsList(o) => types::extra_specs_list(cinder, o).await,
         EncryptionTypeCreate(a) => types::encryption_create(cinder, a).await,
-        EncryptionTypeList => types::encryption_list(cinder).await,
+        EncryptionTypeList(o) => types::encryption_list(cinder, o).await,
         EncryptionTypeShow(a) => types::encryption_show(cinder, a).await,
         EncryptionTypeUpdate(a) => types::encryption_update(cinder, a).await,
         EncryptionTypeDelete(a) => types::encryption_delete(cinder, a).await,
         AbsoluteLimits(a) => misc::absolute_limits(cinder, a).await,
         RateLimits(a) => misc::rate_limits(cinder, a).await,
-        AvailabilityZoneList => misc::availability_zones(cinder).await,
+        AvailabilityZoneList(o) => misc::availability_zones(cinder, o).await,
         MessageList(a) => misc::message_list(cinder, a).await,
         MessageShow(a) => misc::message_show(cinder, a).await,
         MessageDelete(a) => misc::message_delete(cinder, a).await,
-        ApiVersion => misc::api_version(cinder).await,
-        VersionList => misc::version_list(cinder).await,
+        ApiVersion(o) => misc::api_version(cinder, o).await,
+        VersionList(o) => misc::version_list(cinder, o).await,
     }
 }
 

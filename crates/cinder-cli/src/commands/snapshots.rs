@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 
 use super::volumes::MetadataAction;
 use super::{at_least, body, for_each, json, parse_bool, require};
-use crate::{kv, lookup, table};
+use crate::output::{columns, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, lookup};
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {
@@ -28,6 +29,8 @@ pub struct CreateArgs {
     /// Name or ID of volume to snapshot.
     #[arg(value_name = "volume")]
     pub volume: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
@@ -54,8 +57,7 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     let created = cinder
         .call(cinder.raw().create_snapshot().body(request).send())
         .await?;
-    table::print_dict(&json(&created.snapshot)?);
-    Ok(())
+    args.output.print_object(&json(&created.snapshot)?)
 }
 
 #[derive(Args, Debug)]
@@ -107,15 +109,8 @@ pub struct ListArgs {
     /// Filters results by a volume ID.
     #[arg(long = "volume-id", alias = "volume_id", value_name = "volume-id")]
     pub volume_id: Option<String>,
-    /// Begin returning snapshots that appear later in the snapshot list than this ID.
-    #[arg(long, value_name = "marker")]
-    pub marker: Option<String>,
-    /// Maximum number of snapshots to return.
-    #[arg(long, value_name = "limit")]
-    pub limit: Option<u64>,
-    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
-    #[arg(long, value_name = "key[:direction]")]
-    pub sort: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
     /// Display information from single tenant (Admin only).
     #[arg(long, value_name = "tenant")]
     pub tenant: Option<String>,
@@ -129,6 +124,8 @@ pub struct ListArgs {
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
           default_missing_value = "true", value_parser = parse_bool)]
     pub with_count: Option<bool>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
@@ -165,10 +162,22 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
         }
     }
     let all_tenants = args.all_tenants == Some(true) || args.tenant.is_some();
-    let mut marker = args.marker.clone();
-    let mut snapshots = Vec::new();
-    let mut count = None;
-    loop {
+    let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
+    if at_least(cinder, 65) {
+        headers.push("Consumes Quota");
+    }
+    if at_least(cinder, 41) {
+        headers.push("User ID");
+    }
+    if all_tenants {
+        headers.insert(1, "Tenant ID");
+    }
+    // cinderclient sorts the table by ID unless the server was asked for an order.
+    let sort_by = args.page.sort.is_none().then_some("id");
+    let mut out = args.output.list(&columns(&headers))?.sort_table_by(sort_by);
+    let sort = args.page.sort.clone();
+    let with_count = args.with_count;
+    let fetch = |request: PageRequest| {
         let mut q = cinder.raw().list_snapshots_detail();
         if all_tenants {
             q = q.all_tenants(true);
@@ -178,9 +187,7 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
                 if let Some(v) = $field.clone() { q = q.$field(v); }
             )*};
         }
-        let limit = args.limit;
-        let sort = args.sort.clone();
-        let with_count = args.with_count;
+        let PageRequest { marker, limit } = request;
         set!(
             name,
             status,
@@ -193,42 +200,32 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
             with_count,
             marker
         );
-        let page = cinder.call(q.send()).await?;
-        count = count.or(page.count);
-        let empty = page.snapshots.is_empty();
-        snapshots.extend(page.snapshots);
-        match cinder_client::paging::next_marker(&page.snapshots_links) {
-            Some(next) if args.limit.is_none() && !empty && Some(&next) != marker.as_ref() => {
-                marker = Some(next)
-            }
-            _ => break,
+        async move {
+            let page = cinder.call(q.send()).await?;
+            Ok(ListPage {
+                rows: page.snapshots.iter().map(list_row).collect::<Result<_>>()?,
+                links: page.snapshots_links,
+                count: page.count,
+            })
         }
-    }
-    let rows = snapshots.iter().map(json).collect::<Result<Vec<Value>>>()?;
-    let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
-    if at_least(cinder, 65) {
-        headers.push("Consumes Quota");
-    }
-    if at_least(cinder, 41) {
-        headers.push("User ID");
-    }
-    if all_tenants {
-        headers.insert(1, "Tenant ID");
-    }
-    let fields: Vec<String> = headers
-        .iter()
-        .map(|h| match *h {
-            "Tenant ID" => "os-extended-snapshot-attributes:project_id".to_string(),
-            other => table::field_of(other),
-        })
-        .collect();
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let sort = if args.sort.is_some() { None } else { Some(0) };
-    table::print_list(&rows, &headers, Some(&fields), sort);
+    };
+    let count = args.page.stream(&mut out, fetch).await?;
+    out.finish()?;
     if let Some(count) = count {
-        println!("Total number of snapshots: {count}");
+        args.output
+            .note(&format!("Total number of snapshots: {count}"))?;
     }
     Ok(())
+}
+
+/// A snapshot as a row of `cinder snapshot-list`: the API's fields plus `tenant_id`.
+fn list_row(snapshot: &types::Snapshot) -> Result<Value> {
+    let mut row = json(snapshot)?;
+    row["tenant_id"] = row
+        .get("os-extended-snapshot-attributes:project_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    Ok(row)
 }
 
 #[derive(Args, Debug)]
@@ -236,12 +233,13 @@ pub struct ShowArgs {
     /// Name or ID of the snapshot.
     #[arg(value_name = "snapshot")]
     pub snapshot: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
-    table::print_dict(&json(&snapshot)?);
-    Ok(())
+    args.output.print_object(&json(&snapshot)?)
 }
 
 #[derive(Args, Debug)]
@@ -366,8 +364,7 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
 
 pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
-    table::print_dict_with(&json(&snapshot.metadata)?, "Property", "Value");
-    Ok(())
+    args.output.print_object(&json(&snapshot.metadata)?)
 }
 
 #[derive(Args, Debug)]
@@ -378,6 +375,8 @@ pub struct MetadataAllArgs {
     /// Metadata key and value pair or pairs to update.
     #[arg(value_name = "key=value", required = true)]
     pub metadata: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Result<()> {
@@ -394,6 +393,5 @@ pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Resu
                 .send(),
         )
         .await?;
-    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
-    Ok(())
+    args.output.print_object(&json(&response.metadata)?)
 }

@@ -8,17 +8,70 @@ use serde_json::{json, Map, Value};
 
 use super::volumes::MetadataAction;
 use super::{body, for_each, json, parse_bool};
-use crate::{kv, lookup, table};
+use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, lookup};
 
-fn print_types(list: &[types::VolumeType]) -> Result<()> {
-    let rows = list.iter().map(json).collect::<Result<Vec<Value>>>()?;
-    table::print_list(
-        &rows,
-        &["ID", "Name", "Description", "Is_Public"],
-        None,
-        None,
-    );
-    Ok(())
+/// The columns cinderclient shows for volume types.
+fn type_columns() -> Vec<Column> {
+    columns(&["ID", "Name", "Description", "Is_Public"])
+}
+
+/// Prints a type the way cinderclient does after creating or updating one: a one-row table.
+fn print_type(output: &OutputArgs, vtype: &types::VolumeType) -> Result<()> {
+    output.print_row(&type_columns(), Some(&json(vtype)?))
+}
+
+/// The query of `GET /types` beyond paging.
+#[derive(Default)]
+struct TypeQuery {
+    is_public: Option<String>,
+    extra_specs: Option<String>,
+    sort: Option<String>,
+}
+
+impl TypeQuery {
+    /// Public and private types alike, as cinderclient lists them.
+    fn all() -> Self {
+        TypeQuery {
+            is_public: Some("None".into()),
+            ..Default::default()
+        }
+    }
+
+    async fn page(
+        &self,
+        cinder: &Cinder,
+        request: PageRequest,
+    ) -> Result<(Vec<types::VolumeType>, Vec<types::Link>)> {
+        let mut q = cinder.raw().list_types();
+        if let Some(is_public) = &self.is_public {
+            q = q.is_public(is_public.clone());
+        }
+        if let Some(extra_specs) = &self.extra_specs {
+            q = q.extra_specs(extra_specs.clone());
+        }
+        if let Some(sort) = &self.sort {
+            q = q.sort(sort.clone());
+        }
+        if let Some(marker) = request.marker {
+            q = q.marker(marker);
+        }
+        if let Some(limit) = request.limit {
+            q = q.limit(limit);
+        }
+        let list = cinder.call(q.send()).await?;
+        Ok((list.volume_types, list.volume_type_links))
+    }
+
+    /// A page of types as rows of JSON.
+    async fn rows(&self, cinder: &Cinder, request: PageRequest) -> Result<ListPage> {
+        let (list, links) = self.page(cinder, request).await?;
+        Ok(ListPage {
+            rows: list.iter().map(json).collect::<Result<_>>()?,
+            links,
+            count: None,
+        })
+    }
 }
 
 #[derive(Args, Debug)]
@@ -33,6 +86,8 @@ pub struct CreateArgs {
     /// Name of new volume type.
     #[arg(value_name = "name")]
     pub name: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
@@ -49,7 +104,7 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     let created = cinder
         .call(cinder.raw().create_type().body(request).send())
         .await?;
-    print_types(&[created.volume_type])
+    print_type(&args.output, &created.volume_type)
 }
 
 #[derive(Args, Debug)]
@@ -76,28 +131,35 @@ pub struct ListArgs {
     /// Filter key and value pairs: is_public, extra_specs (API 3.52 and later for extra_specs).
     #[arg(long, value_name = "key=value", num_args = 0..)]
     pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub page: PageArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
-    let mut q = cinder.raw().list_types();
-    let mut is_public = Some("None".to_string());
+    let mut query = TypeQuery {
+        sort: args.page.sort.clone(),
+        ..TypeQuery::all()
+    };
     if let Some(filters) = &args.filters {
         for (key, value) in kv::parse(filters)? {
             match key.as_str() {
-                "is_public" => is_public = Some(value),
+                "is_public" => query.is_public = Some(value),
                 "extra_specs" => {
                     super::require(cinder, 52, "--filters extra_specs")?;
-                    q = q.extra_specs(value);
+                    query.extra_specs = Some(value);
                 }
                 other => bail!("Unsupported filter '{other}'; supported: is_public, extra_specs"),
             }
         }
     }
-    if let Some(is_public) = is_public {
-        q = q.is_public(is_public);
-    }
-    let list = cinder.call(q.send()).await?;
-    print_types(&list.volume_types)
+    let mut out = args.output.list(&type_columns())?;
+    args.page
+        .stream(&mut out, |request| query.rows(cinder, request))
+        .await?;
+    out.finish()?;
+    Ok(())
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +167,8 @@ pub struct ShowArgs {
     /// Name or ID of the volume type.
     #[arg(value_name = "volume_type")]
     pub volume_type: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
@@ -114,8 +178,7 @@ pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
     if let Some(map) = info.as_object_mut() {
         map.remove("os-volume-type-access:is_public");
     }
-    table::print_dict(&info);
-    Ok(())
+    args.output.print_object(&info)
 }
 
 #[derive(Args, Debug)]
@@ -133,6 +196,8 @@ pub struct UpdateArgs {
     /// ID of the volume type.
     #[arg(value_name = "id")]
     pub id: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
@@ -161,12 +226,12 @@ pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
                 .send(),
         )
         .await?;
-    print_types(&[updated.volume_type])
+    print_type(&args.output, &updated.volume_type)
 }
 
-pub async fn default(cinder: &Cinder) -> Result<()> {
+pub async fn default(cinder: &Cinder, output: OutputArgs) -> Result<()> {
     let response = cinder.call(cinder.raw().show_default_type().send()).await?;
-    print_types(&[response.volume_type])
+    print_type(&output, &response.volume_type)
 }
 
 #[derive(Args, Debug)]
@@ -261,6 +326,8 @@ pub struct AccessListArgs {
     /// Filter results by volume type name or ID.
     #[arg(long = "volume-type", value_name = "volume_type")]
     pub volume_type: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
@@ -279,38 +346,29 @@ pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
         .iter()
         .map(json)
         .collect::<Result<Vec<Value>>>()?;
-    table::print_list(&rows, &["Volume_type_ID", "Project_ID"], None, None);
-    Ok(())
+    args.output
+        .print_list(&columns(&["Volume_type_ID", "Project_ID"]), rows)
 }
 
-pub async fn extra_specs_list(cinder: &Cinder) -> Result<()> {
-    let list = cinder
-        .call(cinder.raw().list_types().is_public("None").send())
+pub async fn extra_specs_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
+    let mut out = output.list(&columns(&["ID", "Name", "extra_specs"]))?;
+    let query = TypeQuery::all();
+    PageArgs::default()
+        .stream(&mut out, |request| query.rows(cinder, request))
         .await?;
-    let rows = list
-        .volume_types
-        .iter()
-        .map(json)
-        .collect::<Result<Vec<Value>>>()?;
-    table::print_list(
-        &rows,
-        &["ID", "Name", "extra_specs"],
-        Some(&["id", "name", "extra_specs"]),
-        None,
-    );
+    out.finish()?;
     Ok(())
 }
 
-const ENCRYPTION_HEADERS: [&str; 5] = [
-    "Volume Type ID",
-    "Provider",
-    "Cipher",
-    "Key Size",
-    "Control Location",
-];
-
-fn print_encryptions(rows: &[Value]) {
-    table::print_list(rows, &ENCRYPTION_HEADERS, None, None);
+/// The columns cinderclient shows for encryption types.
+fn encryption_columns() -> Vec<Column> {
+    columns(&[
+        "Volume Type ID",
+        "Provider",
+        "Cipher",
+        "Key Size",
+        "Control Location",
+    ])
 }
 
 /// The encryption of a type; `None` when it has none (Cinder answers `{}`).
@@ -349,6 +407,8 @@ pub struct EncryptionCreateArgs {
     /// The encryption provider format, e.g. luks or plain.
     #[arg(value_name = "provider")]
     pub provider: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn encryption_create(cinder: &Cinder, args: EncryptionCreateArgs) -> Result<()> {
@@ -373,21 +433,33 @@ pub async fn encryption_create(cinder: &Cinder, args: EncryptionCreateArgs) -> R
                 .send(),
         )
         .await?;
-    print_encryptions(&[json(&created.encryption)?]);
-    Ok(())
+    args.output
+        .print_row(&encryption_columns(), Some(&json(&created.encryption)?))
 }
 
-pub async fn encryption_list(cinder: &Cinder) -> Result<()> {
-    let list = cinder
-        .call(cinder.raw().list_types().is_public("None").send())
-        .await?;
-    let mut rows = Vec::new();
-    for vtype in &list.volume_types {
-        if let Some(encryption) = encryption_of(cinder, &vtype.id).await? {
-            rows.push(encryption);
+pub async fn encryption_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
+    let mut out = output.list(&encryption_columns())?;
+    let query = TypeQuery::all();
+    // The encryptions of each page of types, asked for one type after the other.
+    let fetch = |request| {
+        let query = &query;
+        async move {
+            let (list, links) = query.page(cinder, request).await?;
+            let mut rows = Vec::new();
+            for vtype in &list {
+                if let Some(encryption) = encryption_of(cinder, &vtype.id).await? {
+                    rows.push(encryption);
+                }
+            }
+            Ok(ListPage {
+                rows,
+                links,
+                count: None,
+            })
         }
-    }
-    print_encryptions(&rows);
+    };
+    PageArgs::default().stream(&mut out, fetch).await?;
+    out.finish()?;
     Ok(())
 }
 
@@ -398,14 +470,20 @@ pub struct EncryptionTypeArgs {
     pub volume_type: String,
 }
 
-pub async fn encryption_show(cinder: &Cinder, args: EncryptionTypeArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct EncryptionShowArgs {
+    /// Name or ID of volume type.
+    #[arg(value_name = "volume_type")]
+    pub volume_type: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub async fn encryption_show(cinder: &Cinder, args: EncryptionShowArgs) -> Result<()> {
     let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
-    let rows: Vec<Value> = encryption_of(cinder, &vtype.id)
-        .await?
-        .into_iter()
-        .collect();
-    print_encryptions(&rows);
-    Ok(())
+    let encryption = encryption_of(cinder, &vtype.id).await?;
+    args.output
+        .print_row(&encryption_columns(), encryption.as_ref())
 }
 
 #[derive(Args, Debug)]
@@ -429,6 +507,8 @@ pub struct EncryptionUpdateArgs {
     /// Name or ID of the volume type.
     #[arg(value_name = "volume-type")]
     pub volume_type: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn encryption_update(cinder: &Cinder, args: EncryptionUpdateArgs) -> Result<()> {
@@ -485,12 +565,9 @@ pub async fn encryption_update(cinder: &Cinder, args: EncryptionUpdateArgs) -> R
                 .send(),
         )
         .await?;
-    let rows: Vec<Value> = encryption_of(cinder, &vtype.id)
-        .await?
-        .into_iter()
-        .collect();
-    print_encryptions(&rows);
-    Ok(())
+    let encryption = encryption_of(cinder, &vtype.id).await?;
+    args.output
+        .print_row(&encryption_columns(), encryption.as_ref())
 }
 
 pub async fn encryption_delete(cinder: &Cinder, args: EncryptionTypeArgs) -> Result<()> {

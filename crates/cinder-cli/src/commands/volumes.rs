@@ -9,7 +9,8 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
 use super::{at_least, body, for_each, json, parse_bool, require};
-use crate::{kv, lookup, table};
+use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, lookup};
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
@@ -44,18 +45,11 @@ pub struct ListArgs {
     #[arg(long = "image_metadata", alias = "image-metadata", value_name = "key=value",
           num_args = 0..)]
     pub image_metadata: Option<Vec<String>>,
-    /// Begin returning volumes that appear later in the volume list than this volume id.
-    #[arg(long, value_name = "marker")]
-    pub marker: Option<String>,
-    /// Maximum number of volumes to return.
-    #[arg(long, value_name = "limit")]
-    pub limit: Option<u64>,
+    #[command(flatten)]
+    pub page: PageArgs,
     /// Comma-separated list of fields to display.
     #[arg(long, value_name = "fields")]
     pub fields: Option<String>,
-    /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
-    #[arg(long, value_name = "key[:direction]")]
-    pub sort: Option<String>,
     /// Display information from single tenant (Admin only).
     #[arg(long, value_name = "tenant")]
     pub tenant: Option<String>,
@@ -66,6 +60,8 @@ pub struct ListArgs {
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
           default_missing_value = "true", value_parser = parse_bool)]
     pub with_count: Option<bool>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// A dict literal for Cinder's `metadata` filters.
@@ -89,7 +85,6 @@ struct VolumeFilters {
     consumes_quota: Option<bool>,
     created_at: Option<String>,
     updated_at: Option<String>,
-    limit: Option<u64>,
     sort: Option<String>,
     with_count: Option<bool>,
 }
@@ -106,8 +101,7 @@ impl VolumeFilters {
             bootable: args.bootable,
             migration_status: args.migration_status.clone(),
             project_id: args.tenant.clone(),
-            limit: args.limit,
-            sort: args.sort.clone(),
+            sort: args.page.sort.clone(),
             with_count: args.with_count,
             ..Default::default()
         };
@@ -158,11 +152,7 @@ impl VolumeFilters {
         Ok(f)
     }
 
-    async fn page(
-        &self,
-        cinder: &Cinder,
-        marker: Option<String>,
-    ) -> Result<types::VolumeDetailList> {
+    async fn page(&self, cinder: &Cinder, request: PageRequest) -> Result<ListPage> {
         let mut q = cinder.raw().list_volumes_detail();
         macro_rules! set {
             ($($field:ident),*) => {$(
@@ -184,83 +174,87 @@ impl VolumeFilters {
             consumes_quota,
             created_at,
             updated_at,
-            limit,
             sort,
             with_count
         );
-        if let Some(marker) = marker {
+        if let Some(marker) = request.marker {
             q = q.marker(marker);
         }
-        Ok(cinder.call(q.send()).await?)
+        if let Some(limit) = request.limit {
+            q = q.limit(limit);
+        }
+        let page = cinder.call(q.send()).await?;
+        Ok(ListPage {
+            rows: page.volumes.iter().map(list_row).collect::<Result<_>>()?,
+            links: page.volumes_links,
+            count: page.count,
+        })
     }
 }
 
-pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
-    let filters = VolumeFilters::from_args(cinder, &args)?;
-    let mut marker = args.marker.clone();
-    let mut volumes = Vec::new();
-    let mut count = None;
-    loop {
-        let page = filters.page(cinder, marker.clone()).await?;
-        count = count.or(page.count);
-        let empty = page.volumes.is_empty();
-        volumes.extend(page.volumes);
-        // With --limit, one page is what was asked for; otherwise follow `next` links.
-        let next = cinder_client::paging::next_marker(&page.volumes_links);
-        match next {
-            Some(next) if args.limit.is_none() && !empty && Some(&next) != marker.as_ref() => {
-                marker = Some(next)
-            }
-            _ => break,
-        }
-    }
-    let mut rows = Vec::new();
-    for volume in &volumes {
-        let mut row = json(volume)?;
-        let servers: Vec<String> = volume
-            .attachments
-            .iter()
-            .filter_map(|a| a.server_id.clone())
-            .collect();
-        row["attached_to"] = Value::String(servers.join(","));
-        row["tenant_id"] = row
-            .get("os-vol-tenant-attr:tenant_id")
-            .cloned()
-            .unwrap_or(Value::Null);
-        rows.push(row);
-    }
-    let mut headers: Vec<String> = vec![
-        "ID".into(),
-        "Status".into(),
-        "Name".into(),
-        "Size".into(),
-        "Volume Type".into(),
-        "Bootable".into(),
-        "Attached to".into(),
-    ];
-    if at_least(cinder, 65) {
-        headers.insert(4, "Consumes Quota".into());
-    }
-    if args.all_tenants == Some(true) || args.tenant.is_some() {
-        headers.insert(1, "Tenant ID".into());
-    }
+/// A volume as a row of `cinder list`: the API's fields, plus the derived `attached_to` (the
+/// servers' IDs, comma-separated) and `tenant_id`.
+fn list_row(volume: &types::Volume) -> Result<Value> {
+    let mut row = json(volume)?;
+    let servers: Vec<String> = volume
+        .attachments
+        .iter()
+        .filter_map(|a| a.server_id.clone())
+        .collect();
+    row["attached_to"] = Value::String(servers.join(","));
+    row["tenant_id"] = row
+        .get("os-vol-tenant-attr:tenant_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    Ok(row)
+}
+
+/// The columns of `cinder list`, as cinderclient picks them.
+fn list_columns(cinder: &Cinder, args: &ListArgs) -> Vec<Column> {
     if let Some(fields) = &args.fields {
-        headers = vec!["ID".into()];
+        let mut headers = vec!["ID"];
         headers.extend(
             fields
                 .split(',')
                 .map(str::trim)
-                .filter(|f| !f.is_empty() && *f != "id")
-                .map(str::to_string),
+                .filter(|f| !f.is_empty() && *f != "id"),
         );
+        return columns(&headers);
     }
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let fields: Vec<String> = headers.iter().map(|h| table::field_of(h)).collect();
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let sort = if args.sort.is_some() { None } else { Some(0) };
-    table::print_list(&rows, &headers, Some(&fields), sort);
+    let mut headers = vec![
+        "ID",
+        "Status",
+        "Name",
+        "Size",
+        "Volume Type",
+        "Bootable",
+        "Attached to",
+    ];
+    if at_least(cinder, 65) {
+        headers.insert(4, "Consumes Quota");
+    }
+    if args.all_tenants == Some(true) || args.tenant.is_some() {
+        headers.insert(1, "Tenant ID");
+    }
+    columns(&headers)
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    let filters = VolumeFilters::from_args(cinder, &args)?;
+    // cinderclient sorts the table by ID unless the server was asked for an order.
+    let sort_by = args.page.sort.is_none().then_some("id");
+    let mut out = args
+        .output
+        .list(&list_columns(cinder, &args))?
+        .sort_table_by(sort_by);
+    let count = args
+        .page
+        .stream(&mut out, |request| filters.page(cinder, request))
+        .await?;
+    out.finish()?;
     if let Some(count) = count {
-        println!("Total number of volumes: {count}");
+        args.output
+            .note(&format!("Total number of volumes: {count}"))?;
     }
     Ok(())
 }
@@ -270,20 +264,21 @@ pub struct ShowArgs {
     /// Name or ID of the volume.
     #[arg(value_name = "volume")]
     pub volume: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
-/// The volume as `cinder show` prints it.
-pub fn print_volume(volume: &types::Volume) -> Result<()> {
+/// The volume as `cinder show` prints it: the API's fields plus `readonly` from the metadata.
+pub fn print_volume(output: &OutputArgs, volume: &types::Volume) -> Result<()> {
     let mut info = json(volume)?;
     if let Some(readonly) = volume.metadata.0.get("readonly") {
         info["readonly"] = Value::String(readonly.clone());
     }
-    table::print_dict(&info);
-    Ok(())
+    output.print_object(&info)
 }
 
 pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
-    print_volume(&lookup::volume(cinder, &args.volume).await?)
+    print_volume(&args.output, &lookup::volume(cinder, &args.volume).await?)
 }
 
 #[derive(Args, Debug)]
@@ -349,6 +344,8 @@ pub struct CreateArgs {
     /// Size of volume, in GiBs. (Required unless snapshot-id/source-volid/backup-id is specified).
     #[arg(value_name = "size")]
     pub size: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
@@ -423,7 +420,7 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     } else {
         created
     };
-    print_volume(&shown)
+    print_volume(&args.output, &shown)
 }
 
 #[derive(Args, Debug)]
@@ -806,8 +803,7 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
 
 pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
-    table::print_dict_with(&json(&volume.metadata)?, "Property", "Value");
-    Ok(())
+    args.output.print_object(&json(&volume.metadata)?)
 }
 
 #[derive(Args, Debug)]
@@ -818,6 +814,8 @@ pub struct MetadataAllArgs {
     /// Metadata key and value pair or pairs to update.
     #[arg(value_name = "key=value", required = true)]
     pub metadata: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Result<()> {
@@ -834,8 +832,7 @@ pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Resu
                 .send(),
         )
         .await?;
-    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
-    Ok(())
+    args.output.print_object(&json(&response.metadata)?)
 }
 
 pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
@@ -873,8 +870,7 @@ pub async fn image_metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> 
     let response = cinder
         .call(cinder.raw().volume_show_image_metadata(&volume.id))
         .await?;
-    table::print_dict_with(&json(&response.metadata)?, "Property", "Value");
-    Ok(())
+    args.output.print_object(&json(&response.metadata)?)
 }
 
 #[derive(Args, Debug)]
@@ -912,6 +908,8 @@ pub struct UploadArgs {
     /// The new image name.
     #[arg(value_name = "image-name")]
     pub image_name: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
@@ -934,8 +932,8 @@ pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
     let response = cinder
         .call(cinder.raw().volume_upload_image(&volume.id, body(request)?))
         .await?;
-    table::print_dict(&json(&response.os_volume_upload_image)?);
-    Ok(())
+    args.output
+        .print_object(&json(&response.os_volume_upload_image)?)
 }
 
 #[derive(Args, Debug)]
@@ -964,6 +962,8 @@ pub struct SummaryArgs {
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
           default_missing_value = "1", value_parser = parse_bool)]
     pub all_tenants: Option<bool>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub async fn summary(cinder: &Cinder, args: SummaryArgs) -> Result<()> {
@@ -973,6 +973,5 @@ pub async fn summary(cinder: &Cinder, args: SummaryArgs) -> Result<()> {
         q = q.all_tenants(all);
     }
     let response = cinder.call(q.send()).await?;
-    table::print_dict(&json(&response.volume_summary)?);
-    Ok(())
+    args.output.print_object(&json(&response.volume_summary)?)
 }

@@ -1,0 +1,189 @@
+//! A single resource: cinderclient's `Property | Value` table or a one-row table; one object in
+//! JSON and YAML; one value per line in the `value` format.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::cells;
+use super::columns::{self, Column};
+use super::format::{Format, OutputArgs};
+use super::grid::Grid;
+use super::serialize::{self, Projected};
+
+impl OutputArgs {
+    /// Prints a resource as cinderclient's `Property | Value` table: every field but `links`,
+    /// sorted by name; `-c` picks fields by their (API) name.
+    pub fn print_object(&self, object: &Value) -> Result<()> {
+        let selected = columns::select(&fields_of(object), &self.columns)?;
+        let mut out = io::stdout().lock();
+        write_object(self.format, &selected, object, &mut out)
+    }
+
+    /// Prints a resource as one row under `available` columns, as cinderclient prints a type it
+    /// created; `None` (nothing to show) is an empty table, or `null`.
+    pub fn print_row(&self, available: &[Column], row: Option<&Value>) -> Result<()> {
+        let selected = columns::select(available, &self.columns)?;
+        let mut out = io::stdout().lock();
+        write_row(self.format, &selected, row, &mut out)
+    }
+}
+
+/// The fields of an object as columns: sorted, `links` left out.
+fn fields_of(object: &Value) -> Vec<Column> {
+    let mut keys: Vec<&String> = object
+        .as_object()
+        .map(|map| map.keys().filter(|k| *k != "links").collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys.into_iter().map(|k| Column::keyed(k)).collect()
+}
+
+fn write_object<W: Write>(
+    format: Format,
+    selected: &[Column],
+    object: &Value,
+    out: &mut W,
+) -> Result<()> {
+    let table = || {
+        let mut grid = Grid::new(&["Property", "Value"]);
+        for column in selected {
+            let value = object.get(&column.key).unwrap_or(&Value::Null);
+            grid.row(vec![column.key.clone(), cells::text(value)]);
+        }
+        grid
+    };
+    write_record(format, selected, Some(object), table, out)
+}
+
+fn write_row<W: Write>(
+    format: Format,
+    selected: &[Column],
+    row: Option<&Value>,
+    out: &mut W,
+) -> Result<()> {
+    let table = || {
+        let headers: Vec<&str> = selected.iter().map(|c| c.header.as_str()).collect();
+        let mut grid = Grid::new(&headers);
+        if let Some(row) = row {
+            grid.row(
+                selected
+                    .iter()
+                    .map(|c| row.get(&c.key).map(cells::text).unwrap_or_default())
+                    .collect(),
+            );
+        }
+        grid
+    };
+    write_record(format, selected, row, table, out)
+}
+
+/// One record in `format`; `table` draws it for the table format, whose layout differs
+/// between objects and rows.
+fn write_record<W: Write>(
+    format: Format,
+    selected: &[Column],
+    record: Option<&Value>,
+    table: impl FnOnce() -> Grid,
+    out: &mut W,
+) -> Result<()> {
+    let projected = record.map(|record| Projected {
+        record,
+        columns: selected,
+    });
+    match format {
+        Format::Table => out.write_all(table().render().as_bytes())?,
+        Format::Json => writeln!(out, "{}", serialize::json(&projected)?)?,
+        Format::Yaml => out.write_all(serialize::yaml(&projected)?.as_bytes())?,
+        // Like OpenStack's `-f value` for one resource: each field on its own line.
+        Format::Value => {
+            if let Some(record) = record {
+                for column in selected {
+                    let value = record.get(&column.key).unwrap_or(&Value::Null);
+                    writeln!(out, "{}", cells::one_line(value))?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::columns::{columns, select};
+    use serde_json::json;
+
+    fn volume() -> Value {
+        json!({
+            "id": "v1",
+            "size": 1,
+            "os-vol-host-attr:host": "h@b#p",
+            "metadata": {"k": "v"},
+            "links": [{"rel": "self", "href": "x"}],
+        })
+    }
+
+    fn object(format: Format, wanted: &[&str]) -> String {
+        let wanted: Vec<String> = wanted.iter().map(|w| w.to_string()).collect();
+        let selected = select(&fields_of(&volume()), &wanted).unwrap();
+        let mut out = Vec::new();
+        write_object(format, &selected, &volume(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn object_table_is_sorted_without_links() {
+        assert_eq!(
+            object(Format::Table, &[]),
+            "+-----------------------+-------+\n\
+             | Property              | Value |\n\
+             +-----------------------+-------+\n\
+             | id                    | v1    |\n\
+             | metadata              | k : v |\n\
+             | os-vol-host-attr:host | h@b#p |\n\
+             | size                  | 1     |\n\
+             +-----------------------+-------+\n"
+        );
+    }
+
+    #[test]
+    fn object_json_keeps_api_keys_and_types() {
+        let parsed: Value = serde_json::from_str(&object(Format::Json, &[])).unwrap();
+        assert_eq!(
+            parsed,
+            json!({"id": "v1", "size": 1, "os-vol-host-attr:host": "h@b#p", "metadata": {"k": "v"}})
+        );
+        let parsed: Value = serde_norway::from_str(&object(Format::Yaml, &["SIZE", "id"])).unwrap();
+        assert_eq!(parsed, json!({"size": 1, "id": "v1"}));
+    }
+
+    #[test]
+    fn object_values_one_per_line() {
+        assert_eq!(
+            object(Format::Value, &["size", "os-vol-host-attr:host"]),
+            "1\nh@b#p\n"
+        );
+    }
+
+    #[test]
+    fn row_is_a_one_row_table_or_an_object_or_null() {
+        let available = columns(&["ID", "Is_Public"]);
+        let row = json!({"id": "t1", "is_public": true, "extra": 1});
+        let mut out = Vec::new();
+        write_row(Format::Table, &available, Some(&row), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "+----+-----------+\n| ID | Is_Public |\n+----+-----------+\n| t1 | True      |\n+----+-----------+\n"
+        );
+        let mut out = Vec::new();
+        write_row(Format::Json, &available, Some(&row), &mut out).unwrap();
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed, json!({"id": "t1", "is_public": true}));
+        let mut out = Vec::new();
+        write_row(Format::Json, &available, None, &mut out).unwrap();
+        assert_eq!(out, b"null\n");
+    }
+}
