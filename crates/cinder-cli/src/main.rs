@@ -8,6 +8,7 @@ mod logging;
 mod lookup;
 mod manpage;
 mod output;
+mod waiting;
 
 use std::process::ExitCode;
 

@@ -80,8 +80,25 @@ fn migrate_to_the_other_back_end() {
         unknown.stderr
     );
 
-    ok(&["migrate", &id, &destination, "--force-host-copy", "False"]);
-    // The fake driver cannot copy data without root: the attempt ends, in `error` here.
-    let settled = wait_for(&["show", &id], "migration_status", &["error", "success"]);
-    assert!(prop(&settled, "migration_status").is_some());
+    // The fake driver cannot copy data without root: the migration ends in `error` here, and
+    // --wait says so instead of returning as if it had worked.
+    let waited = run(&[
+        "migrate",
+        &id,
+        &destination,
+        "--force-host-copy",
+        "False",
+        "--wait",
+    ]);
+    assert_eq!(waited.code, Some(1), "{}", waited.stdout);
+    assert!(
+        waited.stdout.contains("has been accepted"),
+        "{}",
+        waited.stdout
+    );
+    assert!(
+        waited.stderr.contains("ended with migration status error"),
+        "{}",
+        waited.stderr
+    );
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::volumes::MetadataAction;
 use super::{at_least, body, for_each, json, parse_bool, require};
 use crate::output::{columns, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::waiting::WaitArgs;
 use crate::{kv, lookup};
 
 #[derive(Args, Debug)]
@@ -30,10 +31,13 @@ pub struct CreateArgs {
     #[arg(value_name = "volume")]
     pub volume: String,
     #[command(flatten)]
+    pub wait: WaitArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
+    args.wait.validate()?;
     let metadata = match &args.metadata {
         Some(pairs) => Some(kv::to_json(&kv::parse(pairs)?)),
         None => None,
@@ -56,8 +60,14 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     let request: types::SnapshotCreateRequest = body(json!({ "snapshot": snapshot }))?;
     let created = cinder
         .call(cinder.raw().create_snapshot().body(request).send())
-        .await?;
-    args.output.print_object(&json(&created.snapshot)?)
+        .await?
+        .snapshot;
+    let shown = args
+        .wait
+        .snapshot(cinder, &created.id, &["available"])
+        .await?
+        .unwrap_or(created);
+    args.output.print_object(&json(&shown)?)
 }
 
 #[derive(Args, Debug)]
@@ -69,9 +79,12 @@ pub struct DeleteArgs {
     /// Name or ID of the snapshot(s) to delete.
     #[arg(value_name = "snapshot", required = true)]
     pub snapshots: Vec<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
+    args.wait.validate()?;
     for_each(&args.snapshots, "Delete", "snapshot", |name| async move {
         let snapshot = lookup::snapshot(cinder, &name).await?;
         if args.force {
@@ -84,12 +97,12 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
                     cinder
                         .raw()
                         .delete_snapshot()
-                        .snapshot_id(snapshot.id)
+                        .snapshot_id(snapshot.id.clone())
                         .send(),
                 )
                 .await?;
         }
-        Ok(())
+        args.wait.snapshot_deleted(cinder, &snapshot.id).await
     })
     .await
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::{at_least, body, for_each, json, parse_bool, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::waiting::WaitArgs;
 use crate::{kv, lookup};
 
 #[derive(Args, Debug)]
@@ -338,17 +339,17 @@ pub struct CreateArgs {
     /// Scheduler hint, like in nova (repeatable).
     #[arg(long, value_name = "key=value")]
     pub hint: Vec<String>,
-    /// Wait for volume creation until it completes.
-    #[arg(long)]
-    pub poll: bool,
     /// Size of volume, in GiBs. (Required unless snapshot-id/source-volid/backup-id is specified).
     #[arg(value_name = "size")]
     pub size: Option<u64>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
+    args.wait.validate()?;
     if args.size.is_none()
         && args.snapshot_id.is_none()
         && args.source_volid.is_none()
@@ -413,13 +414,11 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
         )
         .await?
         .volume;
-    let shown = if args.poll {
-        cinder
-            .wait_for_volume(&created.id, &["available"], &Default::default())
-            .await?
-    } else {
-        created
-    };
+    let shown = args
+        .wait
+        .volume(cinder, &created.id, &["available"])
+        .await?
+        .unwrap_or(created);
     print_volume(&args.output, &shown)
 }
 
@@ -434,9 +433,12 @@ pub struct DeleteArgs {
     /// Name or ID of volume or volumes to delete.
     #[arg(value_name = "volume", required = true)]
     pub volumes: Vec<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
+    args.wait.validate()?;
     if args.force {
         require(cinder, 23, "--force")?;
     }
@@ -451,7 +453,7 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
         }
         cinder.call(q.send()).await?;
         println!("Request to delete volume {name} has been accepted.");
-        Ok(())
+        args.wait.volume_deleted(cinder, &volume.id).await
     })
     .await
 }
@@ -521,9 +523,12 @@ pub struct ExtendArgs {
     /// New size of volume, in GiBs.
     #[arg(value_name = "new_size")]
     pub new_size: u64,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn extend(cinder: &Cinder, args: ExtendArgs) -> Result<()> {
+    args.wait.validate()?;
     let volume = lookup::volume(cinder, &args.volume).await?;
     cinder
         .call(
@@ -531,6 +536,10 @@ pub async fn extend(cinder: &Cinder, args: ExtendArgs) -> Result<()> {
                 .raw()
                 .volume_extend(&volume.id, body(json!({ "new_size": args.new_size }))?),
         )
+        .await?;
+    // Back to where it was: `available`, or `in-use` for an attached volume.
+    args.wait
+        .volume(cinder, &volume.id, &[volume.status.as_str()])
         .await?;
     Ok(())
 }
@@ -639,14 +648,20 @@ pub struct RetypeArgs {
     /// New volume type.
     #[arg(value_name = "volume-type")]
     pub volume_type: String,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn retype(cinder: &Cinder, args: RetypeArgs) -> Result<()> {
+    args.wait.validate()?;
     let volume = lookup::volume(cinder, &args.volume).await?;
     let request =
         json!({ "new_type": args.volume_type, "migration_policy": args.migration_policy });
     cinder
         .call(cinder.raw().volume_retype(&volume.id, body(request)?))
+        .await?;
+    args.wait
+        .volume(cinder, &volume.id, &[volume.status.as_str()])
         .await?;
     Ok(())
 }
@@ -670,9 +685,12 @@ pub struct MigrateArgs {
     /// Destination host, in the form host@backend-name#pool.
     #[arg(value_name = "host")]
     pub host: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
+    args.wait.validate()?;
     match (&args.host, &args.cluster) {
         (None, None) => bail!("Either a host or --cluster must be given."),
         (Some(_), Some(_)) => bail!("The host and --cluster are mutually exclusive."),
@@ -706,7 +724,7 @@ pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
         "Request to migrate volume {} has been accepted.",
         args.volume
     );
-    Ok(())
+    args.wait.migration(cinder, &volume.id).await
 }
 
 #[derive(Args, Debug)]
@@ -909,10 +927,13 @@ pub struct UploadArgs {
     #[arg(value_name = "image-name")]
     pub image_name: String,
     #[command(flatten)]
+    pub wait: WaitArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
+    args.wait.validate()?;
     if args.visibility.is_some() || args.protected.is_some() {
         require(cinder, 1, "--visibility/--protected")?;
     }
@@ -932,6 +953,9 @@ pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
     let response = cinder
         .call(cinder.raw().volume_upload_image(&volume.id, body(request)?))
         .await?;
+    args.wait
+        .volume(cinder, &volume.id, &[volume.status.as_str()])
+        .await?;
     args.output
         .print_object(&json(&response.os_volume_upload_image)?)
 }
@@ -942,9 +966,12 @@ pub struct RevertArgs {
     /// to cinder.
     #[arg(value_name = "snapshot")]
     pub snapshot: String,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()> {
+    args.wait.validate()?;
     require(cinder, 40, "revert-to-snapshot")?;
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     cinder
@@ -952,6 +979,9 @@ pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()>
             &snapshot.volume_id,
             body(json!({ "snapshot_id": snapshot.id }))?,
         ))
+        .await?;
+    args.wait
+        .volume(cinder, &snapshot.volume_id, &["available"])
         .await?;
     Ok(())
 }

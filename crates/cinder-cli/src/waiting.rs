@@ -1,0 +1,181 @@
+//! `--wait` and `--wait-timeout`, shared by every command that starts an asynchronous
+//! operation: poll with backoff until the target status (the library's waiters), with a
+//! spinner showing the elapsed time and the current status when stderr is a terminal and
+//! nothing otherwise; an `error*` status fails with the resource's latest user message.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use cinder_client::types::{Snapshot, Volume};
+use cinder_client::wait::{wait_for, Observed, Progress, WaitOptions};
+use cinder_client::Cinder;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// The waiting options of a command.
+#[derive(Args, Debug, Default, Clone, Copy)]
+pub struct WaitArgs {
+    /// Wait until the operation completes (polling with backoff); fail if the resource goes to
+    /// an error status.
+    #[arg(long, alias = "poll")]
+    pub wait: bool,
+    /// Give up waiting after this many seconds [default: 600].
+    #[arg(long = "wait-timeout", value_name = "seconds", requires = "wait")]
+    pub wait_timeout: Option<f64>,
+}
+
+/// A spinner on stderr while waiting, when stderr is a terminal; finished when dropped.
+struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    fn start(what: &str) -> Spinner {
+        if !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} Waiting for {prefix} [{elapsed}] {msg}")
+                .expect("a valid template"),
+        );
+        bar.set_prefix(what.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+
+    fn progress(&self) -> Option<cinder_client::wait::ProgressFn> {
+        let bar = self.0.clone()?;
+        Some(Arc::new(move |p: &Progress<'_>| {
+            bar.set_message(p.status.unwrap_or("gone").to_string())
+        }))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl WaitArgs {
+    fn options(&self, spinner: &Spinner) -> Result<WaitOptions> {
+        let mut options = WaitOptions::default();
+        if let Some(seconds) = self.wait_timeout {
+            if !(seconds > 0.0 && seconds.is_finite()) {
+                bail!("Invalid --wait-timeout {seconds}: it must be a positive number of seconds");
+            }
+            options.timeout = Duration::from_secs_f64(seconds);
+        }
+        options.progress = spinner.progress();
+        Ok(options)
+    }
+
+    /// Checks the options before anything is sent.
+    pub fn validate(&self) -> Result<()> {
+        self.options(&Spinner(None)).map(|_| ())
+    }
+
+    /// With `--wait`: volume `id` at one of `targets`, else `None`.
+    pub async fn volume(
+        &self,
+        cinder: &Cinder,
+        id: &str,
+        targets: &[&str],
+    ) -> Result<Option<Volume>> {
+        if !self.wait {
+            return Ok(None);
+        }
+        let spinner = Spinner::start(&format!("volume {id}"));
+        let options = self.options(&spinner)?;
+        Ok(Some(cinder.wait_for_volume(id, targets, &options).await?))
+    }
+
+    /// With `--wait`: until volume `id` is gone.
+    pub async fn volume_deleted(&self, cinder: &Cinder, id: &str) -> Result<()> {
+        if !self.wait {
+            return Ok(());
+        }
+        let spinner = Spinner::start(&format!("volume {id} to be deleted"));
+        let options = self.options(&spinner)?;
+        Ok(cinder.wait_for_volume_deleted(id, &options).await?)
+    }
+
+    /// With `--wait`: snapshot `id` at one of `targets`, else `None`.
+    pub async fn snapshot(
+        &self,
+        cinder: &Cinder,
+        id: &str,
+        targets: &[&str],
+    ) -> Result<Option<Snapshot>> {
+        if !self.wait {
+            return Ok(None);
+        }
+        let spinner = Spinner::start(&format!("snapshot {id}"));
+        let options = self.options(&spinner)?;
+        Ok(Some(cinder.wait_for_snapshot(id, targets, &options).await?))
+    }
+
+    /// With `--wait`: until snapshot `id` is gone.
+    pub async fn snapshot_deleted(&self, cinder: &Cinder, id: &str) -> Result<()> {
+        if !self.wait {
+            return Ok(());
+        }
+        let spinner = Spinner::start(&format!("snapshot {id} to be deleted"));
+        let options = self.options(&spinner)?;
+        Ok(cinder.wait_for_snapshot_deleted(id, &options).await?)
+    }
+
+    /// With `--wait`: until volume `id`'s migration ends; an `error` migration fails.
+    pub async fn migration(&self, cinder: &Cinder, id: &str) -> Result<()> {
+        if !self.wait {
+            return Ok(());
+        }
+        let what = format!("volume {id} to migrate");
+        let spinner = Spinner::start(&what);
+        let options = self.options(&spinner)?;
+        let migration = |volume: Volume| {
+            // The `migration_status` field of the generated type is optional; the admin-only
+            // attribute carries it too.
+            volume.migration_status.unwrap_or_else(|| "none".into())
+        };
+        let waited = wait_for(&what, &["success"], &options, || async {
+            let volume = cinder.show_volume(id).await?;
+            Ok(Observed::Status(migration(volume)))
+        })
+        .await;
+        match waited {
+            Ok(_) => Ok(()),
+            Err(cinder_client::Error::Failed { what, status, .. }) => bail!(
+                "{what} ended with migration status {status}: see `cinder message-list \
+                 --resource_uuid {id}` or the volume service's log"
+            ),
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_timeout_is_refused_before_anything_is_sent() {
+        let args = WaitArgs {
+            wait: true,
+            wait_timeout: Some(-1.0),
+        };
+        let err = args.validate().unwrap_err();
+        assert!(err.to_string().contains("--wait-timeout"), "{err}");
+        let args = WaitArgs {
+            wait: true,
+            wait_timeout: Some(2.5),
+        };
+        assert_eq!(
+            args.options(&Spinner(None)).unwrap().timeout,
+            Duration::from_millis(2500)
+        );
+    }
+}
