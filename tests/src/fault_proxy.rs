@@ -56,6 +56,8 @@ pub struct Matcher {
     pub method: Option<String>,
     /// A substring of the path and query; any when `None`.
     pub path_contains: Option<String>,
+    /// The exact `X-Auth-Token` value; any when `None`.
+    pub token: Option<String>,
 }
 
 impl Matcher {
@@ -69,15 +71,25 @@ impl Matcher {
         Matcher {
             method: Some(method.to_string()),
             path_contains: Some(path.to_string()),
+            token: None,
         }
     }
 
-    fn fits(&self, method: &str, path: &str) -> bool {
+    /// Requests carrying this token.
+    pub fn token(token: &str) -> Self {
+        Matcher {
+            token: Some(token.to_string()),
+            ..Matcher::default()
+        }
+    }
+
+    fn fits(&self, method: &str, path: &str, token: Option<&str>) -> bool {
         self.method.as_deref().is_none_or(|m| m == method)
             && self
                 .path_contains
                 .as_deref()
                 .is_none_or(|p| path.contains(p))
+            && self.token.as_deref().is_none_or(|t| Some(t) == token)
     }
 }
 
@@ -102,8 +114,8 @@ pub struct Seen {
     pub forwarded: bool,
     /// The status the client was sent (`None` for a reset).
     pub status: Option<u16>,
-    /// Whether it carried an `X-Auth-Token` header.
-    pub had_token: bool,
+    /// The `X-Auth-Token` it carried.
+    pub token: Option<String>,
 }
 
 #[derive(Default)]
@@ -212,7 +224,7 @@ impl FaultProxy {
         let seen = self.seen();
         let fitting: Vec<&Seen> = seen
             .iter()
-            .filter(|s| matcher.fits(&s.method, &s.path))
+            .filter(|s| matcher.fits(&s.method, &s.path, s.token.as_deref()))
             .collect();
         let forwarded = fitting.iter().filter(|s| s.forwarded).count();
         (fitting.len(), forwarded)
@@ -228,12 +240,17 @@ impl FaultProxy {
 }
 
 /// Takes the first rule that fits and has uses left.
-fn take_fault(state: &Mutex<State>, method: &str, path: &str) -> Option<Fault> {
+fn take_fault(
+    state: &Mutex<State>,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> Option<Fault> {
     let mut state = state.lock().unwrap();
     let rule = state
         .rules
         .iter_mut()
-        .find(|r| r.matcher.fits(method, path) && r.remaining != Some(0))?;
+        .find(|r| r.matcher.fits(method, path, token) && r.remaining != Some(0))?;
     if let Some(remaining) = &mut rule.remaining {
         *remaining -= 1;
     }
@@ -251,8 +268,12 @@ async fn handle(
         .uri()
         .path_and_query()
         .map_or("/".to_string(), |p| p.to_string());
-    let had_token = request.headers().contains_key("x-auth-token");
-    let fault = take_fault(state, &method, &path);
+    let token = request
+        .headers()
+        .get("x-auth-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let fault = take_fault(state, &method, &path, token.as_deref());
     let record = |forwarded: bool, status: Option<u16>| {
         state.lock().unwrap().seen.push(Seen {
             method: method.clone(),
@@ -260,7 +281,7 @@ async fn handle(
             fault: fault.clone(),
             forwarded,
             status,
-            had_token,
+            token: token.clone(),
         });
     };
 

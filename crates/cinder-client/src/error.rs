@@ -142,6 +142,23 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Names the request a transport or decoding error happened in.
+    pub(crate) fn during(self, exchange: Option<crate::exchange::Exchange>) -> Error {
+        let Some(exchange) = exchange else {
+            return self;
+        };
+        match self {
+            Error::Decode { detail, .. } => Error::Decode {
+                operation: exchange.to_string(),
+                detail,
+            },
+            Error::Transport(detail) => Error::Transport(format!("{exchange}: {detail}")),
+            other => other,
+        }
+    }
+}
+
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     ["x-openstack-request-id", "x-compute-request-id"]
         .iter()

@@ -50,7 +50,11 @@ impl CinderHook {
         loop {
             let spare = request.try_clone();
             let method = request.method().clone();
+            crate::exchange::record_request(operation_id, &request);
             let result = crate::http_log::send(client, request, operation_id).await;
+            if let Ok(response) = &result {
+                crate::exchange::record_response(response);
+            }
             let verdict = match &result {
                 Ok(response) => self.retry.after_status(
                     attempt,

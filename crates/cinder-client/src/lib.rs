@@ -49,6 +49,7 @@ pub mod clouds;
 mod config;
 mod discovery;
 mod error;
+mod exchange;
 mod fault;
 mod hook;
 mod http_log;
@@ -234,9 +235,9 @@ impl Cinder {
         &self,
         request: impl Future<Output = std::result::Result<ResponseValue<T>, RawError>>,
     ) -> Result<T> {
-        match request.await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => Err(Error::from_raw(error).await),
+        match exchange::scoped(request).await {
+            (Ok(response), _) => Ok(response.into_inner()),
+            (Err(error), exchange) => Err(Error::from_raw(error).await.during(exchange)),
         }
     }
 }
