@@ -1,6 +1,6 @@
 //! Retrying requests that failed on the way, without ever doing an operation twice.
 //!
-//! The policy (docs/decisions/0006-retries.md):
+//! The policy (docs/decisions/0010-retries.md):
 //! - GET, HEAD, PUT and DELETE are idempotent: they are retried after a connection failure, a
 //!   timeout, a reset, or an answer of 429, 500, 502, 503 or 504.
 //! - POST (create, actions) may have been carried out even when its answer was lost, so it is
