@@ -116,12 +116,46 @@ pub struct Seen {
     pub status: Option<u16>,
     /// The `X-Auth-Token` it carried.
     pub token: Option<String>,
+    /// What the real server answered, when the request reached it.
+    pub upstream_status: Option<u16>,
+    /// The request body as text, when the request reached the server.
+    pub body: Option<String>,
 }
 
 #[derive(Default)]
 struct State {
     rules: Vec<Rule>,
     seen: Vec<Seen>,
+    random: Option<RandomFaults>,
+    /// Requests being handled.
+    in_flight: usize,
+}
+
+/// Faults picked at random for requests no rule matches.
+struct RandomFaults {
+    per_mille: u64,
+    faults: Vec<Fault>,
+    /// xorshift64 state: seeded, so a run can be repeated.
+    state: u64,
+}
+
+impl RandomFaults {
+    fn next(&mut self) -> u64 {
+        let mut x = self.state;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.state = x;
+        x
+    }
+
+    fn roll(&mut self) -> Option<Fault> {
+        if self.faults.is_empty() || self.next() % 1000 >= self.per_mille {
+            return None;
+        }
+        let pick = (self.next() % self.faults.len() as u64) as usize;
+        Some(self.faults[pick].clone())
+    }
 }
 
 /// A running proxy; it stops when dropped.
@@ -168,7 +202,15 @@ impl FaultProxy {
                         let (state, upstream, client) =
                             (state.clone(), upstream.clone(), client.clone());
                         async move {
-                            match handle(request, &state, &upstream, &client).await {
+                            // In its own task, so that a request the client gave up on still
+                            // reaches the server and is recorded, as through a real proxy.
+                            state.lock().unwrap().in_flight += 1;
+                            let handled = tokio::spawn(async move {
+                                let outcome = handle(request, &state, &upstream, &client).await;
+                                state.lock().unwrap().in_flight -= 1;
+                                outcome
+                            });
+                            match handled.await.unwrap_or(Outcome::Reset) {
                                 Outcome::Answer(response) => Ok(response),
                                 // An error from the service makes hyper drop the connection.
                                 Outcome::Reset => Err(std::io::Error::other("reset by the proxy")),
@@ -209,9 +251,28 @@ impl FaultProxy {
         self.push(matcher, fault, None);
     }
 
-    /// Removes every rule.
+    /// Applies one of `faults`, picked at random, to `per_mille`/1000 of the requests no rule
+    /// matches; `seed` makes the sequence repeatable.
+    pub fn random(&self, per_mille: u64, faults: Vec<Fault>, seed: u64) {
+        self.state.lock().unwrap().random = Some(RandomFaults {
+            per_mille,
+            faults,
+            state: seed.max(1),
+        });
+    }
+
+    /// Removes every rule and the random faults.
     pub fn clear(&self) {
+        self.state.lock().unwrap().random = None;
         self.state.lock().unwrap().rules.clear();
+    }
+
+    /// Waits until no request is being handled (one a client gave up on may still be on its
+    /// way to the server).
+    pub async fn idle(&self) {
+        while self.state.lock().unwrap().in_flight > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Everything seen so far.
@@ -250,11 +311,16 @@ fn take_fault(
     let rule = state
         .rules
         .iter_mut()
-        .find(|r| r.matcher.fits(method, path, token) && r.remaining != Some(0))?;
-    if let Some(remaining) = &mut rule.remaining {
-        *remaining -= 1;
+        .find(|r| r.matcher.fits(method, path, token) && r.remaining != Some(0));
+    match rule {
+        Some(rule) => {
+            if let Some(remaining) = &mut rule.remaining {
+                *remaining -= 1;
+            }
+            Some(rule.fault.clone())
+        }
+        None => state.random.as_mut().and_then(RandomFaults::roll),
     }
-    Some(rule.fault.clone())
 }
 
 async fn handle(
@@ -274,15 +340,24 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let fault = take_fault(state, &method, &path, token.as_deref());
-    let record = |forwarded: bool, status: Option<u16>| {
+    let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes)>| {
         state.lock().unwrap().seen.push(Seen {
             method: method.clone(),
             path: path.clone(),
             fault: fault.clone(),
-            forwarded,
+            forwarded: upstream.is_some(),
             status,
             token: token.clone(),
+            upstream_status: upstream.map(|(s, _)| s),
+            body: upstream.map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
         });
+    };
+    let record = |forwarded: bool, status: Option<u16>| {
+        debug_assert!(
+            !forwarded,
+            "forwarded requests are recorded with their answer"
+        );
+        record_full(status, None);
     };
 
     match &fault {
@@ -335,7 +410,7 @@ async fn handle(
     }
 
     let (parts, body) = request.into_parts();
-    let body = match body.collect().await {
+    let sent = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Outcome::Reset,
     };
@@ -345,7 +420,7 @@ async fn handle(
             forward = forward.header(name, value);
         }
     }
-    let answer = match forward.body(body).send().await {
+    let answer = match forward.body(sent.clone()).send().await {
         Ok(answer) => answer,
         Err(_) => {
             record(false, Some(502));
@@ -358,21 +433,21 @@ async fn handle(
 
     let (status, body) = match &fault {
         Some(Fault::StatusAfterForwarding(injected)) => {
-            record(true, Some(*injected));
+            record_full(Some(*injected), Some((status, &sent)));
             return Outcome::Answer(json_response(
                 *injected,
                 &format!(r#"{{"computeFault": {{"code": {injected}, "message": "injected"}}}}"#),
             ));
         }
         Some(Fault::ResetAfterForwarding) => {
-            record(true, None);
+            record_full(None, Some((status, &sent)));
             return Outcome::Reset;
         }
         Some(Fault::Truncate) => (status, body.slice(..body.len() / 2)),
         Some(Fault::Corrupt) => (status, Bytes::from_static(b"\x00{not json at all")),
         _ => (status, body),
     };
-    record(true, Some(status));
+    record_full(Some(status), Some((status, &sent)));
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
     for (name, value) in &headers {

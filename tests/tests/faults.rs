@@ -321,7 +321,8 @@ async fn an_expired_token_is_renewed_once_for_a_hundred_concurrent_calls() {
 async fn broken_answers_give_clear_errors_naming_the_request() {
     let rig = rig(0).await;
     let mut config = rig.config.clone();
-    config.timeout = Some(Duration::from_secs(1));
+    // Generous: Keystone answers slowly while the other tests authenticate too.
+    config.timeout = Some(Duration::from_secs(8));
     let cinder = Cinder::connect(config).await.unwrap();
 
     rig.cinder.inject(list_matcher(), Fault::Truncate, 1);
@@ -343,7 +344,7 @@ async fn broken_answers_give_clear_errors_naming_the_request() {
     assert!(!err.to_string().contains("<html>"), "{err}");
 
     rig.cinder
-        .inject(list_matcher(), Fault::Stall(Duration::from_secs(5)), 1);
+        .inject(list_matcher(), Fault::Stall(Duration::from_secs(30)), 1);
     let err = list(&cinder).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     let text = err.to_string();
@@ -353,11 +354,12 @@ async fn broken_answers_give_clear_errors_naming_the_request() {
 
     // A stalled read is retried when retries are allowed.
     let mut config = rig.config.clone();
-    config.timeout = Some(Duration::from_secs(1));
+    // Generous: Keystone answers slowly while the other tests authenticate too.
+    config.timeout = Some(Duration::from_secs(8));
     config.retry.max_retries = 1;
     let patient = Cinder::connect(config).await.unwrap();
     rig.cinder
-        .inject(list_matcher(), Fault::Stall(Duration::from_secs(5)), 1);
+        .inject(list_matcher(), Fault::Stall(Duration::from_secs(30)), 1);
     list(&patient).await.unwrap();
 }
 
