@@ -240,7 +240,8 @@ pub struct GlobalOpts {
     /// Number of retries of a request that failed on the way (idempotent requests after a
     /// connection error or 429/5xx; creates and actions only when they surely did not reach
     /// the server), with growing, jittered waits that honour Retry-After.
-    #[arg(long, value_name = "retries", default_value_t = 0, global = true)]
+    #[arg(long, value_name = "retries", default_value_t = 0, global = true,
+          value_parser = crate::values::retries, allow_negative_numbers = true)]
     pub retries: u32,
 
     /// Does not reuse or save a token between runs (tokens are cached, per set of
@@ -249,20 +250,15 @@ pub struct GlobalOpts {
     pub no_cache: bool,
 
     /// Request timeout in seconds.
-    #[arg(long, value_name = "timeout", global = true)]
+    #[arg(long, value_name = "timeout", global = true, value_parser = crate::values::seconds,
+          allow_negative_numbers = true)]
     pub timeout: Option<f64>,
 }
 
 impl GlobalOpts {
     /// What the options (and, through clap, their `OS_*` variables) set.
-    fn settings(&self) -> Result<Settings> {
-        let timeout = match self.timeout {
-            Some(t) if !(t > 0.0 && t.is_finite()) => {
-                bail!("Invalid timeout {t}: it must be a positive number of seconds")
-            }
-            other => other,
-        };
-        Ok(Settings {
+    fn settings(&self) -> Settings {
+        Settings {
             auth_type: self.os_auth_type.clone(),
             auth_url: self.os_auth_url.clone(),
             username: self.os_username.clone(),
@@ -286,25 +282,56 @@ impl GlobalOpts {
             cert: self.os_cert.clone(),
             key: self.os_key.clone(),
             api_version: self.os_volume_api_version.clone(),
-            timeout,
+            // Positive and finite: `values::seconds` saw to it.
+            timeout: self.timeout,
             ..Settings::default()
-        })
+        }
     }
 
     /// The library configuration: the cloud from clouds.yaml/secure.yaml (`--os-cloud`), then
     /// `OS_*` variables, then options, each overriding the one before.
     pub fn config(&self) -> Result<Config> {
-        let settings = Settings::resolve(self.os_cloud.as_deref(), Some(self.settings()?))?;
+        let settings = Settings::resolve(self.os_cloud.as_deref(), Some(self.settings()))?;
         let needed = settings.missing();
         if !needed.is_empty() {
             bail!(missing_message(&needed, self.os_cloud.as_deref()));
         }
+        check_url(
+            settings.auth_url.as_deref(),
+            "auth URL",
+            "--os-auth-url, env[OS_AUTH_URL] or auth.auth_url in clouds.yaml",
+        )?;
+        check_url(
+            settings.endpoint.as_deref(),
+            "endpoint",
+            "--os-endpoint, env[OS_ENDPOINT] or block_storage_endpoint_override in clouds.yaml",
+        )?;
         let mut config = settings.into_config()?;
         config.retry = RetryPolicy::retries(self.retries);
         if !self.no_cache {
             config.token_cache = TokenCache::default_dir().map(TokenCache::new);
         }
         Ok(config)
+    }
+}
+
+/// Refuses a URL the client could not send a request to, naming where it came from (else the
+/// HTTP library's "relative URL without a base" is all one gets, after the configuration has
+/// been read).
+fn check_url(url: Option<&str>, what: &str, source: &str) -> Result<()> {
+    let Some(url) = url else {
+        return Ok(());
+    };
+    let host = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(host) if !host.is_empty() && !host.starts_with(':') && !url.contains(' ') => Ok(()),
+        _ => bail!(
+            "Invalid {what} '{url}' (from {source}): expected an http:// or https:// URL with a \
+             host, such as https://cloud.example.com:5000/v3"
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ mod logging;
 mod lookup;
 mod manpage;
 mod output;
+mod values;
 mod waiting;
 
 use std::process::ExitCode;
@@ -53,6 +54,8 @@ fn cli_command() -> clap::Command {
 
 async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
     logging::init(global.debug);
+    // The arguments first: a mistake in them costs no configuration reading and no request.
+    command.check()?;
     let config = global.config()?;
     tracing::debug!("{config:?}");
     let cinder = cinder_client::Cinder::connect(config).await?;

@@ -87,7 +87,7 @@ fn a_failure_is_reported_with_the_servers_reason() {
 fn wait_options_are_checked_before_anything_is_sent() {
     require_cloud();
     let bad = run(&["create", "1", "--wait", "--wait-timeout", "0"]);
-    assert_eq!(bad.code, Some(1));
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
     assert!(bad.stderr.contains("--wait-timeout"), "{}", bad.stderr);
     let lone = run(&["create", "1", "--wait-timeout", "5"]);
     assert_eq!(lone.code, Some(2), "{}", lone.stderr);

@@ -6,9 +6,45 @@ use cinder_client::Cinder;
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::{for_each, json, require};
-use crate::output::{columns, ListPage, OutputArgs, PageArgs, PageRequest};
-use crate::{kv, lookup};
+use super::{for_each, json, require, unsupported_filter};
+use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, lookup, values};
+
+/// The columns of `absolute-limits`.
+pub fn absolute_limits_columns() -> Vec<Column> {
+    columns(&["Name", "Value"])
+}
+
+/// The columns of `rate-limits`.
+pub fn rate_limits_columns() -> Vec<Column> {
+    columns(&["Verb", "URI", "Value", "Remain", "Unit", "Next_Available"])
+}
+
+/// The columns of `availability-zone-list`.
+pub fn zone_columns() -> Vec<Column> {
+    columns(&["Name", "Status"])
+}
+
+/// The columns of `message-list`.
+pub fn message_columns() -> Vec<Column> {
+    columns(&[
+        "ID",
+        "Resource Type",
+        "Resource UUID",
+        "Event ID",
+        "User Message",
+    ])
+}
+
+/// The columns of `api-version`.
+pub fn api_version_columns() -> Vec<Column> {
+    columns(&["ID", "Status", "Version", "Min_version"])
+}
+
+/// The columns of `version-list`.
+pub fn version_list_columns() -> Vec<Column> {
+    columns(&["Id", "Status", "Updated", "Min Version", "Version"])
+}
 
 #[derive(Args, Debug)]
 pub struct TenantArgs {
@@ -40,7 +76,7 @@ pub async fn absolute_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
         .into_iter()
         .map(|name| json!({ "name": name, "value": absolute[name] }))
         .collect();
-    args.output.print_list(&columns(&["Name", "Value"]), rows)
+    args.output.print_list(&absolute_limits_columns(), rows)
 }
 
 pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
@@ -58,10 +94,7 @@ pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
             }));
         }
     }
-    args.output.print_list(
-        &columns(&["Verb", "URI", "Value", "Remain", "Unit", "Next_Available"]),
-        rows,
-    )
+    args.output.print_list(&rate_limits_columns(), rows)
 }
 
 pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<()> {
@@ -80,7 +113,7 @@ pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<(
             json!({ "name": zone.zone_name, "status": status })
         })
         .collect();
-    output.print_list(&columns(&["Name", "Status"]), rows)
+    output.print_list(&zone_columns(), rows)
 }
 
 #[derive(Args, Debug)]
@@ -108,10 +141,60 @@ pub struct MessageListArgs {
     #[arg(long, value_name = "level")]
     pub level: Option<String>,
     /// Filter key and value pairs (API 3.33 and later).
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The filters `--filters` can set on a message list.
+const MESSAGE_FILTERS: &[&str] = &[
+    "resource_uuid",
+    "resource_type",
+    "event_id",
+    "request_id",
+    "message_level",
+];
+
+/// The query of a message list beyond paging.
+struct MessageFilters {
+    resource_uuid: Option<String>,
+    resource_type: Option<String>,
+    event_id: Option<String>,
+    request_id: Option<String>,
+    message_level: Option<String>,
+}
+
+impl MessageFilters {
+    /// The query the options ask for; needs no server, so mistakes show before connecting.
+    fn from_args(args: &MessageListArgs) -> Result<Self> {
+        let mut f = MessageFilters {
+            resource_uuid: args.resource_uuid.clone(),
+            resource_type: args.resource_type.clone(),
+            event_id: args.event_id.clone(),
+            request_id: args.request_id.clone(),
+            message_level: args.level.clone(),
+        };
+        if let Some(filters) = &args.filters {
+            for (key, value) in kv::parse(filters)? {
+                match key.as_str() {
+                    "resource_uuid" => f.resource_uuid = Some(value),
+                    "resource_type" => f.resource_type = Some(value),
+                    "event_id" => f.event_id = Some(value),
+                    "request_id" => f.request_id = Some(value),
+                    "message_level" | "level" => f.message_level = Some(value),
+                    other => bail!(unsupported_filter(other, MESSAGE_FILTERS)),
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// Checks `message-list`'s options before connecting.
+pub fn check_message_list(args: &MessageListArgs) -> Result<()> {
+    MessageFilters::from_args(args)?;
+    args.output.check_columns(&message_columns())
 }
 
 pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> {
@@ -119,38 +202,20 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
     if args.page.any() {
         require(cinder, 5, "--marker/--limit/--sort/--page-size")?;
     }
-    let mut resource_uuid = args.resource_uuid.clone();
-    let mut resource_type = args.resource_type.clone();
-    let mut event_id = args.event_id.clone();
-    let mut request_id = args.request_id.clone();
-    let mut message_level = args.level.clone();
-    if let Some(filters) = &args.filters {
+    if args.filters.is_some() {
         require(cinder, 33, "--filters")?;
-        for (key, value) in kv::parse(filters)? {
-            match key.as_str() {
-                "resource_uuid" => resource_uuid = Some(value),
-                "resource_type" => resource_type = Some(value),
-                "event_id" => event_id = Some(value),
-                "request_id" => request_id = Some(value),
-                "message_level" | "level" => message_level = Some(value),
-                other => bail!(
-                    "Unsupported filter '{other}'; supported: resource_uuid, resource_type, \
-                     event_id, request_id, message_level"
-                ),
-            }
-        }
     }
+    let MessageFilters {
+        resource_uuid,
+        resource_type,
+        event_id,
+        request_id,
+        message_level,
+    } = MessageFilters::from_args(&args)?;
     let sort = args.page.sort.clone();
-    let headers = [
-        "ID",
-        "Resource Type",
-        "Resource UUID",
-        "Event ID",
-        "User Message",
-    ];
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");
-    let mut out = args.output.list(&columns(&headers))?.sort_table_by(sort_by);
+    let mut out = args.output.list(&message_columns())?.sort_table_by(sort_by);
     let fetch = |request: PageRequest| {
         let mut q = cinder.raw().list_messages();
         let PageRequest { marker, limit } = request;
@@ -185,8 +250,8 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
 
 #[derive(Args, Debug)]
 pub struct MessageArgs {
-    /// ID of message.
-    #[arg(value_name = "message")]
+    /// ID of message (a UUID: messages have no names).
+    #[arg(value_name = "message", value_parser = values::uuid)]
     pub message: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -200,8 +265,8 @@ pub async fn message_show(cinder: &Cinder, args: MessageArgs) -> Result<()> {
 
 #[derive(Args, Debug)]
 pub struct MessagesArgs {
-    /// ID of message(s) to delete.
-    #[arg(value_name = "message", required = true)]
+    /// ID of message(s) to delete (UUIDs: messages have no names).
+    #[arg(value_name = "message", required = true, value_parser = values::uuid)]
     pub messages: Vec<String>,
 }
 
@@ -229,7 +294,7 @@ pub async fn api_version(cinder: &Cinder, output: OutputArgs) -> Result<()> {
         .filter(|v| v.status == "CURRENT")
         .map(json)
         .collect::<Result<_>>()?;
-    output.print_list(&columns(&["ID", "Status", "Version", "Min_version"]), rows)?;
+    output.print_list(&api_version_columns(), rows)?;
     let server = cinder.server_range();
     output.note(&format!(
         "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} to \
@@ -241,7 +306,7 @@ pub async fn api_version(cinder: &Cinder, output: OutputArgs) -> Result<()> {
 }
 
 pub async fn version_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let available = columns(&["Id", "Status", "Updated", "Min Version", "Version"]);
+    let available = version_list_columns();
     // Fetched before anything is printed, so that a failure prints nothing.
     let versions = versions(cinder).await?;
     let rows = versions.iter().map(json).collect::<Result<Vec<Value>>>()?;

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::output::OutputArgs;
+use crate::output::{Column, OutputArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -128,7 +128,106 @@ pub enum Command {
     VersionList(OutputArgs),
 }
 
-/// Runs `command` against `cinder`.
+impl Command {
+    /// Checks everything about the arguments that needs no server, before any configuration
+    /// is read or request sent, so that a mistake costs no authentication: what clap's value
+    /// parsers (`crate::values`) cannot see alone, such as rules between options, `set`/`unset`
+    /// pairs, `--filters` keys and `-c` columns. Whatever depends on the cloud (names, sort
+    /// keys, the microversion in use) is checked after connecting.
+    pub fn check(&self) -> Result<()> {
+        use Command::*;
+        match self {
+            List(a) => volumes::check_list(a)?,
+            Create(a) => drop(a.request()?),
+            Rename(a) => a.check()?,
+            ResetState(a) => a.check()?,
+            Metadata(a) | ImageMetadata(a) => drop(a.action.change(&a.metadata)?),
+            SnapshotList(a) => snapshots::check_list(a)?,
+            SnapshotRename(a) => a.check()?,
+            SnapshotMetadata(a) => drop(a.action.change(&a.metadata)?),
+            TypeList(a) => types::check_list(a)?,
+            TypeUpdate(a) => a.check()?,
+            TypeKey(a) => drop(a.action.change(&a.metadata)?),
+            EncryptionTypeUpdate(a) => drop(a.spec()?),
+            MessageList(a) => misc::check_message_list(a)?,
+            // Nothing beyond what clap checks.
+            Show(_)
+            | Delete(_)
+            | ForceDelete(_)
+            | Extend(_)
+            | Retype(_)
+            | Migrate(_)
+            | SetBootable(_)
+            | ReadonlyModeUpdate(_)
+            | MetadataShow(_)
+            | MetadataUpdateAll(_)
+            | ImageMetadataShow(_)
+            | UploadToImage(_)
+            | RevertToSnapshot(_)
+            | Summary(_)
+            | SnapshotCreate(_)
+            | SnapshotDelete(_)
+            | SnapshotShow(_)
+            | SnapshotResetState(_)
+            | SnapshotMetadataShow(_)
+            | SnapshotMetadataUpdateAll(_)
+            | TypeCreate(_)
+            | TypeDelete(_)
+            | TypeShow(_)
+            | TypeDefault(_)
+            | TypeAccessAdd(_)
+            | TypeAccessList(_)
+            | TypeAccessRemove(_)
+            | ExtraSpecsList(_)
+            | EncryptionTypeCreate(_)
+            | EncryptionTypeList(_)
+            | EncryptionTypeShow(_)
+            | EncryptionTypeDelete(_)
+            | AbsoluteLimits(_)
+            | RateLimits(_)
+            | AvailabilityZoneList(_)
+            | MessageShow(_)
+            | MessageDelete(_)
+            | ApiVersion(_)
+            | VersionList(_) => {}
+        }
+        match self.known_columns() {
+            Some((output, available)) => output.check_columns(&available),
+            None => Ok(()),
+        }
+    }
+
+    /// The columns a command prints when they are known without the server: the widest set,
+    /// that of the newest microversion. `None` for single resources, whose fields are the
+    /// server's (their `-c` is checked once the resource has arrived, before printing).
+    fn known_columns(&self) -> Option<(&OutputArgs, Vec<Column>)> {
+        use Command::*;
+        let newest = cinder_client::ApiVersion::CLIENT_MAX;
+        Some(match self {
+            List(a) => (&a.output, volumes::list_columns(newest, a)),
+            SnapshotList(a) => (&a.output, snapshots::list_columns(newest, a)),
+            TypeList(a) => (&a.output, types::type_columns()),
+            TypeCreate(a) => (&a.output, types::type_columns()),
+            TypeUpdate(a) => (&a.output, types::type_columns()),
+            TypeDefault(o) => (o, types::type_columns()),
+            TypeAccessList(a) => (&a.output, types::access_columns()),
+            ExtraSpecsList(o) => (o, types::extra_specs_columns()),
+            EncryptionTypeCreate(a) => (&a.output, types::encryption_columns()),
+            EncryptionTypeList(o) => (o, types::encryption_columns()),
+            EncryptionTypeShow(a) => (&a.output, types::encryption_columns()),
+            EncryptionTypeUpdate(a) => (&a.output, types::encryption_columns()),
+            AbsoluteLimits(a) => (&a.output, misc::absolute_limits_columns()),
+            RateLimits(a) => (&a.output, misc::rate_limits_columns()),
+            AvailabilityZoneList(o) => (o, misc::zone_columns()),
+            MessageList(a) => (&a.output, misc::message_columns()),
+            ApiVersion(o) => (o, misc::api_version_columns()),
+            VersionList(o) => (o, misc::version_list_columns()),
+            _ => return None,
+        })
+    }
+}
+
+/// Runs `command` against `cinder`; [`Command::check`] has passed.
 pub async fn run(cinder: &Cinder, command: Command) -> Result<()> {
     use Command::*;
     match command {
@@ -210,9 +309,12 @@ pub fn require(cinder: &Cinder, minor: u16, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether the negotiated microversion is at least 3.`minor`.
-pub fn at_least(cinder: &Cinder, minor: u16) -> bool {
-    cinder.version() >= ApiVersion(minor)
+/// The error for a `--filters` key the command does not know.
+pub fn unsupported_filter(key: &str, supported: &[&str]) -> String {
+    format!(
+        "Unsupported filter '{key}'; supported: {}",
+        supported.join(", ")
+    )
 }
 
 /// cinderclient's boolean spellings.

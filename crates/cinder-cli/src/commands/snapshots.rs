@@ -2,15 +2,15 @@
 
 use anyhow::{bail, Result};
 use cinder_client::types;
-use cinder_client::Cinder;
+use cinder_client::{ApiVersion, Cinder};
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use super::volumes::MetadataAction;
-use super::{at_least, body, for_each, json, parse_bool, require};
-use crate::output::{columns, ListPage, OutputArgs, PageArgs, PageRequest};
+use super::volumes::{MetadataAction, MetadataChange};
+use super::{body, for_each, json, parse_bool, require, unsupported_filter};
+use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
-use crate::{kv, lookup};
+use crate::{kv, lookup, values};
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {
@@ -25,10 +25,10 @@ pub struct CreateArgs {
     #[arg(long, alias = "display-description", value_name = "description")]
     pub description: Option<String>,
     /// Snapshot metadata key and value pairs.
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub metadata: Option<Vec<String>>,
     /// Name or ID of volume to snapshot.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -37,7 +37,6 @@ pub struct CreateArgs {
 }
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
-    args.wait.validate()?;
     let metadata = match &args.metadata {
         Some(pairs) => Some(kv::to_json(&kv::parse(pairs)?)),
         None => None,
@@ -77,14 +76,13 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub force: bool,
     /// Name or ID of the snapshot(s) to delete.
-    #[arg(value_name = "snapshot", required = true)]
+    #[arg(value_name = "snapshot", required = true, value_parser = values::name_or_id)]
     pub snapshots: Vec<String>,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
-    args.wait.validate()?;
     for_each(&args.snapshots, "Delete", "snapshot", |name| async move {
         let snapshot = lookup::snapshot(cinder, &name).await?;
         if args.force {
@@ -128,10 +126,10 @@ pub struct ListArgs {
     #[arg(long, value_name = "tenant")]
     pub tenant: Option<String>,
     /// Filters results by a metadata key and value pair (API 3.22 and later).
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub metadata: Option<Vec<String>>,
     /// Filter key and value pairs (API 3.33 and later).
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     /// Show total number of snapshot entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
@@ -141,53 +139,106 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
-    let mut name = args.name.clone();
-    let mut status = args.status.clone();
-    let mut volume_id = args.volume_id.clone();
-    let mut metadata = match &args.metadata {
-        Some(pairs) => {
-            require(cinder, 22, "--metadata")?;
-            Some(kv::to_json(&kv::parse(pairs)?).to_string())
+/// The filters `--filters` can set on a snapshot list.
+const SNAPSHOT_FILTERS: &[&str] = &[
+    "name",
+    "status",
+    "volume_id",
+    "metadata",
+    "availability_zone",
+    "project_id",
+];
+
+/// The query of a snapshot list beyond paging.
+#[derive(Default)]
+struct SnapshotFilters {
+    all_tenants: bool,
+    name: Option<String>,
+    status: Option<String>,
+    volume_id: Option<String>,
+    metadata: Option<String>,
+    availability_zone: Option<String>,
+    project_id: Option<String>,
+}
+
+impl SnapshotFilters {
+    /// The query the options ask for; needs no server, so mistakes show before connecting.
+    fn from_args(args: &ListArgs) -> Result<Self> {
+        let mut f = SnapshotFilters {
+            all_tenants: args.all_tenants == Some(true) || args.tenant.is_some(),
+            name: args.name.clone(),
+            status: args.status.clone(),
+            volume_id: args.volume_id.clone(),
+            project_id: args.tenant.clone(),
+            ..Default::default()
+        };
+        if let Some(pairs) = &args.metadata {
+            f.metadata = Some(kv::to_json(&kv::parse(pairs)?).to_string());
         }
-        None => None,
-    };
-    let mut availability_zone = None;
-    let mut project_id = args.tenant.clone();
+        if let Some(filters) = &args.filters {
+            for (key, value) in kv::parse(filters)? {
+                match key.as_str() {
+                    "name" => f.name = Some(value),
+                    "status" => f.status = Some(value),
+                    "volume_id" => f.volume_id = Some(value),
+                    "metadata" => f.metadata = Some(value),
+                    "availability_zone" => f.availability_zone = Some(value),
+                    "project_id" => f.project_id = Some(value),
+                    other => bail!(unsupported_filter(other, SNAPSHOT_FILTERS)),
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// The columns of `cinder snapshot-list` at `version`.
+pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
+    let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
+    if version >= ApiVersion(65) {
+        headers.push("Consumes Quota");
+    }
+    if version >= ApiVersion(41) {
+        headers.push("User ID");
+    }
+    if args.all_tenants == Some(true) || args.tenant.is_some() {
+        headers.insert(1, "Tenant ID");
+    }
+    columns(&headers)
+}
+
+/// Checks a snapshot list's options before connecting.
+pub fn check_list(args: &ListArgs) -> Result<()> {
+    SnapshotFilters::from_args(args)?;
+    args.output
+        .check_columns(&list_columns(ApiVersion::CLIENT_MAX, args))
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    if args.metadata.is_some() {
+        require(cinder, 22, "--metadata")?;
+    }
     if args.with_count.is_some() {
         require(cinder, 45, "--with-count")?;
     }
-    if let Some(filters) = &args.filters {
+    if args.filters.is_some() {
         require(cinder, 33, "--filters")?;
-        for (key, value) in kv::parse(filters)? {
-            match key.as_str() {
-                "name" => name = Some(value),
-                "status" => status = Some(value),
-                "volume_id" => volume_id = Some(value),
-                "metadata" => metadata = Some(value),
-                "availability_zone" => availability_zone = Some(value),
-                "project_id" => project_id = Some(value),
-                other => bail!(
-                    "Unsupported filter '{other}'; supported: name, status, volume_id, \
-                     metadata, availability_zone, project_id"
-                ),
-            }
-        }
     }
-    let all_tenants = args.all_tenants == Some(true) || args.tenant.is_some();
-    let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
-    if at_least(cinder, 65) {
-        headers.push("Consumes Quota");
-    }
-    if at_least(cinder, 41) {
-        headers.push("User ID");
-    }
-    if all_tenants {
-        headers.insert(1, "Tenant ID");
-    }
+    let SnapshotFilters {
+        all_tenants,
+        name,
+        status,
+        volume_id,
+        metadata,
+        availability_zone,
+        project_id,
+    } = SnapshotFilters::from_args(&args)?;
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");
-    let mut out = args.output.list(&columns(&headers))?.sort_table_by(sort_by);
+    let mut out = args
+        .output
+        .list(&list_columns(cinder.version(), &args))?
+        .sort_table_by(sort_by);
     let sort = args.page.sort.clone();
     let with_count = args.with_count;
     let fetch = |request: PageRequest| {
@@ -244,7 +295,7 @@ fn list_row(snapshot: &types::Snapshot) -> Result<Value> {
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Name or ID of the snapshot.
-    #[arg(value_name = "snapshot")]
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
     pub snapshot: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -261,17 +312,23 @@ pub struct RenameArgs {
     #[arg(long, alias = "display-description", value_name = "description")]
     pub description: Option<String>,
     /// Name or ID of snapshot.
-    #[arg(value_name = "snapshot")]
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
     pub snapshot: String,
     /// New name for snapshot.
     #[arg(value_name = "name")]
     pub name: Option<String>,
 }
 
-pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
-    if args.name.is_none() && args.description.is_none() {
-        bail!("Must supply either name or description.");
+impl RenameArgs {
+    pub fn check(&self) -> Result<()> {
+        if self.name.is_none() && self.description.is_none() {
+            bail!("Must supply either name or description.");
+        }
+        Ok(())
     }
+}
+
+pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     let mut fields = Map::new();
     if let Some(name) = args.name {
@@ -300,7 +357,7 @@ pub struct ResetStateArgs {
     #[arg(long, default_value = "available", value_name = "state")]
     pub state: String,
     /// Name or ID of snapshot to modify.
-    #[arg(value_name = "snapshot", required = true)]
+    #[arg(value_name = "snapshot", required = true, value_parser = values::name_or_id)]
     pub snapshots: Vec<String>,
 }
 
@@ -326,7 +383,7 @@ pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct MetadataArgs {
     /// ID of snapshot for which to update metadata.
-    #[arg(value_name = "snapshot")]
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
     pub snapshot: String,
     /// The action: set or unset.
     #[arg(value_enum, value_name = "action")]
@@ -337,13 +394,10 @@ pub struct MetadataArgs {
 }
 
 pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
-    let pairs = match args.action {
-        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
-        MetadataAction::Unset => None,
-    };
+    let change = args.action.change(&args.metadata)?;
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
-    match pairs {
-        Some(pairs) => {
+    match change {
+        MetadataChange::Set(pairs) => {
             let request: types::SnapshotMetadataRequest =
                 body(json!({ "metadata": kv::to_json(&pairs) }))?;
             cinder
@@ -357,8 +411,8 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
                 )
                 .await?;
         }
-        None => {
-            for key in kv::keys(&args.metadata) {
+        MetadataChange::Unset(keys) => {
+            for key in keys {
                 cinder
                     .call(
                         cinder
@@ -383,10 +437,10 @@ pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct MetadataAllArgs {
     /// ID of snapshot for which to update metadata.
-    #[arg(value_name = "snapshot")]
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
     pub snapshot: String,
     /// Metadata key and value pair or pairs to update.
-    #[arg(value_name = "key=value", required = true)]
+    #[arg(value_name = "key=value", required = true, value_parser = values::key_value)]
     pub metadata: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -6,13 +6,13 @@ use cinder_client::Cinder;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use super::volumes::MetadataAction;
-use super::{body, for_each, json, parse_bool};
+use super::volumes::{MetadataAction, MetadataChange};
+use super::{body, for_each, json, parse_bool, unsupported_filter};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
-use crate::{kv, lookup};
+use crate::{kv, lookup, values};
 
 /// The columns cinderclient shows for volume types.
-fn type_columns() -> Vec<Column> {
+pub fn type_columns() -> Vec<Column> {
     columns(&["ID", "Name", "Description", "Is_Public"])
 }
 
@@ -84,7 +84,7 @@ pub struct CreateArgs {
           value_name = "is-public", value_parser = parse_bool, action = clap::ArgAction::Set)]
     pub is_public: bool,
     /// Name of new volume type.
-    #[arg(value_name = "name")]
+    #[arg(value_name = "name", value_parser = values::type_name)]
     pub name: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -110,7 +110,7 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct DeleteArgs {
     /// Name or ID of volume type or types to delete.
-    #[arg(value_name = "vol_type", required = true)]
+    #[arg(value_name = "vol_type", required = true, value_parser = values::name_or_id)]
     pub types: Vec<String>,
 }
 
@@ -129,7 +129,7 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct ListArgs {
     /// Filter key and value pairs: is_public, extra_specs (API 3.52 and later for extra_specs).
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
     pub page: PageArgs,
@@ -137,22 +137,37 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
-    let mut query = TypeQuery {
-        sort: args.page.sort.clone(),
-        ..TypeQuery::all()
-    };
-    if let Some(filters) = &args.filters {
-        for (key, value) in kv::parse(filters)? {
-            match key.as_str() {
-                "is_public" => query.is_public = Some(value),
-                "extra_specs" => {
-                    super::require(cinder, 52, "--filters extra_specs")?;
-                    query.extra_specs = Some(value);
+impl TypeQuery {
+    /// The query `type-list`'s options ask for; needs no server, so mistakes show before
+    /// connecting.
+    fn from_args(args: &ListArgs) -> Result<Self> {
+        let mut query = TypeQuery {
+            sort: args.page.sort.clone(),
+            ..TypeQuery::all()
+        };
+        if let Some(filters) = &args.filters {
+            for (key, value) in kv::parse(filters)? {
+                match key.as_str() {
+                    "is_public" => query.is_public = Some(value),
+                    "extra_specs" => query.extra_specs = Some(value),
+                    other => bail!(unsupported_filter(other, &["is_public", "extra_specs"])),
                 }
-                other => bail!("Unsupported filter '{other}'; supported: is_public, extra_specs"),
             }
         }
+        Ok(query)
+    }
+}
+
+/// Checks `type-list`'s options before connecting.
+pub fn check_list(args: &ListArgs) -> Result<()> {
+    TypeQuery::from_args(args)?;
+    args.output.check_columns(&type_columns())
+}
+
+pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
+    let query = TypeQuery::from_args(&args)?;
+    if query.extra_specs.is_some() {
+        super::require(cinder, 52, "--filters extra_specs")?;
     }
     let mut out = args.output.list(&type_columns())?;
     args.page
@@ -165,7 +180,7 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Name or ID of the volume type.
-    #[arg(value_name = "volume_type")]
+    #[arg(value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -184,7 +199,7 @@ pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct UpdateArgs {
     /// Name of the volume type.
-    #[arg(long, value_name = "name")]
+    #[arg(long, value_name = "name", value_parser = values::type_name)]
     pub name: Option<String>,
     /// Description of the volume type.
     #[arg(long, value_name = "description")]
@@ -194,16 +209,22 @@ pub struct UpdateArgs {
           value_parser = parse_bool)]
     pub is_public: Option<bool>,
     /// ID of the volume type.
-    #[arg(value_name = "id")]
+    #[arg(value_name = "id", value_parser = values::name_or_id)]
     pub id: String,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
-    if args.name.is_none() && args.description.is_none() && args.is_public.is_none() {
-        bail!("Must supply at least one of --name, --description or --is-public.");
+impl UpdateArgs {
+    pub fn check(&self) -> Result<()> {
+        if self.name.is_none() && self.description.is_none() && self.is_public.is_none() {
+            bail!("Must supply at least one of --name, --description or --is-public.");
+        }
+        Ok(())
     }
+}
+
+pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
     let vtype = lookup::volume_type(cinder, &args.id).await?;
     let mut fields = Map::new();
     if let Some(name) = args.name {
@@ -237,7 +258,7 @@ pub async fn default(cinder: &Cinder, output: OutputArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct KeyArgs {
     /// Name or ID of volume type.
-    #[arg(value_name = "vtype")]
+    #[arg(value_name = "vtype", value_parser = values::name_or_id)]
     pub vtype: String,
     /// The action: set or unset.
     #[arg(value_enum, value_name = "action")]
@@ -248,13 +269,10 @@ pub struct KeyArgs {
 }
 
 pub async fn key(cinder: &Cinder, args: KeyArgs) -> Result<()> {
-    let pairs = match args.action {
-        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
-        MetadataAction::Unset => None,
-    };
+    let change = args.action.change(&args.metadata)?;
     let vtype = lookup::volume_type(cinder, &args.vtype).await?;
-    match pairs {
-        Some(pairs) => {
+    match change {
+        MetadataChange::Set(pairs) => {
             let request: types::VolumeTypeExtraSpecsRequest =
                 body(json!({ "extra_specs": kv::to_json(&pairs) }))?;
             cinder
@@ -268,8 +286,8 @@ pub async fn key(cinder: &Cinder, args: KeyArgs) -> Result<()> {
                 )
                 .await?;
         }
-        None => {
-            for key in kv::keys(&args.metadata) {
+        MetadataChange::Unset(keys) => {
+            for key in keys {
                 cinder
                     .call(
                         cinder
@@ -289,10 +307,11 @@ pub async fn key(cinder: &Cinder, args: KeyArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct AccessArgs {
     /// Volume type name or ID to add or remove access for the given project.
-    #[arg(long = "volume-type", value_name = "volume_type")]
+    #[arg(long = "volume-type", value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
-    /// Project ID to add or remove volume type access for.
-    #[arg(long = "project-id", value_name = "project_id")]
+    /// Project ID to add or remove volume type access for (Keystone's ID, not a UUID on every
+    /// identity backend).
+    #[arg(long = "project-id", value_name = "project_id", value_parser = values::project_id)]
     pub project_id: String,
 }
 
@@ -324,7 +343,7 @@ pub async fn access_remove(cinder: &Cinder, args: AccessArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct AccessListArgs {
     /// Filter results by volume type name or ID.
-    #[arg(long = "volume-type", value_name = "volume_type")]
+    #[arg(long = "volume-type", value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -346,12 +365,11 @@ pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
         .iter()
         .map(json)
         .collect::<Result<Vec<Value>>>()?;
-    args.output
-        .print_list(&columns(&["Volume_type_ID", "Project_ID"]), rows)
+    args.output.print_list(&access_columns(), rows)
 }
 
 pub async fn extra_specs_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let mut out = output.list(&columns(&["ID", "Name", "extra_specs"]))?;
+    let mut out = output.list(&extra_specs_columns())?;
     let query = TypeQuery::all();
     PageArgs::default()
         .stream(&mut out, |request| query.rows(cinder, request))
@@ -360,8 +378,18 @@ pub async fn extra_specs_list(cinder: &Cinder, output: OutputArgs) -> Result<()>
     Ok(())
 }
 
+/// The columns of `type-access-list`.
+pub fn access_columns() -> Vec<Column> {
+    columns(&["Volume_type_ID", "Project_ID"])
+}
+
+/// The columns of `extra-specs-list`.
+pub fn extra_specs_columns() -> Vec<Column> {
+    columns(&["ID", "Name", "extra_specs"])
+}
+
 /// The columns cinderclient shows for encryption types.
-fn encryption_columns() -> Vec<Column> {
+pub fn encryption_columns() -> Vec<Column> {
     columns(&[
         "Volume Type ID",
         "Provider",
@@ -402,7 +430,7 @@ pub struct EncryptionCreateArgs {
           value_parser = ["front-end", "back-end"], value_name = "control_location")]
     pub control_location: String,
     /// Name or ID of volume type.
-    #[arg(value_name = "volume_type")]
+    #[arg(value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
     /// The encryption provider format, e.g. luks or plain.
     #[arg(value_name = "provider")]
@@ -466,14 +494,14 @@ pub async fn encryption_list(cinder: &Cinder, output: OutputArgs) -> Result<()> 
 #[derive(Args, Debug)]
 pub struct EncryptionTypeArgs {
     /// Name or ID of volume type.
-    #[arg(value_name = "volume_type")]
+    #[arg(value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
 }
 
 #[derive(Args, Debug)]
 pub struct EncryptionShowArgs {
     /// Name or ID of volume type.
-    #[arg(value_name = "volume_type")]
+    #[arg(value_name = "volume_type", value_parser = values::name_or_id)]
     pub volume_type: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -505,44 +533,56 @@ pub struct EncryptionUpdateArgs {
           value_parser = ["front-end", "back-end"], value_name = "control-location")]
     pub control_location: Option<String>,
     /// Name or ID of the volume type.
-    #[arg(value_name = "volume-type")]
+    #[arg(value_name = "volume-type", value_parser = values::name_or_id)]
     pub volume_type: String,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
+impl EncryptionUpdateArgs {
+    /// The changed fields; needs no server, so mistakes show before connecting.
+    pub fn spec(&self) -> Result<Map<String, Value>> {
+        let mut spec = Map::new();
+        if let Some(provider) = &self.provider {
+            spec.insert("provider".into(), provider.clone().into());
+        }
+        if let Some(cipher) = &self.cipher {
+            let value = if cipher.is_empty() {
+                Value::Null
+            } else {
+                cipher.clone().into()
+            };
+            spec.insert("cipher".into(), value);
+        }
+        if let Some(key_size) = &self.key_size {
+            let value = if key_size.is_empty() {
+                Value::Null
+            } else {
+                let size: i64 = key_size.parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "Invalid --key-size '{key_size}': it must be a whole number of bits, \
+                         such as 256 (or no value, to remove the key size)"
+                    )
+                })?;
+                size.into()
+            };
+            spec.insert("key_size".into(), value);
+        }
+        if let Some(location) = &self.control_location {
+            spec.insert("control_location".into(), location.clone().into());
+        }
+        if spec.is_empty() {
+            bail!(
+                "Must supply at least one of --provider, --cipher, --key-size or \
+                 --control-location."
+            );
+        }
+        Ok(spec)
+    }
+}
+
 pub async fn encryption_update(cinder: &Cinder, args: EncryptionUpdateArgs) -> Result<()> {
-    let mut spec = Map::new();
-    if let Some(provider) = args.provider {
-        spec.insert("provider".into(), provider.into());
-    }
-    if let Some(cipher) = args.cipher {
-        let value = if cipher.is_empty() {
-            Value::Null
-        } else {
-            cipher.into()
-        };
-        spec.insert("cipher".into(), value);
-    }
-    if let Some(key_size) = args.key_size {
-        let value = if key_size.is_empty() {
-            Value::Null
-        } else {
-            let size: i64 = key_size.parse().map_err(|_| {
-                anyhow::anyhow!("Invalid --key-size '{key_size}': it must be an integer")
-            })?;
-            size.into()
-        };
-        spec.insert("key_size".into(), value);
-    }
-    if let Some(location) = args.control_location {
-        spec.insert("control_location".into(), location.into());
-    }
-    if spec.is_empty() {
-        bail!(
-            "Must supply at least one of --provider, --cipher, --key-size or --control-location."
-        );
-    }
+    let spec = args.spec()?;
     let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
     let encryption = encryption_of(cinder, &vtype.id).await?;
     let Some(encryption) = encryption else {

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use cinder_client::types;
-use cinder_client::Cinder;
-use clap::{Args, ValueEnum};
+use cinder_client::{ApiVersion, Cinder};
+use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use super::{at_least, body, for_each, json, parse_bool, require};
+use super::{body, for_each, json, parse_bool, require, unsupported_filter};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
-use crate::{kv, lookup};
+use crate::{kv, lookup, values};
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
@@ -40,11 +40,11 @@ pub struct ListArgs {
     )]
     pub migration_status: Option<String>,
     /// Filters results by a metadata key and value pair.
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub metadata: Option<Vec<String>>,
     /// Filters results by an image metadata key and value pair (API 3.4 and later).
     #[arg(long = "image_metadata", alias = "image-metadata", value_name = "key=value",
-          num_args = 0..)]
+          num_args = 0.., value_parser = values::key_value)]
     pub image_metadata: Option<Vec<String>>,
     #[command(flatten)]
     pub page: PageArgs,
@@ -55,7 +55,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "tenant")]
     pub tenant: Option<String>,
     /// Filter key and value pairs (API 3.33 and later).
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     /// Show total number of volume entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
@@ -90,8 +90,26 @@ struct VolumeFilters {
     with_count: Option<bool>,
 }
 
+/// The filters `--filters` can set on a volume list.
+const VOLUME_FILTERS: &[&str] = &[
+    "name",
+    "status",
+    "bootable",
+    "migration_status",
+    "metadata",
+    "glance_metadata",
+    "group_id",
+    "project_id",
+    "availability_zone",
+    "consumes_quota",
+    "size",
+    "created_at",
+    "updated_at",
+];
+
 impl VolumeFilters {
-    fn from_args(cinder: &Cinder, args: &ListArgs) -> Result<Self> {
+    /// The query the options ask for; needs no server, so mistakes show before connecting.
+    fn from_args(args: &ListArgs) -> Result<Self> {
         let mut f = VolumeFilters {
             all_tenants: args
                 .all_tenants
@@ -102,28 +120,23 @@ impl VolumeFilters {
             bootable: args.bootable,
             migration_status: args.migration_status.clone(),
             project_id: args.tenant.clone(),
+            group_id: args.group_id.clone(),
             sort: args.page.sort.clone(),
             with_count: args.with_count,
             ..Default::default()
         };
-        if let Some(group) = &args.group_id {
-            require(cinder, 10, "--group_id")?;
-            f.group_id = Some(group.clone());
-        }
         if let Some(pairs) = &args.metadata {
             f.metadata = Some(dict_filter(pairs)?);
         }
         if let Some(pairs) = &args.image_metadata {
-            require(cinder, 4, "--image_metadata")?;
             f.glance_metadata = Some(dict_filter(pairs)?);
         }
-        if args.with_count.is_some() {
-            require(cinder, 45, "--with-count")?;
-        }
         if let Some(filters) = &args.filters {
-            require(cinder, 33, "--filters")?;
             for (key, value) in kv::parse(filters)? {
-                let bool_value = || parse_bool(&value).map_err(anyhow::Error::msg);
+                let bool_value = || {
+                    parse_bool(&value)
+                        .map_err(|e| anyhow::anyhow!("Invalid filter {key}={value}: {e}"))
+                };
                 match key.as_str() {
                     "name" => f.name = Some(value),
                     "status" => f.status = Some(value),
@@ -139,18 +152,33 @@ impl VolumeFilters {
                     "updated_at" => f.updated_at = Some(value),
                     "size" => {
                         f.size = Some(value.parse().map_err(|_| {
-                            anyhow::anyhow!("Invalid filter size={value}: not an integer")
+                            anyhow::anyhow!(
+                                "Invalid filter size={value}: a size is a whole number of GiB"
+                            )
                         })?)
                     }
-                    other => bail!(
-                        "Unsupported filter '{other}'; supported: name, status, bootable, \
-                         migration_status, metadata, glance_metadata, group_id, project_id, \
-                         availability_zone, consumes_quota, size, created_at, updated_at"
-                    ),
+                    other => bail!(unsupported_filter(other, VOLUME_FILTERS)),
                 }
             }
         }
         Ok(f)
+    }
+
+    /// Refuses what the negotiated microversion lacks.
+    fn require_versions(cinder: &Cinder, args: &ListArgs) -> Result<()> {
+        if args.group_id.is_some() {
+            require(cinder, 10, "--group_id")?;
+        }
+        if args.image_metadata.is_some() {
+            require(cinder, 4, "--image_metadata")?;
+        }
+        if args.with_count.is_some() {
+            require(cinder, 45, "--with-count")?;
+        }
+        if args.filters.is_some() {
+            require(cinder, 33, "--filters")?;
+        }
+        Ok(())
     }
 
     async fn page(&self, cinder: &Cinder, request: PageRequest) -> Result<ListPage> {
@@ -210,8 +238,8 @@ fn list_row(volume: &types::Volume) -> Result<Value> {
     Ok(row)
 }
 
-/// The columns of `cinder list`, as cinderclient picks them.
-fn list_columns(cinder: &Cinder, args: &ListArgs) -> Vec<Column> {
+/// The columns of `cinder list` at `version`, as cinderclient picks them.
+pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
     if let Some(fields) = &args.fields {
         let mut headers = vec!["ID"];
         headers.extend(
@@ -231,7 +259,7 @@ fn list_columns(cinder: &Cinder, args: &ListArgs) -> Vec<Column> {
         "Bootable",
         "Attached to",
     ];
-    if at_least(cinder, 65) {
+    if version >= ApiVersion(65) {
         headers.insert(4, "Consumes Quota");
     }
     if args.all_tenants == Some(true) || args.tenant.is_some() {
@@ -240,13 +268,21 @@ fn list_columns(cinder: &Cinder, args: &ListArgs) -> Vec<Column> {
     columns(&headers)
 }
 
+/// Checks a volume list's options before connecting.
+pub fn check_list(args: &ListArgs) -> Result<()> {
+    VolumeFilters::from_args(args)?;
+    args.output
+        .check_columns(&list_columns(ApiVersion::CLIENT_MAX, args))
+}
+
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
-    let filters = VolumeFilters::from_args(cinder, &args)?;
+    VolumeFilters::require_versions(cinder, &args)?;
+    let filters = VolumeFilters::from_args(&args)?;
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");
     let mut out = args
         .output
-        .list(&list_columns(cinder, &args))?
+        .list(&list_columns(cinder.version(), &args))?
         .sort_table_by(sort_by);
     let count = args
         .page
@@ -263,7 +299,7 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Name or ID of the volume.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -283,35 +319,37 @@ pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 }
 
 #[derive(Args, Debug)]
+#[command(group(ArgGroup::new("source").multiple(false)))]
 pub struct CreateArgs {
     /// ID of a consistency group where the new volume belongs to.
-    #[arg(long = "consisgroup-id", value_name = "consistencygroup-id")]
+    #[arg(long = "consisgroup-id", value_name = "consistencygroup-id",
+          value_parser = values::uuid)]
     pub consisgroup_id: Option<String>,
     /// ID of a group where the new volume belongs to (API 3.13 and later).
-    #[arg(long = "group-id", value_name = "group-id")]
+    #[arg(long = "group-id", value_name = "group-id", value_parser = values::uuid)]
     pub group_id: Option<String>,
     /// Creates volume from snapshot ID.
-    #[arg(
-        long = "snapshot-id",
-        alias = "snapshot_id",
-        value_name = "snapshot-id"
-    )]
+    #[arg(long = "snapshot-id", alias = "snapshot_id", value_name = "snapshot-id",
+          value_parser = values::uuid, group = "source")]
     pub snapshot_id: Option<String>,
     /// Creates volume from volume ID.
-    #[arg(
-        long = "source-volid",
-        alias = "source_volid",
-        value_name = "source-volid"
-    )]
+    #[arg(long = "source-volid", alias = "source_volid", value_name = "source-volid",
+          value_parser = values::uuid, group = "source")]
     pub source_volid: Option<String>,
     /// Creates volume from image ID.
-    #[arg(long = "image-id", alias = "image_id", value_name = "image-id")]
+    #[arg(
+        long = "image-id",
+        alias = "image_id",
+        value_name = "image-id",
+        group = "source"
+    )]
     pub image_id: Option<String>,
     /// Creates a volume from image (ID; names need the Image service and are not resolved).
-    #[arg(long, value_name = "image")]
+    #[arg(long, value_name = "image", group = "source")]
     pub image: Option<String>,
     /// Creates a volume from backup ID (API 3.47 and later).
-    #[arg(long = "backup-id", value_name = "backup-id")]
+    #[arg(long = "backup-id", value_name = "backup-id", value_parser = values::uuid,
+          group = "source")]
     pub backup_id: Option<String>,
     /// Volume name.
     #[arg(long, alias = "display-name", value_name = "name")]
@@ -334,13 +372,13 @@ pub struct CreateArgs {
     )]
     pub availability_zone: Option<String>,
     /// Metadata key and value pairs.
-    #[arg(long, value_name = "key=value", num_args = 0..)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub metadata: Option<Vec<String>>,
     /// Scheduler hint, like in nova (repeatable).
-    #[arg(long, value_name = "key=value")]
+    #[arg(long, value_name = "key=value", value_parser = values::key_value)]
     pub hint: Vec<String>,
     /// Size of volume, in GiBs. (Required unless snapshot-id/source-volid/backup-id is specified).
-    #[arg(value_name = "size")]
+    #[arg(value_name = "size", value_parser = values::size, allow_negative_numbers = true)]
     pub size: Option<u64>,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -348,62 +386,70 @@ pub struct CreateArgs {
     pub output: OutputArgs,
 }
 
-pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
-    args.wait.validate()?;
-    if args.size.is_none()
-        && args.snapshot_id.is_none()
-        && args.source_volid.is_none()
-        && args.backup_id.is_none()
-    {
-        bail!(
-            "Size is a required parameter if snapshot or source volume or backup is not \
-             specified."
-        );
-    }
-    let mut volume = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            volume.insert(key.into(), value);
+impl CreateArgs {
+    /// The request body; needs no server, so mistakes show before connecting.
+    pub fn request(&self) -> Result<Value> {
+        if self.size.is_none()
+            && self.snapshot_id.is_none()
+            && self.source_volid.is_none()
+            && self.backup_id.is_none()
+        {
+            bail!(
+                "Size is a required parameter if snapshot or source volume or backup is not \
+                 specified."
+            );
         }
-    };
+        let mut volume = Map::new();
+        let mut put = |key: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                volume.insert(key.into(), value);
+            }
+        };
+        let text = |value: &Option<String>| value.clone().map(Value::from);
+        put("size", self.size.map(Value::from));
+        put("name", text(&self.name));
+        put("description", text(&self.description));
+        put("volume_type", text(&self.volume_type));
+        put("availability_zone", text(&self.availability_zone));
+        put("snapshot_id", text(&self.snapshot_id));
+        put("source_volid", text(&self.source_volid));
+        put(
+            "imageRef",
+            text(&self.image_id.clone().or(self.image.clone())),
+        );
+        put("backup_id", text(&self.backup_id));
+        put("group_id", text(&self.group_id));
+        put("consistencygroup_id", text(&self.consisgroup_id));
+        if let Some(pairs) = &self.metadata {
+            put("metadata", Some(kv::to_json(&kv::parse(pairs)?)));
+        }
+        let mut request = json!({ "volume": volume });
+        if !self.hint.is_empty() {
+            let mut hints: BTreeMap<String, Value> = BTreeMap::new();
+            for (key, value) in self.hint.iter().filter_map(|h| h.split_once('=')) {
+                let value = Value::String(value.to_string());
+                match hints.get_mut(key) {
+                    Some(Value::Array(items)) => items.push(value),
+                    Some(existing) => *existing = Value::Array(vec![existing.clone(), value]),
+                    None => {
+                        hints.insert(key.to_string(), value);
+                    }
+                }
+            }
+            request["OS-SCH-HNT:scheduler_hints"] = serde_json::to_value(hints)?;
+        }
+        Ok(request)
+    }
+}
+
+pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     if args.group_id.is_some() {
         require(cinder, 13, "--group-id")?;
     }
     if args.backup_id.is_some() {
         require(cinder, 47, "--backup-id")?;
     }
-    put("size", args.size.map(Value::from));
-    put("name", args.name.map(Value::from));
-    put("description", args.description.map(Value::from));
-    put("volume_type", args.volume_type.map(Value::from));
-    put("availability_zone", args.availability_zone.map(Value::from));
-    put("snapshot_id", args.snapshot_id.map(Value::from));
-    put("source_volid", args.source_volid.map(Value::from));
-    put("imageRef", args.image_id.or(args.image).map(Value::from));
-    put("backup_id", args.backup_id.map(Value::from));
-    put("group_id", args.group_id.map(Value::from));
-    put("consistencygroup_id", args.consisgroup_id.map(Value::from));
-    if let Some(pairs) = &args.metadata {
-        put("metadata", Some(kv::to_json(&kv::parse(pairs)?)));
-    }
-    let mut request = json!({ "volume": volume });
-    if !args.hint.is_empty() {
-        let mut hints: BTreeMap<String, Value> = BTreeMap::new();
-        for hint in &args.hint {
-            let Some((key, value)) = hint.split_once('=') else {
-                bail!("Invalid --hint '{hint}': expected the form key=value.");
-            };
-            let value = Value::String(value.to_string());
-            match hints.get_mut(key) {
-                Some(Value::Array(items)) => items.push(value),
-                Some(existing) => *existing = Value::Array(vec![existing.clone(), value]),
-                None => {
-                    hints.insert(key.to_string(), value);
-                }
-            }
-        }
-        request["OS-SCH-HNT:scheduler_hints"] = serde_json::to_value(hints)?;
-    }
+    let request = args.request()?;
     let created = cinder
         .call(
             cinder
@@ -431,14 +477,13 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub force: bool,
     /// Name or ID of volume or volumes to delete.
-    #[arg(value_name = "volume", required = true)]
+    #[arg(value_name = "volume", required = true, value_parser = values::name_or_id)]
     pub volumes: Vec<String>,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
-    args.wait.validate()?;
     if args.force {
         require(cinder, 23, "--force")?;
     }
@@ -461,7 +506,7 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct VolumesArgs {
     /// Name or ID of volume or volumes.
-    #[arg(value_name = "volume", required = true)]
+    #[arg(value_name = "volume", required = true, value_parser = values::name_or_id)]
     pub volumes: Vec<String>,
 }
 
@@ -482,17 +527,23 @@ pub struct RenameArgs {
     #[arg(long, alias = "display-description", value_name = "description")]
     pub description: Option<String>,
     /// Name or ID of volume to rename.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// New name for volume.
     #[arg(value_name = "name")]
     pub name: Option<String>,
 }
 
-pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
-    if args.name.is_none() && args.description.is_none() {
-        bail!("Must supply either name or description.");
+impl RenameArgs {
+    pub fn check(&self) -> Result<()> {
+        if self.name.is_none() && self.description.is_none() {
+            bail!("Must supply either name or description.");
+        }
+        Ok(())
     }
+}
+
+pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
     let mut fields = Map::new();
     if let Some(name) = args.name {
@@ -518,17 +569,16 @@ pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct ExtendArgs {
     /// Name or ID of volume to extend.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// New size of volume, in GiBs.
-    #[arg(value_name = "new_size")]
+    #[arg(value_name = "new_size", value_parser = values::size, allow_negative_numbers = true)]
     pub new_size: u64,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn extend(cinder: &Cinder, args: ExtendArgs) -> Result<()> {
-    args.wait.validate()?;
     let volume = lookup::volume(cinder, &args.volume).await?;
     cinder
         .call(
@@ -574,8 +624,22 @@ pub struct ResetStateArgs {
     #[arg(long = "reset-migration-status", alias = "reset_migration_status")]
     pub reset_migration_status: bool,
     /// Name or ID of entity to update.
-    #[arg(value_name = "entity", required = true)]
+    #[arg(value_name = "entity", required = true, value_parser = values::name_or_id)]
     pub entities: Vec<String>,
+}
+
+impl ResetStateArgs {
+    pub fn check(&self) -> Result<()> {
+        if matches!(self.entity_type, EntityType::Snapshot)
+            && (self.attach_status.is_some() || self.reset_migration_status)
+        {
+            bail!(
+                "--attach-status and --reset-migration-status apply to volumes only, not with \
+                 --type snapshot."
+            );
+        }
+        Ok(())
+    }
 }
 
 pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
@@ -587,9 +651,6 @@ pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
         .or_else(|| no_option.then(|| "available".to_string()));
     match args.entity_type {
         EntityType::Snapshot => {
-            if args.attach_status.is_some() || args.reset_migration_status {
-                bail!("--attach-status and --reset-migration-status apply to volumes only.");
-            }
             let state = state.unwrap_or_else(|| "available".into());
             for_each(&args.entities, "Reset state", "snapshot", |name| {
                 let state = state.clone();
@@ -643,17 +704,16 @@ pub struct RetypeArgs {
           value_name = "never|on-demand")]
     pub migration_policy: String,
     /// Name or ID of volume for which to modify type.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// New volume type.
-    #[arg(value_name = "volume-type")]
+    #[arg(value_name = "volume-type", value_parser = values::name_or_id)]
     pub volume_type: String,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn retype(cinder: &Cinder, args: RetypeArgs) -> Result<()> {
-    args.wait.validate()?;
     let volume = lookup::volume(cinder, &args.volume).await?;
     let request =
         json!({ "new_type": args.volume_type, "migration_policy": args.migration_policy });
@@ -667,6 +727,7 @@ pub async fn retype(cinder: &Cinder, args: RetypeArgs) -> Result<()> {
 }
 
 #[derive(Args, Debug)]
+#[command(group(ArgGroup::new("destination").required(true).multiple(false)))]
 pub struct MigrateArgs {
     /// Enables or disables generic host-based force-migration.
     #[arg(long = "force-host-copy", alias = "force_host_copy", value_name = "True|False",
@@ -676,26 +737,23 @@ pub struct MigrateArgs {
     #[arg(long = "lock-volume", alias = "lock_volume", value_name = "True|False",
           num_args = 0..=1, default_missing_value = "true", value_parser = parse_bool)]
     pub lock_volume: Option<bool>,
-    /// Cluster to migrate the volume to (API 3.16 and later).
-    #[arg(long, value_name = "CLUSTER")]
+    /// Cluster to migrate the volume to (API 3.16 and later); instead of a host.
+    #[arg(long, value_name = "CLUSTER", group = "destination")]
     pub cluster: Option<String>,
     /// ID of volume to migrate.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
-    /// Destination host, in the form host@backend-name#pool.
-    #[arg(value_name = "host")]
+    /// Destination host, in the form host@backend-name#pool; or --cluster.
+    #[arg(value_name = "host", group = "destination")]
     pub host: Option<String>,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
-    args.wait.validate()?;
-    match (&args.host, &args.cluster) {
-        (None, None) => bail!("Either a host or --cluster must be given."),
-        (Some(_), Some(_)) => bail!("The host and --cluster are mutually exclusive."),
-        (_, Some(_)) => require(cinder, 16, "--cluster")?,
-        _ => {}
+    // clap has made sure there is exactly one of the host and --cluster.
+    if args.cluster.is_some() {
+        require(cinder, 16, "--cluster")?;
     }
     let volume = lookup::volume(cinder, &args.volume).await?;
     let mut request = Map::new();
@@ -730,7 +788,7 @@ pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct FlagArgs {
     /// ID or name of the volume.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// The new flag value.
     #[arg(value_name = "True|true|False|false", value_parser = parse_bool, action = clap::ArgAction::Set)]
@@ -770,7 +828,7 @@ pub enum MetadataAction {
 #[derive(Args, Debug)]
 pub struct MetadataArgs {
     /// Name or ID of the resource.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// The action: set or unset.
     #[arg(value_enum, value_name = "action")]
@@ -780,14 +838,28 @@ pub struct MetadataArgs {
     pub metadata: Vec<String>,
 }
 
+/// What a `set`/`unset` command does: pairs to set, or keys to unset.
+pub enum MetadataChange {
+    Set(BTreeMap<String, String>),
+    Unset(Vec<String>),
+}
+
+impl MetadataAction {
+    /// The change `set key=value...` or `unset key...` asks for: `set` needs `key=value`,
+    /// `unset` a key (with or without `=value`).
+    pub fn change(self, metadata: &[String]) -> Result<MetadataChange> {
+        Ok(match self {
+            MetadataAction::Set => MetadataChange::Set(kv::parse(metadata)?),
+            MetadataAction::Unset => MetadataChange::Unset(kv::keys(metadata)?),
+        })
+    }
+}
+
 pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
-    let pairs = match args.action {
-        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
-        MetadataAction::Unset => None,
-    };
+    let change = args.action.change(&args.metadata)?;
     let volume = lookup::volume(cinder, &args.volume).await?;
-    match pairs {
-        Some(pairs) => {
+    match change {
+        MetadataChange::Set(pairs) => {
             let request: types::VolumeMetadataRequest =
                 body(json!({ "metadata": kv::to_json(&pairs) }))?;
             cinder
@@ -801,8 +873,8 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
                 )
                 .await?;
         }
-        None => {
-            for key in kv::keys(&args.metadata) {
+        MetadataChange::Unset(keys) => {
+            for key in keys {
                 cinder
                     .call(
                         cinder
@@ -827,10 +899,10 @@ pub async fn metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct MetadataAllArgs {
     /// ID or name of the volume for which to update metadata.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// Metadata key and value pair or pairs to update.
-    #[arg(value_name = "key=value", required = true)]
+    #[arg(value_name = "key=value", required = true, value_parser = values::key_value)]
     pub metadata: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -854,13 +926,10 @@ pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Resu
 }
 
 pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
-    let pairs = match args.action {
-        MetadataAction::Set => Some(kv::parse(&args.metadata)?),
-        MetadataAction::Unset => None,
-    };
+    let change = args.action.change(&args.metadata)?;
     let volume = lookup::volume(cinder, &args.volume).await?;
-    match pairs {
-        Some(pairs) => {
+    match change {
+        MetadataChange::Set(pairs) => {
             cinder
                 .call(cinder.raw().volume_set_image_metadata(
                     &volume.id,
@@ -868,8 +937,8 @@ pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
                 ))
                 .await?;
         }
-        None => {
-            for key in kv::keys(&args.metadata) {
+        MetadataChange::Unset(keys) => {
+            for key in keys {
                 cinder
                     .call(
                         cinder
@@ -921,7 +990,7 @@ pub struct UploadArgs {
     #[arg(long, value_name = "True|False", value_parser = parse_bool)]
     pub protected: Option<bool>,
     /// Name or ID of volume to snapshot.
-    #[arg(value_name = "volume")]
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// The new image name.
     #[arg(value_name = "image-name")]
@@ -933,7 +1002,6 @@ pub struct UploadArgs {
 }
 
 pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
-    args.wait.validate()?;
     if args.visibility.is_some() || args.protected.is_some() {
         require(cinder, 1, "--visibility/--protected")?;
     }
@@ -964,14 +1032,13 @@ pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
 pub struct RevertArgs {
     /// Name or ID of the snapshot to restore. The snapshot must be the most recent one known
     /// to cinder.
-    #[arg(value_name = "snapshot")]
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
     pub snapshot: String,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()> {
-    args.wait.validate()?;
     require(cinder, 40, "revert-to-snapshot")?;
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     cinder

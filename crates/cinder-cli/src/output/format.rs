@@ -5,6 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use super::columns::{self, Column};
+
 /// How a command prints its data.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -40,6 +42,11 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// Checks that every `-c` names one of `available`, before anything is asked for.
+    pub fn check_columns(&self, available: &[Column]) -> Result<()> {
+        columns::select(available, &self.columns).map(drop)
+    }
+
     /// Prints a remark meant for people (a total, the version in use): on stdout next to the
     /// table, on stderr in the other formats so that stdout stays parseable.
     pub fn note(&self, text: &str) -> Result<()> {

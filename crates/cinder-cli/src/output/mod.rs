@@ -32,7 +32,9 @@
 //!
 //! `-c/--column` (repeatable) names a column by its header or its key, case-insensitively,
 //! and the output shows those columns in that order, in every format. An unknown name fails
-//! with the list of the available columns before any request, so nothing is printed.
+//! with the list of the available columns, so nothing is printed: before connecting for lists
+//! and fixed tables (`Command::check`, against the newest microversion's columns), once the
+//! resource has arrived for a single resource (its fields are the server's).
 //!
 //! # Streaming
 //!

@@ -19,15 +19,17 @@ pub struct PageArgs {
     #[arg(long, value_name = "marker")]
     pub marker: Option<String>,
     /// Maximum number of items to return (0: no limit).
-    #[arg(long, value_name = "limit")]
+    #[arg(long, value_name = "limit", value_parser = crate::values::count,
+          allow_negative_numbers = true)]
     pub limit: Option<u64>,
     /// Comma-separated list of sort keys and directions in the form of <key>[:<asc|desc>].
-    #[arg(long, value_name = "key[:direction]")]
+    #[arg(long, value_name = "key[:direction]", value_parser = crate::values::sort)]
     pub sort: Option<String>,
     /// Items to ask for per request while following the server's next links (default: as many
     /// as the server gives, osapi_max_limit). Smaller pages show up sooner with -f json, yaml or
     /// value.
-    #[arg(long = "page-size", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "page-size", value_name = "N", value_parser = crate::values::page_size,
+          allow_negative_numbers = true)]
     pub page_size: Option<u64>,
 }
 
@@ -55,6 +57,19 @@ impl PageArgs {
             || self.limit.is_some()
             || self.sort.is_some()
             || self.page_size.is_some()
+    }
+
+    /// Cinder's answer to a key it cannot sort on ("Invalid input received: Invalid sort key")
+    /// names neither the key nor what would do; which keys exist is the server's to say (any
+    /// column of the resource), so the message is completed here rather than guessed before.
+    fn explain(&self, error: anyhow::Error) -> anyhow::Error {
+        match &self.sort {
+            Some(sort) if error.to_string().contains("Invalid sort key") => anyhow::anyhow!(
+                "Cinder cannot sort by a key in --sort '{sort}': a sort key is a field of the \
+                 listed resources, such as id or created_at ({error})"
+            ),
+            _ => error,
+        }
     }
 
     /// Lists page by page: `fetch` loads one page, which goes to `out` before the next is
@@ -85,7 +100,8 @@ impl PageArgs {
                 marker: marker.clone(),
                 limit,
             })
-            .await?;
+            .await
+            .map_err(|e| self.explain(e))?;
             count = count.or(page.count);
             let mut rows = page.rows;
             if let Some(left) = remaining {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod recorder;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

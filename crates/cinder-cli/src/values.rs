@@ -1,0 +1,231 @@
+//! Value parsers for arguments whose form the client can check by itself: a mistake is refused
+//! while the command line is parsed, before any configuration is read or request sent, with a
+//! message saying what was wrong and what is accepted (clap prefixes it with the value and the
+//! argument: `error: invalid value '0' for '[size]': ...`).
+//!
+//! Only what Cinder's own schemas require is checked here (sizes, UUIDs where the API wants a
+//! UUID, `key=value` pairs, sort directions); whatever depends on the cloud's contents (does
+//! that name exist? is that sort key a column?) is left to the server.
+
+/// Cinder's largest volume size in GiB (`DB_MAX_INT`, the `maximum` of its size schema).
+pub const MAX_SIZE: u64 = 2_147_483_647;
+
+/// An integer written in decimal, as `Ok(value)`; `Err(true)` for an integer too large for an
+/// `i128` (still an integer), `Err(false)` for anything else ("1.5", "abc", "").
+fn integer(text: &str) -> Result<i128, bool> {
+    let text = text.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(false);
+    }
+    text.parse().map_err(|_| true)
+}
+
+/// A volume size in GiB: a whole number from 1 to [`MAX_SIZE`].
+pub fn size(text: &str) -> Result<u64, String> {
+    let range = format!("a size is a whole number of GiB from 1 to {MAX_SIZE}");
+    match integer(text) {
+        Ok(n) if n < 1 => Err(format!("a volume needs at least 1 GiB; {range}")),
+        Ok(n) if n > i128::from(MAX_SIZE) => Err(format!(
+            "larger than Cinder's largest volume, {MAX_SIZE} GiB"
+        )),
+        Ok(n) => Ok(n as u64),
+        Err(true) if text.trim().starts_with('-') => {
+            Err(format!("a volume needs at least 1 GiB; {range}"))
+        }
+        Err(true) => Err(format!(
+            "larger than Cinder's largest volume, {MAX_SIZE} GiB"
+        )),
+        Err(false) => Err(format!("not a whole number; {range}")),
+    }
+}
+
+/// A count that may be 0: `--limit` (0: no limit), `--retries`.
+pub fn count(text: &str) -> Result<u64, String> {
+    match integer(text) {
+        Ok(n) if n < 0 => Err("it cannot be negative; use a whole number, 0 or more".into()),
+        Ok(n) => u64::try_from(n).map_err(|_| format!("too large; at most {}", u64::MAX)),
+        Err(true) if text.trim().starts_with('-') => {
+            Err("it cannot be negative; use a whole number, 0 or more".into())
+        }
+        Err(true) => Err(format!("too large; at most {}", u64::MAX)),
+        Err(false) => Err("not a whole number; use a whole number, 0 or more".into()),
+    }
+}
+
+/// `--retries`: a [`count`] that fits the library's `u32`.
+pub fn retries(text: &str) -> Result<u32, String> {
+    let n = count(text)?;
+    u32::try_from(n).map_err(|_| format!("too many; at most {}", u32::MAX))
+}
+
+/// `--page-size`: a whole number from 1.
+pub fn page_size(text: &str) -> Result<u64, String> {
+    match count(text)? {
+        0 => Err("a page holds at least 1 item; use a whole number from 1".into()),
+        n => Ok(n),
+    }
+}
+
+/// A duration in seconds (`--timeout`, `--wait-timeout`): a positive, finite number.
+pub fn seconds(text: &str) -> Result<f64, String> {
+    const ACCEPTED: &str = "use a positive number of seconds, such as 30 or 2.5";
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a number; {ACCEPTED}"))?;
+    if !seconds.is_finite() {
+        return Err(format!("not a finite number; {ACCEPTED}"));
+    }
+    if seconds <= 0.0 {
+        return Err(format!("it must be more than 0; {ACCEPTED}"));
+    }
+    Ok(seconds)
+}
+
+/// An ID the API requires to be a UUID (Cinder's `format: uuid`: `--snapshot-id`,
+/// `--source-volid`, `--backup-id`, group IDs, message IDs). Only these: names are looked up
+/// elsewhere, and project IDs are whatever Keystone's backend makes them.
+pub fn uuid(text: &str) -> Result<String, String> {
+    match uuid::Uuid::parse_str(text.trim()) {
+        Ok(_) => Ok(text.trim().to_string()),
+        Err(_) => Err(
+            "not a UUID; this ID is a UUID of 32 hexadecimal digits, such as \
+             5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5b"
+                .into(),
+        ),
+    }
+}
+
+/// A resource's name or ID to look up: anything but the empty string, which names nothing
+/// (and would turn `GET /volumes/{id}` into `GET /volumes/`).
+pub fn name_or_id(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("a name or ID cannot be empty; give the resource's name or its ID".into());
+    }
+    Ok(text.to_string())
+}
+
+/// A volume type's name: Cinder refuses an empty or blank one.
+pub fn type_name(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("a volume type name cannot be empty or blank".into());
+    }
+    Ok(text.to_string())
+}
+
+/// A project ID (`type-access-add --project-id`): anything but empty. Not checked as a UUID:
+/// Keystone's SQL backend makes 32 hexadecimal digits, but other identity backends (LDAP,
+/// federation) make other IDs, and Cinder itself takes any string of 1 to 255 characters.
+pub fn project_id(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("a project ID cannot be empty".into());
+    }
+    Ok(text.to_string())
+}
+
+/// A `key=value` pair (`--metadata`, `--hint`, `--filters`, `*metadata-update-all`): the `=`
+/// is required and the key cannot be empty; the value may be (`key=`).
+pub fn key_value(text: &str) -> Result<String, String> {
+    crate::kv::check_pair(text)?;
+    Ok(text.to_string())
+}
+
+/// `--sort key[:asc|desc][,key[:asc|desc]...]`: every item has a key, and a direction if any
+/// is `asc` or `desc` (cinderclient's rule). Whether Cinder can sort on the key is the
+/// server's to say. Returns the normalised form (spaces and empty items dropped, as
+/// cinderclient sends it).
+pub fn sort(text: &str) -> Result<String, String> {
+    const FORM: &str = "the form is key[:asc|desc], comma-separated, such as created_at:desc,name";
+    let mut items = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (key, direction) = match item.split_once(':') {
+            Some((key, direction)) => (key.trim(), direction.trim()),
+            None => (item, ""),
+        };
+        if key.is_empty() {
+            return Err(format!("'{item}' has no sort key; {FORM}"));
+        }
+        match direction {
+            "" => items.push(key.to_string()),
+            "asc" | "desc" => items.push(format!("{key}:{direction}")),
+            other => {
+                return Err(format!(
+                    "the sort direction '{other}' is not one of: asc, desc; {FORM}"
+                ))
+            }
+        }
+    }
+    if items.is_empty() {
+        return Err(format!("no sort key given; {FORM}"));
+    }
+    Ok(items.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_whole_gib_within_cinders_range() {
+        assert_eq!(size("1"), Ok(1));
+        assert_eq!(size(" 2147483647 "), Ok(MAX_SIZE));
+        for (text, needle) in [
+            ("0", "at least 1 GiB"),
+            ("-1", "at least 1 GiB"),
+            (
+                "-99999999999999999999999999999999999999999",
+                "at least 1 GiB",
+            ),
+            ("1.5", "not a whole number"),
+            ("abc", "not a whole number"),
+            ("", "not a whole number"),
+            ("2147483648", "largest volume"),
+            (
+                "99999999999999999999999999999999999999999",
+                "largest volume",
+            ),
+        ] {
+            let error = size(text).unwrap_err();
+            assert!(error.contains(needle), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn counts_and_page_sizes() {
+        assert_eq!(count("0"), Ok(0));
+        assert!(count("-1").unwrap_err().contains("negative"));
+        assert!(count("x").unwrap_err().contains("whole number"));
+        assert!(page_size("0").unwrap_err().contains("at least 1"));
+        assert_eq!(page_size("5"), Ok(5));
+        assert!(retries("4294967296").unwrap_err().contains("at most"));
+    }
+
+    #[test]
+    fn seconds_are_positive_and_finite() {
+        assert_eq!(seconds("2.5"), Ok(2.5));
+        for text in ["0", "-5", "nan", "inf", "abc"] {
+            assert!(seconds(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn uuids_in_the_forms_cinder_accepts() {
+        assert!(uuid("5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5b").is_ok());
+        assert!(uuid("5F8E2B2A3C4D4E6F8A9B0C1D2E3F4A5B").is_ok());
+        assert!(uuid("not-a-uuid").is_err());
+        assert!(uuid("5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5").is_err());
+    }
+
+    #[test]
+    fn sort_directions_are_asc_or_desc() {
+        assert_eq!(
+            sort("name, created_at:desc,").unwrap(),
+            "name,created_at:desc"
+        );
+        assert_eq!(sort("name:").unwrap(), "name");
+        assert!(sort("name:sideways").unwrap_err().contains("asc, desc"));
+        assert!(sort(":asc").unwrap_err().contains("no sort key"));
+        assert!(sort(",").unwrap_err().contains("no sort key"));
+    }
+}
