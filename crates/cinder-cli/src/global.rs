@@ -211,11 +211,11 @@ pub struct GlobalOpts {
     )]
     pub os_volume_api_version: Option<String>,
 
-    /// Does not verify TLS certificates.
+    /// Does not verify TLS certificates (not recommended: a warning is printed every run).
     #[arg(long, global = true)]
     pub insecure: bool,
 
-    /// CA bundle (PEM) used to verify TLS certificates.
+    /// CA bundle (PEM) trusted, besides the system's roots, to verify TLS certificates.
     #[arg(
         long = "os-cacert",
         env = "OS_CACERT",

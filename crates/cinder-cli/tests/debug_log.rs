@@ -38,15 +38,6 @@ fn cinder_with(env: &[(&str, &str)], args: &[&str]) -> Run {
     }
 }
 
-/// The longest run of characters a token could be made of (base64url and `=`): Keystone's
-/// tokens are well over a hundred such characters; hashes and request ids far shorter.
-fn longest_token_like_run(text: &str) -> usize {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '='))
-        .map(str::len)
-        .max()
-        .unwrap_or(0)
-}
-
 fn header_hash<'a>(log: &'a str, header: &str) -> Option<&'a str> {
     let start = log.find(&format!("{header}: {{SHA256}}"))? + header.len() + 2;
     Some(&log[start..start + 8 + 64])

@@ -161,11 +161,14 @@ pub struct Config {
     pub endpoint_override: Option<String>,
     /// The microversion to use, or `Latest` to negotiate the highest both sides support.
     pub api_version: VersionRequest,
-    /// Skip TLS certificate verification.
+    /// Skip TLS certificate verification (off by default: certificates are checked against
+    /// the system's roots and `cacert`). Connecting this way emits a `tracing` event at WARN
+    /// level saying so; the `cinder` command prints it as `WARNING: ...`.
     pub insecure: bool,
-    /// Extra CA bundle (PEM) to trust.
+    /// A CA bundle (PEM) trusted besides the system's roots, e.g. a private cloud's CA.
     pub cacert: Option<PathBuf>,
-    /// Client certificate (PEM) for TLS client authentication; may hold the key too.
+    /// Client certificate (PEM, optionally followed by its chain) for TLS client
+    /// authentication; may hold the private key too.
     pub client_cert: Option<PathBuf>,
     /// The client certificate's private key (PEM), when not in `client_cert`.
     pub client_key: Option<PathBuf>,

@@ -167,8 +167,16 @@ pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String>
         .map(str::to_string)
 }
 
-/// reqwest's message plus its causes (the top level alone often just says "error sending request").
+/// What went wrong on the way: a TLS failure or a refused redirect in words, otherwise
+/// reqwest's message plus its causes (the top level alone often just says "error sending
+/// request").
 pub(crate) fn transport_detail(error: &reqwest::Error) -> String {
+    if let Some(refused) = crate::redirect::refusal(error) {
+        return refused.to_string();
+    }
+    if let Some(tls) = crate::tls::describe_failure(error) {
+        return tls;
+    }
     let mut detail = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -156,7 +156,7 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
     };
     let url = format!("{identity_url}/auth/tokens");
     let unreachable = |e: reqwest::Error| {
-        Error::Auth(format!(
+        Error::Transport(format!(
             "cannot reach Keystone at {url}: {}",
             transport_detail(&e)
         ))

@@ -57,12 +57,14 @@ mod keystone;
 pub mod microversion;
 pub mod paging;
 mod redact;
+mod redirect;
 pub mod resources;
 mod response;
 mod retry;
 mod session;
 mod settings;
 pub mod status;
+mod tls;
 mod token_cache;
 pub mod wait;
 
@@ -251,60 +253,39 @@ fn unix_now() -> i64 {
 /// Sent with every request; the HTTP log shows it too.
 const USER_AGENT: &str = concat!("cinder-client-rs/", env!("CARGO_PKG_VERSION"));
 
+/// What the `insecure` setting costs, said when a client is built with it.
+const INSECURE_WARNING: &str = "TLS certificates are not verified (`insecure`, `verify: false` \
+     or --insecure): any server on the way can pose as Keystone or Cinder and read the \
+     credentials and the token";
+
+/// The HTTP client of a connection: TLS verified against the system's roots (plus `cacert`)
+/// unless `insecure`, the client certificate if any, and redirects kept within their origin.
 fn http_client(config: &Config) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)
-        .danger_accept_invalid_certs(config.insecure);
+        .redirect(redirect::policy());
+    if config.insecure {
+        tracing::warn!("{INSECURE_WARNING}");
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
     if let Some(timeout) = config.timeout {
         builder = builder.timeout(timeout).connect_timeout(timeout);
     }
     if let Some(path) = &config.cacert {
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::Config(format!("cannot read the CA bundle {}: {e}", path.display()))
-        })?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Error::Config(format!(
-                "{} is not a PEM certificate bundle: {e}",
-                path.display()
-            ))
-        })?;
-        for certificate in certificates {
-            builder = builder.add_root_certificate(certificate);
-        }
+        builder = builder.tls_certs_merge(tls::ca_bundle(path)?);
     }
     if let Some(cert) = &config.client_cert {
-        builder = builder.identity(client_identity(cert, config.client_key.as_deref())?);
+        builder = builder.identity(tls::client_identity(cert, config.client_key.as_deref())?);
+    } else if let Some(key) = &config.client_key {
+        return Err(Error::Config(format!(
+            "the client key {} is given without its certificate (`cert`, OS_CERT, --os-cert)",
+            key.display()
+        )));
     }
     builder.build().map_err(|e| {
         Error::Config(format!(
             "cannot set up HTTP: {}",
             error::transport_detail(&e)
-        ))
-    })
-}
-
-/// The TLS client identity from a PEM certificate and its key (in the same file or another).
-fn client_identity(
-    cert: &std::path::Path,
-    key: Option<&std::path::Path>,
-) -> Result<reqwest::Identity> {
-    let read = |path: &std::path::Path, what: &str| {
-        std::fs::read(path).map_err(|e| {
-            Error::Config(format!(
-                "cannot read the client {what} {}: {e}",
-                path.display()
-            ))
-        })
-    };
-    let mut pem = read(cert, "certificate")?;
-    if let Some(key) = key {
-        pem.push(b'\n');
-        pem.extend(read(key, "key")?);
-    }
-    reqwest::Identity::from_pem(&pem).map_err(|e| {
-        Error::Config(format!(
-            "{} (with its key) is not a usable PEM client certificate: {e}",
-            cert.display()
         ))
     })
 }

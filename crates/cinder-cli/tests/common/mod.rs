@@ -43,6 +43,11 @@ pub fn unique(prefix: &str) -> String {
 
 /// `cinder` with a clean environment: only clouds.yaml and `OS_CLOUD=<cloud>`.
 pub fn command_for(cloud: Option<&str>, args: &[&str]) -> Output {
+    command_with_env(cloud, &[], args)
+}
+
+/// Like [`command_for`], with more variables set (they may replace OS_CLIENT_CONFIG_FILE).
+pub fn command_with_env(cloud: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cinder"));
     for (key, _) in std::env::vars() {
         if key.starts_with("OS_") {
@@ -56,7 +61,11 @@ pub fn command_for(cloud: Option<&str>, args: &[&str]) -> Output {
     if let Some(cloud) = cloud {
         command.env("OS_CLOUD", cloud);
     }
-    command.args(args).output().expect("run cinder")
+    command
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("run cinder")
 }
 
 pub struct Run {
@@ -70,7 +79,12 @@ pub fn run(args: &[&str]) -> Run {
 }
 
 pub fn run_as(cloud: Option<&str>, args: &[&str]) -> Run {
-    let output = command_for(cloud, args);
+    run_with_env(cloud, &[], args)
+}
+
+/// Runs `cinder` as cloud `cloud` with more environment variables.
+pub fn run_with_env(cloud: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let output = command_with_env(cloud, env, args);
     Run {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -237,9 +251,27 @@ pub async fn keystone_token(auth: &Value) -> (String, String, String) {
 
 /// The Cinder port of the local cloud, from the state `cargo xtask cloud up` records.
 pub fn cinder_port() -> u16 {
+    port_of("cinder")
+}
+
+/// The Keystone port of the local cloud.
+pub fn keystone_port() -> u16 {
+    port_of("keystone")
+}
+
+fn port_of(service: &str) -> u16 {
     let state = std::fs::read_to_string(clouds_yaml().with_file_name("state.json")).unwrap();
     let state: Value = serde_json::from_str(&state).unwrap();
-    state["ports"]["cinder"]
+    state["ports"][service]
         .as_u64()
-        .expect("state.json records the Cinder port") as u16
+        .unwrap_or_else(|| panic!("state.json records no {service} port")) as u16
+}
+
+/// The longest run of characters a token could be made of (base64url and `=`): Keystone's
+/// tokens are well over a hundred such characters; hashes and request ids far shorter.
+pub fn longest_token_like_run(text: &str) -> usize {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '='))
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }

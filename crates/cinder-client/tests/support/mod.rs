@@ -15,6 +15,8 @@ pub struct Recorded {
     pub path: String,
     pub token: Option<String>,
     pub version: Option<String>,
+    /// The request body, as text.
+    pub body: String,
 }
 
 pub type Responder =
@@ -65,6 +67,7 @@ pub async fn serve(respond: Responder) -> (String, Arc<Mutex<Vec<Recorded>>>) {
                     path,
                     token,
                     version,
+                    body: String::from_utf8_lossy(&body).into_owned(),
                 };
                 log.lock().unwrap().push(request.clone());
                 let (status, headers, body) = respond(&request, &base);
