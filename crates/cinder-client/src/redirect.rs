@@ -1,7 +1,7 @@
 //! Redirects are followed only within the origin (scheme, host and port) of the request that
 //! was sent, so that `X-Auth-Token`, and the credentials in a Keystone request body, go only to
 //! the servers the auth URL, the catalog or the endpoint override name. A redirect to another
-//! origin is refused with an error naming both URLs (docs/decisions/0007-tls-and-redirects.md).
+//! origin is refused with an error naming both URLs (docs/decisions/0008-tls-and-redirects.md).
 
 use reqwest::redirect::{Attempt, Policy};
 use reqwest::Url;
