@@ -24,6 +24,7 @@ pub fn assemble(
     split: Split,
     action_methods: BTreeMap<String, Vec<TokenStream>>,
     microversions: TokenStream,
+    response_bodies: TokenStream,
 ) -> Result<CrateFiles> {
     let mut files: BTreeMap<String, TokenStream> = BTreeMap::new();
 
@@ -42,12 +43,14 @@ pub fn assemble(
             pub mod hooks;
             pub mod microversions;
             mod operations;
+            pub mod response_bodies;
             pub mod types;
 
             #(#root)*
         },
     );
     files.insert("microversions.rs".into(), microversions);
+    files.insert("response_bodies.rs".into(), response_bodies);
 
     // types/
     let mut types = split.types;

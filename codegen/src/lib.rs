@@ -2,8 +2,8 @@
 //!
 //! The pipeline: [`bundle`] the multi-file spec into one document, read the [`operations`] and
 //! [`lint`] the spec's own conventions, [`prepare`] a copy for progenitor, run it
-//! ([`generate`]), [`split`] the output by resource, add the typed [`actions`] and the
-//! [`microversions`] table, and [`assemble`] the files.
+//! ([`generate`]), [`split`] the output by resource, add the typed [`actions`], the
+//! [`microversions`] table and the list of [`response_bodies`], and [`assemble`] the files.
 
 pub mod actions;
 pub mod assemble;
@@ -15,6 +15,7 @@ pub mod microversions;
 pub mod names;
 pub mod operations;
 pub mod prepare;
+pub mod response_bodies;
 pub mod split;
 pub mod version;
 
@@ -61,5 +62,20 @@ pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
                 .extend(methods);
         }
     }
-    assemble::assemble(split, action_methods, microversions::table(&operations))
+    let defined = all_types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let bodies = response_bodies::collect(&bundle.document, &operations, &defined)?;
+    assemble::assemble(
+        split,
+        action_methods,
+        microversions::table(&operations),
+        response_bodies::table(&bodies),
+    )
 }

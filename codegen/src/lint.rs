@@ -5,12 +5,13 @@ use serde_json::Value;
 use crate::operations::{Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
 
 /// Module names of the generated crate; a tag or schema file of the same name would clash.
-pub const RESERVED_MODULES: [&str; 6] = [
+pub const RESERVED_MODULES: [&str; 7] = [
     "action_response",
     "builder",
     "hooks",
     "microversions",
     "operations",
+    "response_bodies",
     "types",
 ];
 

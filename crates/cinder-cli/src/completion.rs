@@ -16,8 +16,9 @@ pub fn script(shell: clap_complete::Shell, cli: clap::Command) -> Vec<u8> {
 /// The same command line without its hidden subcommands, which clap_complete would otherwise
 /// offer: they are for packagers, not for typing.
 fn without_hidden_subcommands(cli: clap::Command) -> clap::Command {
-    // clap takes names as `&'static str`; this program's are known when it is compiled.
-    let mut copy = clap::Command::new(env!("CARGO_BIN_NAME"))
+    // clap takes names as `&'static str`; this program's are known when it is compiled (the
+    // name is `Cli`'s `#[command(name)]`).
+    let mut copy = clap::Command::new("cinder")
         .version(env!("CARGO_PKG_VERSION"))
         .args(cli.get_arguments().cloned())
         .subcommands(cli.get_subcommands().filter(|s| !s.is_hide_set()).cloned());

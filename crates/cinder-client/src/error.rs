@@ -1,6 +1,9 @@
 //! The one error type of the library.
 
 use cinder_raw::types::Fault;
+use progenitor_client::ResponseValue;
+
+use crate::fault;
 
 /// Everything that can go wrong, with enough detail to act on.
 ///
@@ -28,9 +31,12 @@ pub enum Error {
     Api {
         /// The HTTP status code.
         status: u16,
-        /// The fault name from the body, e.g. `itemNotFound`; `None` for a non-JSON body.
+        /// The fault name from the body, e.g. `itemNotFound`; `None` for a body that is not a
+        /// Cinder fault (an HTML page, plain text, other JSON).
         kind: Option<String>,
-        /// The fault's message, or an excerpt of a non-JSON body.
+        /// The fault's message, or an excerpt of a body that is not a fault. Either way one
+        /// line without control characters, of at most 1000 characters (plus `...` where cut):
+        /// it comes from the server and ends up on terminals.
         message: String,
         /// `X-OpenStack-Request-Id`, to find the request in the server's logs.
         request_id: Option<String>,
@@ -106,7 +112,12 @@ impl Error {
                 let (kind, message) = fault
                     .iter()
                     .next()
-                    .map(|(kind, detail)| (Some(kind.clone()), detail.message.clone()))
+                    .map(|(kind, detail)| {
+                        // The hook names the faults it makes of other bodies "" (no kind).
+                        let kind = Some(fault::clean(kind, fault::MAX_NAME_CHARS))
+                            .filter(|k| !k.is_empty());
+                        (kind, fault::fault_message(&detail.message))
+                    })
                     .unwrap_or((None, format!("HTTP {status} with an empty fault body")));
                 Error::Api {
                     status,
@@ -122,7 +133,7 @@ impl Error {
                 Error::Api {
                     status,
                     kind: None,
-                    message: crate::fault::summarize_body(&body),
+                    message: fault::summarize_body(&body),
                     request_id,
                 }
             }
@@ -134,8 +145,9 @@ impl Error {
             progenitor_client::Error::InvalidResponsePayload(body, e) => Error::Decode {
                 operation: "the request".into(),
                 detail: format!(
-                    "{e} in {}",
-                    crate::fault::summarize_body(&String::from_utf8_lossy(&body))
+                    "{} in {}",
+                    fault::clean(&e.to_string(), fault::MAX_EXCERPT_CHARS),
+                    fault::summarize_body(&String::from_utf8_lossy(&body))
                 ),
             },
         }
@@ -159,12 +171,53 @@ impl Error {
     }
 }
 
+/// The [`Error`] that a call of the generated client through [`Cinder`](crate::Cinder) ends
+/// with when the server answers `status` (not a success) with `headers` and `body`: the
+/// hook's rewriting of bodies that are not Cinder's fault, what every generated `send` does
+/// with such a status, then [`Error::from_raw`].
+///
+/// Not part of the API: the entry point of the error-body fuzz target (`crates/cinder-fuzz`),
+/// which checks that any body gives an [`Error::Api`] with a clean, bounded message.
+/// `tests/recording_server.rs` checks it against real calls.
+#[doc(hidden)]
+pub async fn error_from_response(
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: &[u8],
+) -> Error {
+    let Ok(status) = reqwest::StatusCode::from_u16(status) else {
+        return Error::Transport(format!("invalid HTTP status {status}"));
+    };
+    let response = crate::response::rebuild(
+        status,
+        headers,
+        reqwest::Version::HTTP_11,
+        bytes::Bytes::copy_from_slice(body),
+    );
+    let response = match crate::hook::normalize_error_body(response).await {
+        Ok(response) => response,
+        Err(error) => return Error::Transport(transport_detail(&error)),
+    };
+    // As in every generated `send`: 4xx and 5xx carry a `Fault`, other statuses are unexpected.
+    let raw = match status.as_u16() {
+        400..=599 => match ResponseValue::<Fault>::from_response(response).await {
+            Ok(fault) => RawError::ErrorResponse(fault),
+            Err(error) => error,
+        },
+        _ => RawError::UnexpectedResponse(response),
+    };
+    Error::from_raw(raw).await
+}
+
+/// `X-OpenStack-Request-Id` (or Nova's name for it), [`clean`](fault::clean)ed: header values
+/// may hold tabs.
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     ["x-openstack-request-id", "x-compute-request-id"]
         .iter()
         .find_map(|name| headers.get(*name))
         .and_then(|value| value.to_str().ok())
-        .map(str::to_string)
+        .map(|value| fault::clean(value, fault::MAX_NAME_CHARS))
+        .filter(|value| !value.is_empty())
 }
 
 /// What went wrong on the way: a TLS failure or a refused redirect in words, otherwise

@@ -272,9 +272,12 @@ fn has_path(value: &Value, dotted: &str) -> bool {
 }
 
 /// An error response whose body is not Cinder's JSON fault (an HTML page from a proxy, plain
-/// text from middleware) is rewritten into one, keeping status and headers, so the generated
-/// client reports it as an API error with its request id rather than as a decoding failure.
-async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// text from middleware) is rewritten into one (see [`crate::fault::rewrite_error_body`]),
+/// keeping status and headers, so the generated client reports it as an API error with its
+/// request id rather than as a decoding failure.
+pub(crate) async fn normalize_error_body(
+    response: reqwest::Response,
+) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(response);
@@ -282,16 +285,13 @@ async fn normalize_error_body(response: reqwest::Response) -> reqwest::Result<re
     let mut headers = response.headers().clone();
     let version = response.version();
     let body = response.bytes().await?;
-    let body = if crate::fault::is_json_fault(&body) {
-        body
-    } else {
-        let message = crate::fault::summarize_body(&String::from_utf8_lossy(&body));
-        let fault = serde_json::json!({
-            "httpError": { "message": message, "code": status.as_u16() }
-        });
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.remove(reqwest::header::CONTENT_LENGTH);
-        bytes::Bytes::from(fault.to_string())
+    let body = match crate::fault::rewrite_error_body(status.as_u16(), &body) {
+        None => body,
+        Some(fault) => {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.remove(reqwest::header::CONTENT_LENGTH);
+            bytes::Bytes::from(fault)
+        }
     };
     Ok(rebuild(status, headers, version, body))
 }

@@ -174,7 +174,7 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
             .and_then(|v| {
                 v.pointer("/error/message")
                     .and_then(Value::as_str)
-                    .map(str::to_string)
+                    .map(crate::fault::fault_message)
             })
             .unwrap_or_else(|| crate::fault::summarize_body(&text));
         let request = request_id(&headers)

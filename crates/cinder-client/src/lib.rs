@@ -73,6 +73,8 @@ use std::sync::Arc;
 
 pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
+#[doc(hidden)]
+pub use error::error_from_response;
 pub use error::{Error, RawError, Result};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use retry::RetryPolicy;

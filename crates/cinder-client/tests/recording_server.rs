@@ -114,3 +114,70 @@ async fn an_operation_the_version_lacks_is_refused_before_sending() {
         .iter()
         .all(|r| !r.path.contains("summary")));
 }
+
+/// `cinder_client::error_from_response`, the error-body fuzz target's entry point, ends where a
+/// real call with the same answer ends.
+#[tokio::test]
+async fn the_fuzzed_error_path_is_the_real_one() {
+    const CASES: &[(u16, &str)] = &[
+        (
+            404,
+            r#"{"itemNotFound": {"message": "Volume 0 could not be found.", "code": 404}}"#,
+        ),
+        (
+            413,
+            r#"{"overLimit": {"message": "slow down", "code": 413, "retryAfter": 30}}"#,
+        ),
+        (400, r#"{"badRequest": {"message": "m", "code": "400"}}"#),
+        (
+            401,
+            r#"{"error": {"code": 401, "title": "Unauthorized", "message": "no"}}"#,
+        ),
+        (
+            502,
+            "<html><body><h1>Bad \u{1b}[31mGateway</h1></body></html>",
+        ),
+        (503, ""),
+        (500, "Internal\r\nServer Error"),
+        (409, r#"{"a": {"message": "m"}, "b": {"message": "n"}}"#),
+        (403, r#"["not", "a", "fault"]"#),
+        (302, "Found"),
+    ];
+    let (base, _) = serve(cinder_like(|request| {
+        let index: usize = request.path.rsplit('/').next().unwrap().parse().unwrap();
+        let (status, body) = CASES[index];
+        let mut headers = json();
+        headers.push(("x-openstack-request-id".into(), format!("req-{index}")));
+        (status, headers, body.to_string())
+    }))
+    .await;
+    let cinder = Cinder::connect(Config::new(Auth::TokenEndpoint {
+        token: "a-token".into(),
+        endpoint: format!("{base}/v3/p1"),
+    }))
+    .await
+    .unwrap();
+    for (index, (status, body)) in CASES.iter().enumerate() {
+        let real = cinder
+            .call(
+                cinder
+                    .raw()
+                    .show_volume()
+                    .volume_id(index.to_string())
+                    .send(),
+            )
+            .await
+            .unwrap_err();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-openstack-request-id",
+            format!("req-{index}").parse().unwrap(),
+        );
+        let fuzzed = cinder_client::error_from_response(*status, headers, body.as_bytes()).await;
+        assert_eq!(format!("{real:?}"), format!("{fuzzed:?}"), "{body}");
+        assert!(
+            matches!(&real, Error::Api { status: s, .. } if s == status),
+            "{real:?}"
+        );
+    }
+}

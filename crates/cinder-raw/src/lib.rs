@@ -11,6 +11,7 @@ pub mod builder;
 pub mod hooks;
 pub mod microversions;
 mod operations;
+pub mod response_bodies;
 pub mod types;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};

@@ -1,0 +1,117 @@
+//! `cinder`: python-cinderclient's command line over the `cinder-client` library.
+//!
+//! The program is this library target; `src/main.rs` only calls [`main`]. Being a library
+//! lets the fuzz targets (`crates/cinder-fuzz`, `fuzz/`) parse arbitrary command lines with
+//! the real definition, [`Cli`], without running anything. Nothing here is a stable API.
+
+mod commands;
+mod completion;
+mod global;
+mod kv;
+mod logging;
+mod lookup;
+mod manpage;
+mod output;
+mod values;
+mod waiting;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use commands::shell::{self, ShellCommand};
+use commands::Command;
+use global::GlobalOpts;
+
+/// Command-line interface to the OpenStack Cinder API.
+///
+/// The whole command line of `cinder` (parse one with [`clap::Parser::try_parse_from`]); its
+/// fields are private: only [`main`] acts on it.
+#[derive(Parser, Debug)]
+#[command(
+    name = "cinder",
+    version,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalOpts,
+
+    #[command(subcommand)]
+    command: AnyCommand,
+}
+
+/// The commands that talk to the cloud, then those about the CLI itself (which need no
+/// credentials, so they run before any configuration is read).
+// Parsed once per run and never moved around: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+enum AnyCommand {
+    #[command(flatten)]
+    Cloud(Command),
+    #[command(flatten)]
+    Shell(ShellCommand),
+}
+
+/// The whole command-line definition, for completion scripts and man pages.
+fn cli_command() -> clap::Command {
+    Cli::command()
+}
+
+async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
+    logging::init(global.debug);
+    // The arguments first: a mistake in them costs no configuration reading and no request.
+    command.check()?;
+    let config = global.config()?;
+    tracing::debug!("{config:?}");
+    let cinder = cinder_client::Cinder::connect(config).await?;
+    for warning in cinder.warnings() {
+        eprintln!("WARNING: {warning}");
+    }
+    tracing::debug!(
+        "project {}, endpoint {} at API version {} (server {} to {})",
+        cinder.project_id().unwrap_or("unknown"),
+        cinder.endpoint(),
+        cinder.version(),
+        cinder.server_range().min,
+        cinder.server_range().max
+    );
+    commands::run(&cinder, command).await
+}
+
+/// The `cinder` program: parses the process's arguments and runs the command.
+#[tokio::main]
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        AnyCommand::Shell(command) => shell::run(command, cli_command()),
+        AnyCommand::Cloud(command) => run(cli.global, command).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`cinder list -f value | head -1`): stop quietly, with the
+        // status a process killed by SIGPIPE has, as other Unix tools do.
+        Err(error) if closed_pipe(&error) => ExitCode::from(141),
+        Err(error) => {
+            eprintln!("ERROR: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
