@@ -466,3 +466,46 @@ fn json_response(status: u16, body: &str) -> Response<Full<Bytes>> {
         .insert("content-type", "application/json".parse().unwrap());
     response
 }
+
+/// The scheme, host and port of `url`: what a proxy in front of it replaces.
+pub fn origin(url: &str) -> String {
+    let parsed = url::Url::parse(url).expect("a URL");
+    format!(
+        "{}://{}:{}",
+        parsed.scheme(),
+        parsed.host_str().unwrap_or_default(),
+        parsed.port_or_known_default().unwrap_or_default()
+    )
+}
+
+/// Proxies in front of the local cloud's Keystone and Cinder, and the admin configuration that
+/// goes through them (auth URL and block-storage endpoint rewritten).
+pub struct Proxied {
+    /// In front of Keystone.
+    pub keystone: FaultProxy,
+    /// In front of Cinder.
+    pub cinder: FaultProxy,
+    /// Cloud `local`'s settings, through the proxies.
+    pub config: cinder_client::Config,
+}
+
+impl Proxied {
+    /// Starts both proxies.
+    pub async fn start() -> Proxied {
+        let version = cinder_client::VersionRequest::Latest;
+        let direct = crate::cloud::admin(version).await;
+        let mut config = crate::cloud::config("local", version);
+        let cinder_client::Auth::Password { auth_url, .. } = &mut config.auth else {
+            panic!("the local cloud uses password auth");
+        };
+        let keystone = FaultProxy::start(&origin(auth_url)).await;
+        *auth_url = keystone.rewrite(auth_url);
+        let cinder = FaultProxy::start(&origin(direct.endpoint())).await;
+        config.endpoint_override = Some(cinder.rewrite(direct.endpoint()));
+        Proxied {
+            keystone,
+            cinder,
+            config,
+        }
+    }
+}

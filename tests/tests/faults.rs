@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use cinder_client::{Auth, Cinder, Config, Error, RetryPolicy, VersionRequest};
+use cinder_client::{Cinder, Config, Error, RetryPolicy, VersionRequest};
 use cinder_tests::cloud::{self, unique_name};
-use cinder_tests::fault_proxy::{Fault, FaultProxy, Matcher};
+use cinder_tests::fault_proxy::{Fault, FaultProxy, Matcher, Proxied};
 use cinder_tests::fixtures::body;
 use serde_json::json;
 
@@ -17,27 +17,12 @@ struct Rig {
     config: Config,
 }
 
-/// The scheme, host and port of `url`.
-fn origin(url: &str) -> String {
-    let parsed = url::Url::parse(url).expect("a URL");
-    format!(
-        "{}://{}:{}",
-        parsed.scheme(),
-        parsed.host_str().unwrap(),
-        parsed.port_or_known_default().unwrap()
-    )
-}
-
 async fn rig(retries: u32) -> Rig {
-    let direct = cloud::admin(VersionRequest::Latest).await;
-    let mut config = cloud::config("local", VersionRequest::Latest);
-    let Auth::Password { auth_url, .. } = &mut config.auth else {
-        panic!("the local cloud uses password auth");
-    };
-    let keystone = FaultProxy::start(&origin(auth_url)).await;
-    *auth_url = keystone.rewrite(auth_url);
-    let cinder = FaultProxy::start(&origin(direct.endpoint())).await;
-    config.endpoint_override = Some(cinder.rewrite(direct.endpoint()));
+    let Proxied {
+        keystone,
+        cinder,
+        mut config,
+    } = Proxied::start().await;
     config.retry = RetryPolicy {
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(200),

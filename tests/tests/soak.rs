@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cinder_client::{Auth, Cinder, Error, RetryPolicy, VersionRequest};
+use cinder_client::{Cinder, Error, RetryPolicy, VersionRequest};
 use cinder_tests::cloud::{self, unique_name};
-use cinder_tests::fault_proxy::{Fault, FaultProxy};
+use cinder_tests::fault_proxy::{Fault, Proxied};
 use cinder_tests::fixtures::body;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -80,16 +80,6 @@ fn sockets() -> usize {
                 .count()
         })
         .unwrap_or(0)
-}
-
-fn origin(url: &str) -> String {
-    let parsed = url::Url::parse(url).expect("a URL");
-    format!(
-        "{}://{}:{}",
-        parsed.scheme(),
-        parsed.host_str().unwrap(),
-        parsed.port_or_known_default().unwrap()
-    )
 }
 
 async fn run_one(
@@ -198,15 +188,11 @@ async fn two_thousand_mixed_calls_with_five_percent_faults() {
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let creates_seen;
     {
-        let direct = cloud::admin(VersionRequest::Latest).await;
-        let mut config = cloud::config("local", VersionRequest::Latest);
-        let Auth::Password { auth_url, .. } = &mut config.auth else {
-            panic!("password auth expected");
-        };
-        let keystone = FaultProxy::start(&origin(auth_url)).await;
-        *auth_url = keystone.rewrite(auth_url);
-        let proxy = FaultProxy::start(&origin(direct.endpoint())).await;
-        config.endpoint_override = Some(proxy.rewrite(direct.endpoint()));
+        let Proxied {
+            keystone,
+            cinder: proxy,
+            mut config,
+        } = Proxied::start().await;
         config.timeout = Some(Duration::from_secs(2));
         config.retry = RetryPolicy {
             base_delay: Duration::from_millis(10),
@@ -265,7 +251,6 @@ async fn two_thousand_mixed_calls_with_five_percent_faults() {
         drop(cinder);
         drop(proxy);
         drop(keystone);
-        drop(direct);
     }
 
     // The server's view, directly.

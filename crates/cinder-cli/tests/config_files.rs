@@ -242,7 +242,7 @@ fn file_settings_reach_the_client() {
 async fn token_auth_types_from_the_file() {
     require_cloud();
     let admin = local_cloud("local");
-    let token = keystone_token(&admin).await;
+    let (token, _, _) = common::keystone_token(&admin_auth()).await;
     let dir = scratch("token");
     let mut auth = serde_norway::Mapping::new();
     auth.insert("auth_url".into(), admin["auth"]["auth_url"].clone());
@@ -279,30 +279,4 @@ fn an_unknown_cloud_lists_the_defined_ones() {
     std::fs::write(dir.join("clouds.yaml"), "clouds: [unclosed").unwrap();
     let run = cinder_in(&dir, &[], &["--os-cloud", "alpha", "list"]);
     assert_fails_with(&run, "is not valid YAML");
-}
-
-/// A project-scoped token for the cloud's user, straight from Keystone.
-async fn keystone_token(cloud: &Value) -> String {
-    let auth = &cloud["auth"];
-    let body = serde_json::json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": auth["username"].as_str().unwrap(),
-            "domain": {"name": "Default"},
-            "password": auth["password"].as_str().unwrap(),
-        }}},
-        "scope": {"project": {"name": auth["project_name"].as_str().unwrap(),
-                              "domain": {"name": "Default"}}},
-    }});
-    let url = format!("{}/auth/tokens", auth["auth_url"].as_str().unwrap());
-    let response = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.headers()["x-subject-token"]
-        .to_str()
-        .unwrap()
-        .to_string()
 }
