@@ -86,7 +86,7 @@ fn project_scope(project: Option<&NameOrId>, domain: Option<&NameOrId>) -> Optio
 }
 
 /// The body of `POST /v3/auth/tokens` for `auth` (None for auth without Keystone).
-fn request_body(auth: &Auth) -> Option<(String, Value)> {
+pub(crate) fn request_body(auth: &Auth) -> Option<(String, Value)> {
     let (auth_url, identity, scope) = match auth {
         Auth::Password {
             auth_url,

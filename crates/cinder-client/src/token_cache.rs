@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::{Auth, NameOrId};
+use crate::config::Auth;
 use crate::keystone::{CatalogService, Token};
 use crate::microversion::{ApiVersion, ServerRange};
 
@@ -183,64 +183,15 @@ impl Entry {
     }
 }
 
-/// A hex SHA-256 over every setting that decides which token Keystone issues.
+/// A hex SHA-256 of the token request Keystone would get for `auth`: it holds every setting
+/// that decides which token is issued (URL, user, secret, scope), so it is derived, not listed
+/// again here.
 fn key(auth: &Auth) -> Option<String> {
-    let name_or_id = |v: &Option<NameOrId>| match v {
-        Some(NameOrId::Id(id)) => format!("id:{id}"),
-        Some(NameOrId::Name(name)) => format!("name:{name}"),
-        None => String::new(),
-    };
-    let parts: Vec<String> = match auth {
-        Auth::Password {
-            auth_url,
-            user,
-            user_domain,
-            password,
-            project,
-            project_domain,
-        } => vec![
-            "password".into(),
-            auth_url.trim_end_matches('/').into(),
-            name_or_id(&Some(user.clone())),
-            name_or_id(user_domain),
-            password.clone(),
-            name_or_id(project),
-            name_or_id(project_domain),
-        ],
-        Auth::Token {
-            auth_url,
-            token,
-            project,
-            project_domain,
-        } => vec![
-            "token".into(),
-            auth_url.trim_end_matches('/').into(),
-            token.clone(),
-            name_or_id(project),
-            name_or_id(project_domain),
-        ],
-        Auth::ApplicationCredential {
-            auth_url,
-            credential,
-            user,
-            user_domain,
-            secret,
-        } => vec![
-            "application_credential".into(),
-            auth_url.trim_end_matches('/').into(),
-            name_or_id(&Some(credential.clone())),
-            name_or_id(user),
-            name_or_id(user_domain),
-            secret.clone(),
-        ],
-        Auth::TokenEndpoint { .. } => return None,
-    };
+    let (identity_url, body) = crate::keystone::request_body(auth)?;
     let mut hash = Sha256::new();
-    for part in parts {
-        // Length-prefixed, so that ("ab", "c") and ("a", "bc") differ.
-        hash.update((part.len() as u64).to_le_bytes());
-        hash.update(part.as_bytes());
-    }
+    hash.update(identity_url.as_bytes());
+    hash.update([0]);
+    hash.update(body.to_string().as_bytes());
     Some(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -288,6 +239,7 @@ fn private_file(path: &Path) -> std::io::Result<fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::NameOrId;
 
     fn password(secret: &str) -> Auth {
         Auth::Password {
