@@ -149,10 +149,12 @@ impl Report {
         let _ = writeln!(
             md,
             "Run on {} with `{}`.\n\n\
-             **Noise:** this machine is shared; other people were compiling and running tests \
-             against the same cloud during the run (load average {} at the start, {} at the \
-             end, on {} CPUs). Treat small differences as noise and compare ratios.\n",
-            self.generated_at, self.command, m.load_before, m.load_after, m.cpus
+             **Noise:** the machine is shared ({} CPUs): other people compile and run tests \
+             against the same cloud. The load average was {} at the start and {} at the end \
+             (the last step is this run's own clean build). Contenders are measured \
+             interleaved, so their ratios are more trustworthy than absolute times; treat \
+             small differences as noise.\n",
+            self.generated_at, self.command, m.cpus, m.load_before, m.load_after
         );
 
         md.push_str("## Goals\n\nReported, not asserted (no test fails on timing).\n\n");
