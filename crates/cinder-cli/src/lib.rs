@@ -17,7 +17,7 @@ mod waiting;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use commands::shell::{self, ShellCommand};
 use commands::Command;
@@ -81,12 +81,13 @@ async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
 }
 
 /// The `cinder` program: parses the process's arguments and runs the command.
-#[tokio::main]
-pub async fn main() -> ExitCode {
-    let cli = Cli::parse();
+pub fn main() -> ExitCode {
+    let cli = parse();
     let result = match cli.command {
         AnyCommand::Shell(command) => shell::run(command, cli_command()),
-        AnyCommand::Cloud(command) => run(cli.global, command).await,
+        AnyCommand::Cloud(command) => {
+            runtime().and_then(|rt| rt.block_on(run(cli.global, command)))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,6 +99,28 @@ pub async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `Cli::parse()`, without dropping the command-line definition afterwards: it is built once
+/// per run (55 subcommands, each with a copy of the global options), and freeing it costs a
+/// fifth of what parsing does (see docs/decisions/0011-performance.md). The process is about
+/// to do one command and exit.
+fn parse() -> Cli {
+    let mut command = Cli::command();
+    let mut matches = command.get_matches_mut();
+    let cli =
+        Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut command).exit());
+    std::mem::forget(command);
+    cli
+}
+
+/// The runtime for commands that talk to the cloud. One thread: a run is a sequence of
+/// requests (a few at once for bulk commands), and worker threads would only add start-up and
+/// shut-down time. Not built at all for `--version`, `--help` or the shell commands.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn closed_pipe(error: &anyhow::Error) -> bool {

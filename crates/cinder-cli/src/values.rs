@@ -67,6 +67,37 @@ pub fn page_size(text: &str) -> Result<u64, String> {
     }
 }
 
+/// `--count` of `create`: how many volumes, from 1 to [`MAX_BULK_COUNT`].
+pub fn bulk_count(text: &str) -> Result<u32, String> {
+    whole_between(text, 1, MAX_BULK_COUNT, "volumes")
+}
+
+/// `--concurrency`: how many requests at once, from 1 to [`MAX_CONCURRENCY`].
+pub fn concurrency(text: &str) -> Result<u32, String> {
+    whole_between(text, 1, MAX_CONCURRENCY, "requests at once")
+}
+
+/// The most volumes one `create --count` makes: more is a typing mistake (a quota on a real
+/// cloud is far smaller), and the command prints all of them as one list.
+pub const MAX_BULK_COUNT: u32 = 10_000;
+
+/// The most requests in flight at once: beyond this the cloud's API workers, not the client,
+/// are the limit, and a few hundred sockets are opened for nothing.
+pub const MAX_CONCURRENCY: u32 = 256;
+
+/// A whole number of `what` from `min` to `max`.
+fn whole_between(text: &str, min: u32, max: u32, what: &str) -> Result<u32, String> {
+    let accepted = format!("use a whole number of {what} from {min} to {max}");
+    match integer(text) {
+        Ok(n) if n < i128::from(min) => Err(format!("too few; {accepted}")),
+        Ok(n) if n > i128::from(max) => Err(format!("too many; {accepted}")),
+        Ok(n) => Ok(n as u32),
+        Err(true) if text.trim().starts_with('-') => Err(format!("too few; {accepted}")),
+        Err(true) => Err(format!("too many; {accepted}")),
+        Err(false) => Err(format!("not a whole number; {accepted}")),
+    }
+}
+
 /// A duration in seconds (`--timeout`, `--wait-timeout`): a positive, finite number.
 pub fn seconds(text: &str) -> Result<f64, String> {
     const ACCEPTED: &str = "use a positive number of seconds, such as 30 or 2.5";

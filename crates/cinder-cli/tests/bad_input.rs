@@ -303,6 +303,20 @@ rows! {
     page_size_zero: args(&["list", "--page-size", "0"])
         => ["invalid value '0' for '--page-size <N>'", "at least 1 item"];
 
+    // Many volumes at once.
+    create_count_zero: args(&["create", "--count", "0", "1"])
+        => ["invalid value '0' for '--count <N>'", "too few", "whole number of volumes from 1 to 10000"];
+    create_count_huge: args(&["create", "--count", "1000000", "1"])
+        => ["invalid value '1000000' for '--count <N>'", "too many", "from 1 to 10000"];
+    create_count_word: args(&["create", "--count", "ten", "1"])
+        => ["invalid value 'ten' for '--count <N>'", "not a whole number", "from 1 to 10000"];
+    create_concurrency_zero: args(&["create", "--count", "2", "--concurrency", "0", "1"])
+        => ["invalid value '0' for '--concurrency <N>'", "too few", "requests at once from 1 to 256"];
+    delete_concurrency_too_many: args(&["delete", "--concurrency", "257", "x"])
+        => ["invalid value '257' for '--concurrency <N>'", "too many", "from 1 to 256"];
+    delete_concurrency_negative: args(&["delete", "--concurrency", "-3", "x"])
+        => ["invalid value '-3' for '--concurrency <N>'", "too few", "from 1 to 256"];
+
     // Global options.
     timeout_zero: args(&["--timeout", "0", "list"])
         => ["invalid value '0' for '--timeout <timeout>'", "positive number of seconds"];

@@ -1,7 +1,8 @@
 //! TLS verification against the real Keystone and Cinder behind local HTTPS proxies whose
 //! certificate comes from a CA made for the test: an unknown CA is refused before anything is
 //! sent, the CA given with --os-cacert, OS_CACERT or clouds.yaml's `cacert` is trusted, and
-//! --insecure (or `verify: false`) works but always says so on stderr.
+//! --insecure (or `verify: false`) works but always says so on stderr, and without any of
+//! them the system's trust store decides.
 
 mod common;
 mod tls_support;
@@ -103,6 +104,29 @@ async fn the_ca_given_as_option_variable_or_clouds_yaml_is_trusted() {
     }
     // Keystone's token and Cinder's version document and list, three times over.
     assert!(cloud.keystone.forwarded() >= 3 && cloud.cinder.forwarded() >= 3);
+}
+
+/// With no CA option the system's trust store is used, read at the first handshake rather than
+/// at start-up (crates/cinder-client/src/lazy_roots.rs): a store that holds the test CA
+/// (`SSL_CERT_FILE`, which the platform verifier honours on Linux) is trusted.
+#[tokio::test]
+async fn the_system_trust_store_is_read_at_the_first_handshake() {
+    require_cloud();
+    let pki = Pki::new(&workspace(), "tls-system-store");
+    let cloud = TlsCloud::start(&pki, keystone_port(), cinder_port(), false);
+    let project = project().await;
+    let args = cloud.args(&project);
+    let store = pki.ca_pem();
+
+    let run = run_with_env(
+        Some("local"),
+        &[("SSL_CERT_FILE", store.to_str().unwrap())],
+        &with_args(&args, &["list"]),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("| ID"), "{}", run.stdout);
+    assert!(!run.stderr.contains("WARNING"), "{}", run.stderr);
+    assert!(cloud.keystone.forwarded() >= 1 && cloud.cinder.forwarded() >= 1);
 }
 
 #[tokio::test]

@@ -54,6 +54,7 @@ mod fault;
 mod hook;
 mod http_log;
 mod keystone;
+mod lazy_roots;
 pub mod microversion;
 pub mod paging;
 mod redact;
@@ -269,6 +270,9 @@ fn http_client(config: &Config) -> Result<reqwest::Client> {
     if config.insecure {
         tracing::warn!("{INSECURE_WARNING}");
         builder = builder.tls_danger_accept_invalid_certs(true);
+    } else if config.cacert.is_none() && config.client_cert.is_none() {
+        // reqwest's default TLS set-up, but reading the system's roots only if HTTPS is used.
+        builder = builder.tls_backend_preconfigured(lazy_roots::client_config());
     }
     if let Some(timeout) = config.timeout {
         builder = builder.timeout(timeout).connect_timeout(timeout);

@@ -157,7 +157,7 @@ pub fn wait_scheduler_has_pools(state: &State, admin: &Session, timeout: Duratio
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` in UTC, the prefix of the timestamps Cinder returns.
-fn utc_timestamp(at: SystemTime) -> String {
+pub(crate) fn utc_timestamp(at: SystemTime) -> String {
     let secs = at
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -167,7 +167,7 @@ impl Session {
     }
 
     /// Id of the only element of `collection` matching `query`, if any.
-    fn find(&self, collection: &str, query: &str) -> Result<Option<String>> {
+    pub(crate) fn find(&self, collection: &str, query: &str) -> Result<Option<String>> {
         let list = self.call("GET", &format!("/{collection}?{query}"), None)?;
         Ok(list[collection]
             .as_array()
@@ -188,7 +188,7 @@ impl Session {
             .with_context(|| format!("created {key} has no id"))
     }
 
-    fn ensure_project(&self, name: &str) -> Result<String> {
+    pub(crate) fn ensure_project(&self, name: &str) -> Result<String> {
         match self.find("projects", &format!("name={name}&domain_id=default"))? {
             Some(id) => Ok(id),
             None => self.create(
@@ -211,7 +211,7 @@ impl Session {
         }
     }
 
-    fn ensure_role(&self, name: &str) -> Result<String> {
+    pub(crate) fn ensure_role(&self, name: &str) -> Result<String> {
         match self.find("roles", &format!("name={name}"))? {
             Some(id) => Ok(id),
             None => self.create("roles", "role", json!({ "name": name })),
@@ -219,7 +219,7 @@ impl Session {
     }
 
     /// Idempotent (`PUT`).
-    fn grant(&self, project_id: &str, user_id: &str, role_id: &str) -> Result<()> {
+    pub(crate) fn grant(&self, project_id: &str, user_id: &str, role_id: &str) -> Result<()> {
         self.call(
             "PUT",
             &format!("/projects/{project_id}/users/{user_id}/roles/{role_id}"),

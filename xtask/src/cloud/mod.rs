@@ -2,19 +2,19 @@
 //!
 //! Everything lives under one state directory (see [`paths`]); `up` is idempotent and repairs a
 //! partially running cloud, `down` stops exactly the processes `up` started (pid files).
-mod cinder;
+pub(crate) mod cinder;
 mod config;
 mod down;
 mod env;
-mod http;
+pub(crate) mod http;
 mod install;
-mod keystone;
+pub(crate) mod keystone;
 mod lock;
-mod paths;
+pub(crate) mod paths;
 mod process;
 mod services;
 mod sqlite;
-mod state;
+pub(crate) mod state;
 mod status;
 mod up;
 mod wait;

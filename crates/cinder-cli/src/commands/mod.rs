@@ -1,5 +1,6 @@
 //! The subcommands, grouped by resource, and what they share.
 
+pub mod bulk;
 pub mod misc;
 pub mod shell;
 pub mod snapshots;

@@ -8,7 +8,7 @@ use cinder_client::{ApiVersion, Cinder};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use super::{body, for_each, json, parse_bool, require, unsupported_filter};
+use super::{body, bulk, for_each, json, parse_bool, require, unsupported_filter};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
 use crate::{kv, lookup, values};
@@ -223,7 +223,7 @@ impl VolumeFilters {
 
 /// A volume as a row of `cinder list`: the API's fields, plus the derived `attached_to` (the
 /// servers' IDs, comma-separated) and `tenant_id`.
-fn list_row(volume: &types::Volume) -> Result<Value> {
+pub(super) fn list_row(volume: &types::Volume) -> Result<Value> {
     let mut row = json(volume)?;
     let servers: Vec<String> = volume
         .attachments
@@ -380,6 +380,14 @@ pub struct CreateArgs {
     /// Size of volume, in GiBs. (Required unless snapshot-id/source-volid/backup-id is specified).
     #[arg(value_name = "size", value_parser = values::size, allow_negative_numbers = true)]
     pub size: Option<u64>,
+    /// Creates this many volumes alike, named <name>-1 to <name>-N, and prints them as a list.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = values::bulk_count, allow_negative_numbers = true)]
+    pub count: u32,
+    /// With --count: how many create requests are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = bulk::DEFAULT_CONCURRENCY,
+          value_parser = values::concurrency, allow_negative_numbers = true)]
+    pub concurrency: u32,
     #[command(flatten)]
     pub wait: WaitArgs,
     #[command(flatten)]
@@ -450,6 +458,18 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
         require(cinder, 47, "--backup-id")?;
     }
     let request = args.request()?;
+    if args.count > 1 {
+        let at_once = bulk::AtOnce(args.concurrency as usize);
+        return bulk::create(
+            cinder,
+            request,
+            args.count,
+            at_once,
+            &args.wait,
+            &args.output,
+        )
+        .await;
+    }
     let created = cinder
         .call(
             cinder
@@ -479,6 +499,10 @@ pub struct DeleteArgs {
     /// Name or ID of volume or volumes to delete.
     #[arg(value_name = "volume", required = true, value_parser = values::name_or_id)]
     pub volumes: Vec<String>,
+    /// How many volumes are deleted at once (1: one after the other, as cinderclient).
+    #[arg(long, value_name = "N", default_value_t = bulk::DEFAULT_CONCURRENCY,
+          value_parser = values::concurrency, allow_negative_numbers = true)]
+    pub concurrency: u32,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -487,20 +511,22 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
     if args.force {
         require(cinder, 23, "--force")?;
     }
-    for_each(&args.volumes, "Delete", "volume", |name| async move {
-        let volume = lookup::volume(cinder, &name).await?;
-        let mut q = cinder.raw().delete_volume().volume_id(volume.id.clone());
-        if args.cascade {
-            q = q.cascade(true);
-        }
-        if args.force {
-            q = q.force(true);
-        }
-        cinder.call(q.send()).await?;
-        println!("Request to delete volume {name} has been accepted.");
-        args.wait.volume_deleted(cinder, &volume.id).await
-    })
-    .await
+    let at_once = bulk::AtOnce(args.concurrency as usize);
+    at_once
+        .for_each(&args.volumes, "Delete", "volume", |name| async move {
+            let volume = lookup::volume(cinder, &name).await?;
+            let mut q = cinder.raw().delete_volume().volume_id(volume.id.clone());
+            if args.cascade {
+                q = q.cascade(true);
+            }
+            if args.force {
+                q = q.force(true);
+            }
+            cinder.call(q.send()).await?;
+            println!("Request to delete volume {name} has been accepted.");
+            args.wait.volume_deleted(cinder, &volume.id).await
+        })
+        .await
 }
 
 #[derive(Args, Debug)]
