@@ -61,6 +61,9 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         ("local cloud", vec!["xtask", "cloud", "up"]),
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),
+        // Every benchmark scenario once, tiny, so `cargo xtask bench` keeps working; its
+        // numbers are not looked at (timings are never asserted).
+        ("benchmark smoke run", vec!["xtask", "bench", "--smoke"]),
     ];
     // The library's examples are programs for users: run each against the local cloud.
     let examples = examples()?;

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx) -> Result<Found> {
     let sample = ctx.cloud.sample_volume()?;
     let body_path = ctx.dir.join(format!("volumes-detail-{count}.json"));
     std::fs::write(&body_path, synthesize(&sample, count)?)?;
-    let program = build_decoder(&ctx.workspace)?;
+    let program = build_decoder(&ctx.workspace, ctx.args.profile())?;
 
     let out = ctx.dir.join("decode-output.json");
     let body_arg = body_path.display().to_string();
@@ -131,9 +131,14 @@ fn synthesize(volume: &Value, count: usize) -> Result<Vec<u8>> {
     Ok(serde_json::to_vec(&json!({ "volumes": volumes }))?)
 }
 
-/// Builds the `decode` bench program (release settings) and returns its path.
-fn build_decoder(workspace: &Path) -> Result<PathBuf> {
-    println!("[bench]   building: cargo bench -p cinder-client --bench decode --no-run");
+/// Builds the `decode` bench program (with cargo's `bench` profile, optimized, unless the
+/// `cinder` measured is a debug build) and returns its path.
+fn build_decoder(workspace: &Path, profile: &str) -> Result<PathBuf> {
+    let profile = if profile == "release" { "bench" } else { "dev" };
+    println!(
+        "[bench]   building: cargo bench -p cinder-client --bench decode --no-run --profile \
+         {profile}"
+    );
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "bench",
@@ -142,6 +147,8 @@ fn build_decoder(workspace: &Path) -> Result<PathBuf> {
             "--bench",
             "decode",
             "--no-run",
+            "--profile",
+            profile,
             "--message-format=json-render-diagnostics",
         ])
         .current_dir(workspace)

@@ -68,6 +68,39 @@ pub struct BenchArgs {
     /// cinder-bench project), then exit.
     #[arg(long)]
     cleanup: bool,
+    /// Checks that every scenario works rather than measuring: a debug build, one run of
+    /// each, a handful of volumes, no clean build, the report in target/bench/smoke/ (its
+    /// numbers mean nothing). `cargo xtask test` runs this so the benchmark cannot rot.
+    #[arg(long, conflicts_with_all = ["cleanup", "out", "scenarios"])]
+    smoke: bool,
+}
+
+impl BenchArgs {
+    /// The smallest sizes that still take every path of every scenario: the large scenario
+    /// fills the project past the 10 listed volumes twice, bulk creates and deletes a few.
+    fn smoke_sized(self) -> BenchArgs {
+        BenchArgs {
+            runs: 1,
+            large_runs: 1,
+            bulk_runs: 1,
+            bulk_count: 3,
+            large_counts: vec![12, 14],
+            decode_volumes: 100,
+            concurrency: 4,
+            skip_clean_build: true,
+            out: Some(PathBuf::from("target/bench/smoke")),
+            ..self
+        }
+    }
+
+    /// The cargo profile of the `cinder` that is measured.
+    pub fn profile(&self) -> &'static str {
+        if self.smoke {
+            "debug"
+        } else {
+            "release"
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -187,6 +220,7 @@ impl Ctx {
 }
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    let args = if args.smoke { args.smoke_sized() } else { args };
     let started = Instant::now();
     let workspace = workspace_root();
     let layout = Layout::resolve(std::env::var_os(crate::cloud::paths::DIR_ENV).map(Into::into))?;
@@ -208,8 +242,16 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             .collect()
     };
 
-    println!("[bench] building the release binary: cargo build --release -p cinder-cli");
-    cargo(&workspace, &["build", "--release", "-p", "cinder-cli"])?;
+    let profile = args.profile();
+    let build: &[&str] = match profile {
+        "release" => &["build", "--release", "-p", "cinder-cli"],
+        _ => &["build", "-p", "cinder-cli"],
+    };
+    println!(
+        "[bench] building the {profile} binary: cargo {}",
+        build.join(" ")
+    );
+    cargo(&workspace, build)?;
     let python_cinder = layout.venv_bin("cinder");
     let python = layout.venv_bin("python");
     for program in [&python_cinder, &python] {
@@ -231,7 +273,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         .map_or(0, |d| d.as_secs());
     let ctx = Ctx {
         cloud,
-        cinder_rs: workspace.join("target/release/cinder"),
+        cinder_rs: workspace.join("target").join(profile).join("cinder"),
         python_cinder,
         python: python.clone(),
         curl_files,
@@ -323,6 +365,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             large_counts: args.large_counts.clone(),
             decode_volumes: args.decode_volumes,
             concurrency: args.concurrency as usize,
+            profile: args.profile().into(),
         },
         goals,
         scenarios,
@@ -391,6 +434,9 @@ fn cargo(workspace: &Path, args: &[&str]) -> Result<()> {
 
 /// The options of this run as a `cargo xtask bench` command line.
 fn command_line(args: &BenchArgs) -> String {
+    if args.smoke {
+        return "cargo xtask bench --smoke".into();
+    }
     let counts: Vec<String> = args.large_counts.iter().map(usize::to_string).collect();
     let mut line = format!(
         "cargo xtask bench --runs {} --large-runs {} --bulk-runs {} --bulk-count {} \

@@ -30,6 +30,8 @@ pub struct Settings {
     pub large_counts: Vec<usize>,
     pub decode_volumes: usize,
     pub concurrency: usize,
+    /// The cargo profile of the measured `cinder`: `release`, or `debug` in a smoke run.
+    pub profile: String,
 }
 
 /// A goal of the issue and whether this run met it. Reported, never asserted.
@@ -157,6 +159,14 @@ impl Report {
             self.generated_at, self.command, m.cpus, m.load_before, m.load_after
         );
 
+        if self.settings.profile != "release" {
+            let _ = writeln!(
+                md,
+                "**Smoke run:** a {} build, one run of each and a handful of volumes, to check \
+                 that every scenario works. These numbers mean nothing.\n",
+                self.settings.profile
+            );
+        }
         md.push_str("## Goals\n\nReported, not asserted (no test fails on timing).\n\n");
         md.push_str("| Scenario | Goal | Measured | Met |\n|---|---|---|---|\n");
         for goal in &self.goals {
