@@ -28,9 +28,11 @@ use global::GlobalOpts;
 /// The whole command line of `cinder` (parse one with [`clap::Parser::try_parse_from`]); its
 /// fields are private: only [`main`] acts on it.
 #[derive(Parser, Debug)]
+// `long_about = None`: the rest of this comment is for Rust readers, not for `--help`.
 #[command(
     name = "cinder",
     version,
+    long_about = None,
     arg_required_else_help = true,
     max_term_width = 100
 )]

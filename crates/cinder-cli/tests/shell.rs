@@ -196,3 +196,15 @@ fn render_with_man(page: &Path) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+#[test]
+fn the_help_says_what_cinder_is_and_nothing_about_its_rust_code() {
+    for flag in ["--help", "-h"] {
+        let help = cinder(&[flag]);
+        assert!(
+            help.starts_with("Command-line interface to the OpenStack Cinder API\n\nUsage: cinder"),
+            "{flag}: {help}"
+        );
+        assert!(!help.contains("clap::"), "{flag}: {help}");
+    }
+}
