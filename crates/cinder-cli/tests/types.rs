@@ -48,6 +48,9 @@ fn private_type_with_specs_access_and_encryption() {
     );
     let list = ok(&["type-list"]);
     assert!(rows(&list).iter().any(|r| r[0] == id), "{list}");
+    // Sorted by ID, as cinderclient's tables are.
+    assert_sorted_by_id(&list);
+    assert_sorted_by_id(&specs);
 
     // Update.
     ok(&["type-update", &id, "--description", "updated"]);
@@ -114,5 +117,35 @@ fn private_type_with_specs_access_and_encryption() {
         run.stderr.contains("No volume_type with a name or ID"),
         "{}",
         run.stderr
+    );
+}
+
+fn assert_sorted_by_id(table: &str) {
+    let ids: Vec<String> = rows(table).into_iter().map(|r| r[0].clone()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert!(ids.len() > 1, "too few rows to tell the order: {table}");
+    assert_eq!(ids, sorted, "{table}");
+}
+
+#[test]
+fn a_missing_description_is_a_dash_in_the_list_and_none_in_show() {
+    require_cloud();
+    let name = unique("bare-type");
+    let created = ok(&["type-create", &name]);
+    let id = rows(&created).into_iter().next().expect("a row")[0].clone();
+    let _cleanup = Cleanup(vec![vec!["type-delete".into(), id.clone()]]);
+
+    let list = ok(&["type-list"]);
+    let row = rows(&list)
+        .into_iter()
+        .find(|r| r[0] == id)
+        .expect("listed");
+    assert_eq!(row[2], "-", "{list}");
+    let shown = ok(&["type-show", &id]);
+    assert_eq!(
+        prop(&shown, "description").as_deref(),
+        Some("None"),
+        "{shown}"
     );
 }

@@ -94,7 +94,8 @@ pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
             }));
         }
     }
-    args.output.print_list(&rate_limits_columns(), rows)
+    args.output
+        .print_list_sorted_by(&rate_limits_columns(), Some("verb"), rows)
 }
 
 pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<()> {
@@ -113,7 +114,7 @@ pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<(
             json!({ "name": zone.zone_name, "status": status })
         })
         .collect();
-    output.print_list(&zone_columns(), rows)
+    output.print_list_sorted_by(&zone_columns(), Some("name"), rows)
 }
 
 #[derive(Args, Debug)]
@@ -294,7 +295,7 @@ pub async fn api_version(cinder: &Cinder, output: OutputArgs) -> Result<()> {
         .filter(|v| v.status == "CURRENT")
         .map(json)
         .collect::<Result<_>>()?;
-    output.print_list(&api_version_columns(), rows)?;
+    output.print_list_sorted_by(&api_version_columns(), Some("id"), rows)?;
     let server = cinder.server_range();
     output.note(&format!(
         "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} to \
@@ -314,5 +315,5 @@ pub async fn version_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
         "Client supported API versions:\nMinimum version 3.{MIN_VERSION}\n\
          Maximum version 3.{MAX_VERSION}\n\nServer supported API versions:"
     ))?;
-    output.print_list(&available, rows)
+    output.print_list_sorted_by(&available, Some("id"), rows)
 }

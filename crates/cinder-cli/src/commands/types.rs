@@ -169,7 +169,9 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
     if query.extra_specs.is_some() {
         super::require(cinder, 52, "--filters extra_specs")?;
     }
-    let mut out = args.output.list(&type_columns())?;
+    // cinderclient sorts the table by ID unless the server was asked for an order.
+    let sort_by = args.page.sort.is_none().then_some("id");
+    let mut out = args.output.list(&type_columns())?.sort_table_by(sort_by);
     args.page
         .stream(&mut out, |request| query.rows(cinder, request))
         .await?;
@@ -365,11 +367,14 @@ pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
         .iter()
         .map(json)
         .collect::<Result<Vec<Value>>>()?;
-    args.output.print_list(&access_columns(), rows)
+    args.output
+        .print_list_sorted_by(&access_columns(), Some("volume_type_id"), rows)
 }
 
 pub async fn extra_specs_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let mut out = output.list(&extra_specs_columns())?;
+    let mut out = output
+        .list(&extra_specs_columns())?
+        .sort_table_by(Some("id"));
     let query = TypeQuery::all();
     PageArgs::default()
         .stream(&mut out, |request| query.rows(cinder, request))
@@ -466,7 +471,9 @@ pub async fn encryption_create(cinder: &Cinder, args: EncryptionCreateArgs) -> R
 }
 
 pub async fn encryption_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let mut out = output.list(&encryption_columns())?;
+    let mut out = output
+        .list(&encryption_columns())?
+        .sort_table_by(Some("volume_type_id"));
     let query = TypeQuery::all();
     // The encryptions of each page of types, asked for one type after the other.
     let fetch = |request| {

@@ -24,6 +24,15 @@ pub fn text(value: &Value) -> String {
     }
 }
 
+/// A cell of a list table: as [`text`], but a null is `-`, as cinderclient's `print_list`
+/// shows it (its `Property | Value` tables show `None`).
+pub fn list_text(value: &Value) -> String {
+    match value {
+        Value::Null => "-".into(),
+        other => text(other),
+    }
+}
+
 /// A cell of the `value` format: the table's text on one line (the lines of a dict or of a
 /// multi-line string joined by `, `), since each output line is one row.
 pub fn one_line(value: &Value) -> String {
@@ -42,6 +51,13 @@ mod tests {
         assert_eq!(text(&json!(3)), "3");
         assert_eq!(text(&json!(["a", 1])), "a, 1");
         assert_eq!(text(&json!({"b": "2", "a": "1"})), "a : 1\nb : 2");
+    }
+
+    #[test]
+    fn list_tables_show_a_null_as_a_dash() {
+        assert_eq!(list_text(&Value::Null), "-");
+        assert_eq!(list_text(&json!({"a": null})), "a : None");
+        assert_eq!(list_text(&json!("x")), "x");
     }
 
     #[test]

@@ -19,9 +19,20 @@ impl OutputArgs {
         Ok(ListWriter::new(self.format, selected, io::stdout()))
     }
 
-    /// Prints a list that is already loaded in full.
+    /// Prints a list that is already loaded in full, in the order given.
     pub fn print_list(&self, available: &[Column], rows: Vec<Value>) -> Result<()> {
-        let mut writer = self.list(available)?;
+        self.print_list_sorted_by(available, None, rows)
+    }
+
+    /// Prints a list that is already loaded in full, the table sorted by the field `key`
+    /// (see [`ListWriter::sort_table_by`]).
+    pub fn print_list_sorted_by(
+        &self,
+        available: &[Column],
+        key: Option<&str>,
+        rows: Vec<Value>,
+    ) -> Result<()> {
+        let mut writer = self.list(available)?.sort_table_by(key);
         writer.page(rows)?;
         writer.finish()?;
         Ok(())
@@ -117,7 +128,7 @@ impl<W: Write> ListWriter<W> {
                     grid.row(
                         self.columns
                             .iter()
-                            .map(|c| row.get(&c.key).map(cells::text).unwrap_or_default())
+                            .map(|c| row.get(&c.key).map(cells::list_text).unwrap_or_default())
                             .collect(),
                     );
                 }
@@ -170,7 +181,7 @@ mod tests {
         assert_eq!(
             text,
             "+----+-------------+\n| ID | Volume Type |\n+----+-------------+\n\
-             | a  | fast        |\n| b  | None        |\n+----+-------------+\n"
+             | a  | fast        |\n| b  | -           |\n+----+-------------+\n"
         );
     }
 
