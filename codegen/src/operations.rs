@@ -164,7 +164,15 @@ fn read_operation(
         let schema = resolve(document, schema)?;
         if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             for variant in variants {
-                actions.push(read_action(document, &id, resolve(document, variant)?)?);
+                let variant = resolve(document, variant)?;
+                let action = read_action(document, &id, variant)?;
+                // The action's own range is its `action:<key>` gate; inside it, fields with a
+                // narrower one are `body:<key>.<field>` gates.
+                if let Some(body) = variant.pointer(&format!("/properties/{}", action.key)) {
+                    let body = resolve(document, body)?;
+                    collect_body_gates(document, body, &action.key, &id, &mut gates, 0)?;
+                }
+                actions.push(action);
             }
         } else {
             collect_body_gates(document, schema, "", &id, &mut gates, 0)?;

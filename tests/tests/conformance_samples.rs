@@ -62,6 +62,14 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // resource filters
+    (
+        "resource-filters-list-response.json",
+        "list_resource_filters",
+        Response,
+        None,
+        Valid,
+    ),
     (
         "messages-show-response.json",
         "show_message",
@@ -973,6 +981,7 @@ const COVERED_PREFIXES: &[&str] = &[
     "availability-zone-",
     "image-metadata-",
     "messages-",
+    "resource-filters-",
     "snapshot-force-",
     "snapshot-status-",
     "volume-",

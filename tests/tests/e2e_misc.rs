@@ -1,4 +1,5 @@
-//! End to end against the local cloud: limits, availability zones, messages and versions.
+//! End to end against the local cloud: limits, availability zones, resource filters, messages
+//! and versions.
 
 use cinder_client::{types, Error};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
@@ -43,6 +44,47 @@ async fn availability_zones() {
         "{zones:?}"
     );
     check.assert_conformant();
+}
+
+#[tokio::test]
+async fn resource_filters() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    let all = cinder
+        .call(cinder.raw().list_resource_filters().send())
+        .await
+        .unwrap();
+    let volume = all
+        .resource_filters
+        .iter()
+        .find(|f| f.resource == "volume")
+        .expect("volume filters");
+    assert!(volume.filters.iter().any(|f| f == "name"), "{all:?}");
+
+    let one = cinder
+        .call(
+            cinder
+                .raw()
+                .list_resource_filters()
+                .resource("snapshot")
+                .send(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(one.resource_filters.len(), 1, "{one:?}");
+    assert_eq!(one.resource_filters[0].resource, "snapshot");
+    check.assert_conformant();
+
+    // Before 3.33 the operation does not exist: refused before anything is sent.
+    let (old, old_check) = admin_checked(v(32)).await;
+    let err = old
+        .call(old.raw().list_resource_filters().send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported(m) if m.contains("3.33")),
+        "{err:?}"
+    );
+    assert_eq!(old_check.0.checked(), 0, "nothing was sent");
 }
 
 /// The version documents live at the service root, outside the project endpoint; the client

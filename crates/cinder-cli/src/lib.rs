@@ -6,6 +6,7 @@
 
 mod commands;
 mod completion;
+mod gates;
 mod global;
 mod kv;
 mod logging;

@@ -61,6 +61,43 @@ fn microversion_errors() {
         "name=x",
     ]);
     assert!(run.stderr.contains("3.33"), "{}", run.stderr);
+    // Gates inside action bodies come from the spec too (body:<action>.<field>).
+    let run = fails(&[
+        "--os-volume-api-version",
+        "3.15",
+        "migrate",
+        "no-such-volume",
+        "--cluster",
+        "c@b",
+    ]);
+    assert!(
+        run.stderr
+            .contains("--cluster requires API version 3.16 or later"),
+        "{}",
+        run.stderr
+    );
+    let run = fails(&[
+        "--os-volume-api-version",
+        "3.0",
+        "upload-to-image",
+        "no-such-volume",
+        "img",
+        "--visibility",
+        "private",
+    ]);
+    assert!(
+        run.stderr
+            .contains("--visibility/--protected requires API version 3.1 or later"),
+        "{}",
+        run.stderr
+    );
+    let run = fails(&["--os-volume-api-version", "3.32", "list-filters"]);
+    assert!(
+        run.stderr
+            .contains("list-filters requires API version 3.33 or later"),
+        "{}",
+        run.stderr
+    );
     // The same flags work at a new enough version.
     let out = ok(&["--os-volume-api-version", "3.45", "list", "--with-count"]);
     assert!(out.contains("Total number of volumes:"), "{out}");
@@ -103,4 +140,45 @@ fn credentials_and_usage_errors() {
     assert_eq!(debug.code, Some(0), "{}", debug.stderr);
     assert!(debug.stderr.contains("DEBUG"), "{}", debug.stderr);
     assert!(!debug.stderr.contains(&password) && !debug.stdout.contains(&password));
+}
+
+#[test]
+fn list_filters_shows_what_each_resource_accepts() {
+    require_cloud();
+    let all = ok(&["list-filters"]);
+    let rows = rows(&all);
+    let resources: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let mut sorted = resources.clone();
+    sorted.sort();
+    assert_eq!(resources, sorted, "sorted by resource: {all}");
+    let volume = rows
+        .iter()
+        .find(|r| r[0] == "volume")
+        .unwrap_or_else(|| panic!("no volume row: {all}"));
+    // The local cloud uses Cinder's own resource_filters.json.
+    let filters: Vec<&str> = volume[1].split(", ").collect();
+    assert!(
+        filters.contains(&"name") && filters.contains(&"status"),
+        "{all}"
+    );
+
+    let one = ok(&["list-filters", "--resource", "snapshot", "-f", "json"]);
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let one = one.as_array().unwrap();
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert_eq!(one[0]["resource"], "snapshot");
+    assert!(one[0]["filters"]
+        .as_array()
+        .unwrap()
+        .contains(&"volume_id".into()));
+
+    // An unknown resource is an empty list, as Cinder answers.
+    let none = ok(&[
+        "list-filters",
+        "--resource",
+        "no-such-resource",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(none.trim(), "[]");
 }

@@ -235,6 +235,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         ],
     },
     OperationVersions {
+        operation_id: "list_resource_filters",
+        method: "GET",
+        path: "/resource_filters",
+        min: 33u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "list_snapshot_metadata",
         method: "GET",
         path: "/snapshots/{snapshot_id}/metadata",
@@ -628,6 +636,21 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "action:revert",
                 min: 40u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "body:os-migrate_volume.cluster",
+                min: 16u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "body:os-volume_upload_image.protected",
+                min: 1u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "body:os-volume_upload_image.visibility",
+                min: 1u16,
                 max: 71u16,
             },
         ],

@@ -38,6 +38,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["show_message"],
     },
     ResponseBody {
+        type_name: "ResourceFilterList",
+        answered_by: &["list_resource_filters"],
+    },
+    ResponseBody {
         type_name: "SnapshotDetailList",
         answered_by: &["list_snapshots_detail"],
     },
@@ -169,12 +173,12 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 macro_rules! for_each_response_body {
     ($callback:ident) => {
         $callback! { AvailabilityZoneList, Fault, LimitsResponse, MessageList,
-        MessageResponse, SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
-        SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
-        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
-        VolumeMetadataItemResponse, VolumeMetadataResponse,
-        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
-        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        MessageResponse, ResourceFilterList, SnapshotDetailList, SnapshotList,
+        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
+        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
+        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
+        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
+        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse }

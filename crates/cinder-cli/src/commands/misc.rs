@@ -6,7 +6,8 @@ use cinder_client::Cinder;
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::{for_each, json, require, unsupported_filter};
+use super::{for_each, json, unsupported_filter};
+use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::{kv, lookup, values};
 
@@ -39,6 +40,11 @@ pub fn message_columns() -> Vec<Column> {
 /// The columns of `api-version`.
 pub fn api_version_columns() -> Vec<Column> {
     columns(&["ID", "Status", "Version", "Min_version"])
+}
+
+/// The columns of `list-filters`.
+pub fn filter_columns() -> Vec<Column> {
+    columns(&["Resource", "Filters"])
 }
 
 /// The columns of `version-list`.
@@ -199,12 +205,12 @@ pub fn check_message_list(args: &MessageListArgs) -> Result<()> {
 }
 
 pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> {
-    require(cinder, 3, "message-list")?;
+    require(cinder, &gates::MESSAGE_LIST)?;
     if args.page.any() {
-        require(cinder, 5, "--marker/--limit/--sort/--page-size")?;
+        require(cinder, &gates::MESSAGE_LIST_PAGING)?;
     }
     if args.filters.is_some() {
-        require(cinder, 33, "--filters")?;
+        require(cinder, &gates::FILTERS)?;
     }
     let MessageFilters {
         resource_uuid,
@@ -259,7 +265,7 @@ pub struct MessageArgs {
 }
 
 pub async fn message_show(cinder: &Cinder, args: MessageArgs) -> Result<()> {
-    require(cinder, 3, "message-show")?;
+    require(cinder, &gates::MESSAGE_SHOW)?;
     let message = lookup::message(cinder, &args.message).await?;
     args.output.print_object(&message)
 }
@@ -272,7 +278,7 @@ pub struct MessagesArgs {
 }
 
 pub async fn message_delete(cinder: &Cinder, args: MessagesArgs) -> Result<()> {
-    require(cinder, 3, "message-delete")?;
+    require(cinder, &gates::MESSAGE_DELETE)?;
     for_each(&args.messages, "Delete", "message", |id| async move {
         lookup::message(cinder, &id).await?;
         cinder
@@ -316,4 +322,31 @@ pub async fn version_list(cinder: &Cinder, output: OutputArgs) -> Result<()> {
          Maximum version 3.{MAX_VERSION}\n\nServer supported API versions:"
     ))?;
     output.print_list_sorted_by(&available, Some("id"), rows)
+}
+
+#[derive(Args, Debug)]
+pub struct ListFiltersArgs {
+    /// Show enabled filters for specified resource (e.g. volume, snapshot, backup, message).
+    #[arg(long, value_name = "resource", value_parser = values::name_or_id)]
+    pub resource: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `list-filters`: the filters the cloud accepts in each resource's `--filters` (a trailing
+/// `~` marks one that also matches inexactly).
+pub async fn list_filters(cinder: &Cinder, args: ListFiltersArgs) -> Result<()> {
+    require(cinder, &gates::LIST_FILTERS)?;
+    let mut query = cinder.raw().list_resource_filters();
+    if let Some(resource) = &args.resource {
+        query = query.resource(resource.clone());
+    }
+    let list = cinder.call(query.send()).await?;
+    let rows = list
+        .resource_filters
+        .iter()
+        .map(json)
+        .collect::<Result<Vec<Value>>>()?;
+    args.output
+        .print_list_sorted_by(&filter_columns(), Some("resource"), rows)
 }

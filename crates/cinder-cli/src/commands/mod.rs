@@ -8,7 +8,7 @@ pub mod types;
 pub mod volumes;
 
 use anyhow::{anyhow, bail, Result};
-use cinder_client::{ApiVersion, Cinder};
+use cinder_client::Cinder;
 use clap::Subcommand;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -123,6 +123,8 @@ pub enum Command {
     MessageShow(misc::MessageArgs),
     /// Removes one or more messages.
     MessageDelete(misc::MessagesArgs),
+    /// List enabled filters (a trailing '~' marks inexact matching).
+    ListFilters(misc::ListFiltersArgs),
     /// Display the server API version information.
     ApiVersion(OutputArgs),
     /// List all API versions.
@@ -189,6 +191,7 @@ impl Command {
             | AvailabilityZoneList(_)
             | MessageShow(_)
             | MessageDelete(_)
+            | ListFilters(_)
             | ApiVersion(_)
             | VersionList(_) => {}
         }
@@ -221,6 +224,7 @@ impl Command {
             RateLimits(a) => (&a.output, misc::rate_limits_columns()),
             AvailabilityZoneList(o) => (o, misc::zone_columns()),
             MessageList(a) => (&a.output, misc::message_columns()),
+            ListFilters(a) => (&a.output, misc::filter_columns()),
             ApiVersion(o) => (o, misc::api_version_columns()),
             VersionList(o) => (o, misc::version_list_columns()),
             _ => return None,
@@ -283,6 +287,7 @@ pub async fn run(cinder: &Cinder, command: Command) -> Result<()> {
         MessageList(a) => misc::message_list(cinder, a).await,
         MessageShow(a) => misc::message_show(cinder, a).await,
         MessageDelete(a) => misc::message_delete(cinder, a).await,
+        ListFilters(a) => misc::list_filters(cinder, a).await,
         ApiVersion(o) => misc::api_version(cinder, o).await,
         VersionList(o) => misc::version_list(cinder, o).await,
     }
@@ -296,18 +301,6 @@ pub fn body<T: DeserializeOwned>(value: Value) -> Result<T> {
 /// A response as JSON, for generic printing.
 pub fn json<T: Serialize>(value: &T) -> Result<Value> {
     Ok(serde_json::to_value(value)?)
-}
-
-/// Refuses `what` unless the negotiated microversion is at least 3.`minor`.
-pub fn require(cinder: &Cinder, minor: u16, what: &str) -> Result<()> {
-    let version = cinder.version();
-    if version < ApiVersion(minor) {
-        bail!(
-            "{what} requires API version 3.{minor} or later, but version {version} is in use \
-             (use --os-volume-api-version 3.{minor} or later)"
-        );
-    }
-    Ok(())
 }
 
 /// The error for a `--filters` key the command does not know.

@@ -7,7 +7,8 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use super::volumes::{MetadataAction, MetadataChange};
-use super::{body, for_each, json, parse_bool, require, unsupported_filter};
+use super::{body, for_each, json, parse_bool, unsupported_filter};
+use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
 use crate::{kv, lookup, values};
@@ -216,13 +217,13 @@ pub fn check_list(args: &ListArgs) -> Result<()> {
 
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
     if args.metadata.is_some() {
-        require(cinder, 22, "--metadata")?;
+        require(cinder, &gates::SNAPSHOT_LIST_METADATA)?;
     }
     if args.with_count.is_some() {
-        require(cinder, 45, "--with-count")?;
+        require(cinder, &gates::SNAPSHOT_LIST_WITH_COUNT)?;
     }
     if args.filters.is_some() {
-        require(cinder, 33, "--filters")?;
+        require(cinder, &gates::FILTERS)?;
     }
     let SnapshotFilters {
         all_tenants,

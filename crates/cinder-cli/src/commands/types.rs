@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::volumes::{MetadataAction, MetadataChange};
 use super::{body, for_each, json, parse_bool, unsupported_filter};
+use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::{kv, lookup, values};
 
@@ -167,7 +168,7 @@ pub fn check_list(args: &ListArgs) -> Result<()> {
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
     let query = TypeQuery::from_args(&args)?;
     if query.extra_specs.is_some() {
-        super::require(cinder, 52, "--filters extra_specs")?;
+        require(cinder, &gates::TYPE_LIST_EXTRA_SPECS)?;
     }
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");

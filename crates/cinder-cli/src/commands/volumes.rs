@@ -8,7 +8,8 @@ use cinder_client::{ApiVersion, Cinder};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use super::{body, bulk, for_each, json, parse_bool, require, unsupported_filter};
+use super::{body, bulk, for_each, json, parse_bool, unsupported_filter};
+use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
 use crate::{kv, lookup, values};
@@ -167,16 +168,16 @@ impl VolumeFilters {
     /// Refuses what the negotiated microversion lacks.
     fn require_versions(cinder: &Cinder, args: &ListArgs) -> Result<()> {
         if args.group_id.is_some() {
-            require(cinder, 10, "--group_id")?;
+            require(cinder, &gates::VOLUME_LIST_GROUP_ID)?;
         }
         if args.image_metadata.is_some() {
-            require(cinder, 4, "--image_metadata")?;
+            require(cinder, &gates::VOLUME_LIST_IMAGE_METADATA)?;
         }
         if args.with_count.is_some() {
-            require(cinder, 45, "--with-count")?;
+            require(cinder, &gates::VOLUME_LIST_WITH_COUNT)?;
         }
         if args.filters.is_some() {
-            require(cinder, 33, "--filters")?;
+            require(cinder, &gates::FILTERS)?;
         }
         Ok(())
     }
@@ -452,10 +453,10 @@ impl CreateArgs {
 
 pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     if args.group_id.is_some() {
-        require(cinder, 13, "--group-id")?;
+        require(cinder, &gates::VOLUME_CREATE_GROUP_ID)?;
     }
     if args.backup_id.is_some() {
-        require(cinder, 47, "--backup-id")?;
+        require(cinder, &gates::VOLUME_CREATE_BACKUP_ID)?;
     }
     let request = args.request()?;
     if args.count > 1 {
@@ -509,7 +510,7 @@ pub struct DeleteArgs {
 
 pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
     if args.force {
-        require(cinder, 23, "--force")?;
+        require(cinder, &gates::VOLUME_DELETE_FORCE)?;
     }
     let at_once = bulk::AtOnce(args.concurrency as usize);
     at_once
@@ -779,7 +780,7 @@ pub struct MigrateArgs {
 pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
     // clap has made sure there is exactly one of the host and --cluster.
     if args.cluster.is_some() {
-        require(cinder, 16, "--cluster")?;
+        require(cinder, &gates::MIGRATE_CLUSTER)?;
     }
     let volume = lookup::volume(cinder, &args.volume).await?;
     let mut request = Map::new();
@@ -1029,7 +1030,7 @@ pub struct UploadArgs {
 
 pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
     if args.visibility.is_some() || args.protected.is_some() {
-        require(cinder, 1, "--visibility/--protected")?;
+        require(cinder, &gates::UPLOAD_VISIBILITY)?;
     }
     let volume = lookup::volume(cinder, &args.volume).await?;
     let mut request = json!({
@@ -1065,7 +1066,7 @@ pub struct RevertArgs {
 }
 
 pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()> {
-    require(cinder, 40, "revert-to-snapshot")?;
+    require(cinder, &gates::REVERT)?;
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     cinder
         .call(cinder.raw().volume_revert(
@@ -1090,7 +1091,7 @@ pub struct SummaryArgs {
 }
 
 pub async fn summary(cinder: &Cinder, args: SummaryArgs) -> Result<()> {
-    require(cinder, 12, "summary")?;
+    require(cinder, &gates::SUMMARY)?;
     let mut q = cinder.raw().volume_summary();
     if let Some(all) = args.all_tenants {
         q = q.all_tenants(all);

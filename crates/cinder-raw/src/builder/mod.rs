@@ -16,6 +16,8 @@ mod limits;
 pub use limits::*;
 mod messages;
 pub use messages::*;
+mod resource_filters;
+pub use resource_filters::*;
 mod snapshots;
 pub use snapshots::*;
 mod versions;

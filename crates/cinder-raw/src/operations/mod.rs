@@ -5,6 +5,7 @@
 mod availability_zones;
 mod limits;
 mod messages;
+mod resource_filters;
 mod snapshots;
 mod versions;
 mod volume_actions;
