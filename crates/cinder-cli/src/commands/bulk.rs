@@ -10,7 +10,7 @@ use cinder_client::Cinder;
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
-use super::volumes::list_row;
+use super::volumes::{list_row, LIST_HEADERS};
 use super::{action_verb, body};
 use crate::output::{columns, Column, OutputArgs};
 use crate::waiting::WaitArgs;
@@ -116,15 +116,7 @@ pub async fn create(
         .map(list_row)
         .collect::<Result<_>>()?;
     if !rows.is_empty() {
-        let mut available = columns(&[
-            "ID",
-            "Status",
-            "Name",
-            "Size",
-            "Volume Type",
-            "Bootable",
-            "Attached to",
-        ]);
+        let mut available = columns(&LIST_HEADERS);
         if !output.columns.is_empty() {
             // Any field of the volumes can be asked for by its key.
             if let Some(Value::Object(first)) = rows.first() {

@@ -7,7 +7,7 @@ pub mod snapshots;
 pub mod types;
 pub mod volumes;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use cinder_client::Cinder;
 use clap::Subcommand;
 use serde::de::DeserializeOwned;
@@ -320,30 +320,14 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
     }
 }
 
-/// Runs `each` for every item, reporting failures like cinderclient, and fails if any did.
-pub async fn for_each<F, Fut>(items: &[String], action: &str, kind: &str, mut each: F) -> Result<()>
+/// Runs `each` for every item, one after the other, reporting failures like cinderclient,
+/// and fails if any did.
+pub async fn for_each<F, Fut>(items: &[String], action: &str, kind: &str, each: F) -> Result<()>
 where
     F: FnMut(String) -> Fut,
     Fut: std::future::Future<Output = Result<()>>,
 {
-    let mut failed = 0;
-    for item in items {
-        if let Err(e) = each(item.clone()).await {
-            failed += 1;
-            eprintln!("{action} for {kind} {item} failed: {e}");
-        }
-    }
-    match failed {
-        0 => Ok(()),
-        n if n == items.len() => bail!(
-            "Unable to {} any of the specified {kind}s.",
-            action_verb(action)
-        ),
-        _ => bail!(
-            "Unable to {} some of the specified {kind}s.",
-            action_verb(action)
-        ),
-    }
+    bulk::AtOnce(1).for_each(items, action, kind, each).await
 }
 
 fn action_verb(action: &str) -> String {

@@ -239,6 +239,17 @@ pub(super) fn list_row(volume: &types::Volume) -> Result<Value> {
     Ok(row)
 }
 
+/// The columns of `cinder list` (and of `create --count`) before any version adds to them.
+pub(super) const LIST_HEADERS: [&str; 7] = [
+    "ID",
+    "Status",
+    "Name",
+    "Size",
+    "Volume Type",
+    "Bootable",
+    "Attached to",
+];
+
 /// The columns of `cinder list` at `version`, as cinderclient picks them.
 pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
     if let Some(fields) = &args.fields {
@@ -251,15 +262,7 @@ pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
         );
         return columns(&headers);
     }
-    let mut headers = vec![
-        "ID",
-        "Status",
-        "Name",
-        "Size",
-        "Volume Type",
-        "Bootable",
-        "Attached to",
-    ];
+    let mut headers = LIST_HEADERS.to_vec();
     if version >= ApiVersion(65) {
         headers.insert(4, "Consumes Quota");
     }
