@@ -157,7 +157,7 @@ fn path_parameters(path: &str) -> Vec<String> {
         .collect()
 }
 
-fn serde_rename(attributes: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attributes: &[syn::Attribute]) -> Option<String> {
     let mut rename = None;
     for attribute in attributes.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attribute.parse_nested_meta(|meta| {

@@ -2,12 +2,15 @@
 //!
 //! The pipeline: [`bundle`] the multi-file spec into one document, read the [`operations`] and
 //! [`lint`] the spec's own conventions, [`prepare`] a copy for progenitor, run it
-//! ([`generate`]), [`split`] the output by resource, add the typed [`actions`], the
-//! [`microversions`] table and the list of [`response_bodies`], and [`assemble`] the files.
+//! ([`generate`]), [`split`] the output by resource, make the type builders' [`setters`] take
+//! plain values, add the typed [`actions`], what generic code needs of the builders
+//! ([`calls`]), the [`resources`], the [`microversions`] table and the list of
+//! [`response_bodies`], and [`assemble`] the files.
 
 pub mod actions;
 pub mod assemble;
 pub mod bundle;
+pub mod calls;
 pub mod docs;
 pub mod generate;
 pub mod lint;
@@ -15,7 +18,9 @@ pub mod microversions;
 pub mod names;
 pub mod operations;
 pub mod prepare;
+pub mod resources;
 pub mod response_bodies;
+pub mod setters;
 pub mod split;
 pub mod version;
 
@@ -49,7 +54,12 @@ pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
     let tokens = generate::progenitor_tokens(&prepared)?;
     let file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
     let placement = split::Placement::new(&bundle.schema_resources, &operations);
-    let split = split::split(file, &placement, &operations)?;
+    let mut split = split::split(file, &placement, &operations)?;
+    setters::rewrite(&mut split.type_builders);
+    let fields = calls::FieldNames::new(split.types.values().flatten());
+    calls::extend_builders(&mut split.builders, &bundle.document, &operations, &fields)?;
+    let resources = resources::resources(&bundle.document, &operations)?;
+    let resources = resources::file(&bundle.document, &resources, &fields)?;
 
     let all_types: Vec<&syn::Item> = split.types.values().flatten().collect();
     let mut action_methods = BTreeMap::new();
@@ -77,5 +87,6 @@ pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
         action_methods,
         microversions::table(&operations),
         response_bodies::table(&bodies),
+        resources,
     )
 }

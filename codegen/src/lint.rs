@@ -5,12 +5,14 @@ use serde_json::Value;
 use crate::operations::{Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
 
 /// Module names of the generated crate; a tag or schema file of the same name would clash.
-pub const RESERVED_MODULES: [&str; 7] = [
+pub const RESERVED_MODULES: [&str; 9] = [
     "action_response",
     "builder",
+    "calls",
     "hooks",
     "microversions",
     "operations",
+    "resources",
     "response_bodies",
     "types",
 ];

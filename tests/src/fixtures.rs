@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cinder_client::wait::WaitOptions;
-use cinder_client::{Cinder, VersionRequest};
+use cinder_client::{Cinder, Run, VersionRequest};
 use futures::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -67,33 +67,33 @@ impl Cleanup {
         let options = wait_options();
         for resource in resources.iter().rev() {
             if let Resource::Snapshot(id) = resource {
-                let _ = cinder.call(cinder.raw().snapshot_force_delete(id)).await;
-                let _ = cinder.wait_for_snapshot_deleted(id, &options).await;
+                let _ = cinder.raw().snapshot_force_delete(id).run().await;
+                let _ = cinder.snapshots().wait_deleted_with(id, &options).await;
             }
         }
         for resource in resources.iter().rev() {
             if let Resource::Volume(id) = resource {
                 let _ = cinder
-                    .call(
-                        cinder
-                            .raw()
-                            .delete_volume()
-                            .volume_id(id)
-                            .cascade(true)
-                            .send(),
-                    )
+                    .raw()
+                    .delete_volume()
+                    .volume_id(id)
+                    .cascade(true)
+                    .run()
                     .await;
-                if cinder.wait_for_volume_deleted(id, &options).await.is_err() {
-                    let _ = cinder.call(cinder.raw().volume_force_delete(id)).await;
-                    let _ = cinder.wait_for_volume_deleted(id, &options).await;
+                if cinder
+                    .volumes()
+                    .wait_deleted_with(id, &options)
+                    .await
+                    .is_err()
+                {
+                    let _ = cinder.raw().volume_force_delete(id).run().await;
+                    let _ = cinder.volumes().wait_deleted_with(id, &options).await;
                 }
             }
         }
         for resource in resources.iter().rev() {
             if let Resource::Type(id) = resource {
-                let _ = cinder
-                    .call(cinder.raw().delete_type().volume_type_id(id).send())
-                    .await;
+                let _ = cinder.raw().delete_type().volume_type_id(id).run().await;
             }
         }
     }
@@ -123,19 +123,17 @@ pub async fn create_volume(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra
         }
     }
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_volume()
-                .body(body::<cinder_client::types::VolumeCreateRequest>(request))
-                .send(),
-        )
+        .raw()
+        .create_volume()
+        .body(body::<cinder_client::types::VolumeCreateRequest>(request))
+        .run()
         .await
         .expect("creates a volume");
     let id = created.volume.id.clone();
     cleanup.volume(&id);
     let volume = cinder
-        .wait_for_volume(&id, &["available"], &wait_options())
+        .volumes()
+        .wait_for_with(&id, &["available"], &wait_options())
         .await
         .expect("the volume becomes available");
     json(&volume)
@@ -149,21 +147,19 @@ pub async fn create_snapshot(
     name: &str,
 ) -> Value {
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_snapshot()
-                .body(body::<cinder_client::types::SnapshotCreateRequest>(
-                    serde_json::json!({"snapshot": {"volume_id": volume_id, "name": name}}),
-                ))
-                .send(),
-        )
+        .raw()
+        .create_snapshot()
+        .body(body::<cinder_client::types::SnapshotCreateRequest>(
+            serde_json::json!({"snapshot": {"volume_id": volume_id, "name": name}}),
+        ))
+        .run()
         .await
         .expect("creates a snapshot");
     let id = created.snapshot.id.clone();
     cleanup.snapshot(&id);
     let snapshot = cinder
-        .wait_for_snapshot(&id, &["available"], &wait_options())
+        .snapshots()
+        .wait_for_with(&id, &["available"], &wait_options())
         .await
         .expect("the snapshot becomes available");
     json(&snapshot)
@@ -178,15 +174,12 @@ pub async fn create_type(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra: 
         }
     }
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_type()
-                .body(body::<cinder_client::types::VolumeTypeCreateRequest>(
-                    request,
-                ))
-                .send(),
-        )
+        .raw()
+        .create_type()
+        .body(body::<cinder_client::types::VolumeTypeCreateRequest>(
+            request,
+        ))
+        .run()
         .await
         .expect("creates a volume type");
     let value = json(&created.volume_type);

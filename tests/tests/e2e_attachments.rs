@@ -5,6 +5,7 @@
 //! The fake driver accepts connections without touching storage, so the attach bookkeeping is
 //! real; what needs data copied (generic migration) or an image service cannot finish here.
 
+use cinder_client::Run;
 use cinder_client::{Cinder, Error};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{body, create_snapshot, create_volume, json, with_cleanup};
@@ -24,7 +25,7 @@ fn connector() -> Value {
 }
 
 async fn shown(cinder: &Cinder, id: &str) -> Value {
-    json(&cinder.show_volume(id).await.expect("shows the volume"))
+    json(&cinder.volumes().show(id).await.expect("shows the volume"))
 }
 
 async fn wait_until_migration_ends(cinder: &Cinder, id: &str) -> String {
@@ -60,9 +61,10 @@ async fn attach_detach_lifecycle_as_a_compute_service_drives_it() {
         let id = volume["id"].as_str().unwrap();
         let raw = cinder.raw();
 
-        cinder.call(raw.volume_reserve(id)).await.unwrap();
-        let connection = cinder
-            .call(raw.volume_initialize_connection(id, body(json!({"connector": connector()}))))
+        raw.volume_reserve(id).run().await.unwrap();
+        let connection = raw
+            .volume_initialize_connection(id, body(json!({"connector": connector()})))
+            .run()
             .await
             .unwrap();
         let connection = json(&connection);
@@ -72,56 +74,56 @@ async fn attach_detach_lifecycle_as_a_compute_service_drives_it() {
         );
         assert_eq!(connection["connection_info"]["data"]["access_mode"], "rw");
 
-        cinder
-            .call(raw.volume_attach(
-                id,
-                body(json!({"instance_uuid": INSTANCE, "mountpoint": "/dev/vdb", "mode": "rw"})),
-            ))
-            .await
-            .unwrap();
+        raw.volume_attach(
+            id,
+            body(json!({"instance_uuid": INSTANCE, "mountpoint": "/dev/vdb", "mode": "rw"})),
+        )
+        .run()
+        .await
+        .unwrap();
         let attached = shown(&cinder, id).await;
         assert_eq!(attached["status"], "in-use", "{attached}");
         assert_eq!(attached["attachments"][0]["server_id"], INSTANCE);
         assert_eq!(attached["attachments"][0]["device"], "/dev/vdb");
         let attachment = only_attachment(&attached);
 
-        cinder.call(raw.volume_begin_detaching(id)).await.unwrap();
+        raw.volume_begin_detaching(id).run().await.unwrap();
         assert_eq!(shown(&cinder, id).await["status"], "detaching");
-        cinder.call(raw.volume_roll_detaching(id)).await.unwrap();
+        raw.volume_roll_detaching(id).run().await.unwrap();
         assert_eq!(shown(&cinder, id).await["status"], "in-use");
 
-        cinder
-            .call(raw.volume_force_detach(
-                id,
-                body(json!({"attachment_id": attachment, "connector": connector()})),
-            ))
-            .await
-            .unwrap();
+        raw.volume_force_detach(
+            id,
+            body(json!({"attachment_id": attachment, "connector": connector()})),
+        )
+        .run()
+        .await
+        .unwrap();
         let detached = shown(&cinder, id).await;
         assert_eq!(detached["status"], "available", "{detached}");
         assert_eq!(detached["attachments"], json!([]));
 
         // Attached to a host rather than an instance, then detached the ordinary way.
-        cinder.call(raw.volume_reserve(id)).await.unwrap();
-        cinder
-            .call(raw.volume_attach(
-                id,
-                body(json!({"host_name": "compute-1", "mountpoint": "/dev/vdc"})),
-            ))
-            .await
-            .unwrap();
+        raw.volume_reserve(id).run().await.unwrap();
+        raw.volume_attach(
+            id,
+            body(json!({"host_name": "compute-1", "mountpoint": "/dev/vdc"})),
+        )
+        .run()
+        .await
+        .unwrap();
         let attached = shown(&cinder, id).await;
         assert_eq!(
             attached["attachments"][0]["host_name"], "compute-1",
             "{attached}"
         );
         let attachment = only_attachment(&attached);
-        cinder
-            .call(raw.volume_detach(id, body(json!({"attachment_id": attachment}))))
+        raw.volume_detach(id, body(json!({"attachment_id": attachment})))
+            .run()
             .await
             .unwrap();
-        cinder
-            .call(raw.volume_terminate_connection(id, body(json!({"connector": connector()}))))
+        raw.volume_terminate_connection(id, body(json!({"connector": connector()})))
+            .run()
             .await
             .unwrap();
         assert_eq!(shown(&cinder, id).await["status"], "available");
@@ -140,18 +142,17 @@ async fn unmanage_removes_volume_and_snapshot_from_cinder_only() {
         let snapshot_id = snapshot["id"].as_str().unwrap();
         let raw = cinder.raw();
 
+        raw.snapshot_unmanage(snapshot_id).run().await.unwrap();
         cinder
-            .call(raw.snapshot_unmanage(snapshot_id))
-            .await
-            .unwrap();
-        cinder
-            .wait_for_snapshot_deleted(snapshot_id, &cinder_tests::fixtures::wait_options())
+            .snapshots()
+            .wait_deleted_with(snapshot_id, &cinder_tests::fixtures::wait_options())
             .await
             .expect("an unmanaged snapshot disappears");
 
-        cinder.call(raw.volume_unmanage(id)).await.unwrap();
+        raw.volume_unmanage(id).run().await.unwrap();
         cinder
-            .wait_for_volume_deleted(id, &cinder_tests::fixtures::wait_options())
+            .volumes()
+            .wait_deleted_with(id, &cinder_tests::fixtures::wait_options())
             .await
             .expect("an unmanaged volume disappears");
     })
@@ -175,27 +176,28 @@ async fn update_snapshot_status_moves_a_creating_snapshot_on() {
         let raw = cinder.raw();
 
         // Only a snapshot the volume service is still creating accepts a status update.
-        let refused = cinder
-            .call(raw.snapshot_update_snapshot_status(
+        let refused = raw
+            .snapshot_update_snapshot_status(
                 id,
                 body(json!({"status": "error", "progress": "10%"})),
-            ))
+            )
+            .run()
             .await
             .unwrap_err();
         assert_eq!(refused.status(), Some(400), "{refused}");
 
-        cinder
-            .call(raw.snapshot_reset_status(id, body(json!({"status": "creating"}))))
+        raw.snapshot_reset_status(id, body(json!({"status": "creating"})))
+            .run()
             .await
             .unwrap();
-        cinder
-            .call(raw.snapshot_update_snapshot_status(
-                id,
-                body(json!({"status": "available", "progress": "100%"})),
-            ))
-            .await
-            .unwrap();
-        let updated = json(&cinder.show_snapshot(id).await.unwrap());
+        raw.snapshot_update_snapshot_status(
+            id,
+            body(json!({"status": "available", "progress": "100%"})),
+        )
+        .run()
+        .await
+        .unwrap();
+        let updated = json(&cinder.snapshots().show(id).await.unwrap());
         assert_eq!(updated["status"], "available", "{updated}");
         assert_eq!(updated["os-extended-snapshot-attributes:progress"], "100%");
     })
@@ -221,8 +223,9 @@ async fn migrate_to_the_other_back_end_is_accepted_and_started() {
         };
         let raw = cinder.raw();
 
-        let unknown = cinder
-            .call(raw.volume_migrate(id, body(json!({"host": "nowhere@none#none"}))))
+        let unknown = raw
+            .volume_migrate(id, body(json!({"host": "nowhere@none#none"})))
+            .run()
             .await
             .unwrap_err();
         assert_eq!(unknown.status(), Some(400), "{unknown}");
@@ -231,13 +234,13 @@ async fn migrate_to_the_other_back_end_is_accepted_and_started() {
             "{unknown}"
         );
 
-        cinder
-            .call(raw.volume_migrate(
-                id,
-                body(json!({"host": destination, "force_host_copy": false, "lock_volume": false})),
-            ))
-            .await
-            .unwrap();
+        raw.volume_migrate(
+            id,
+            body(json!({"host": destination, "force_host_copy": false, "lock_volume": false})),
+        )
+        .run()
+        .await
+        .unwrap();
         // The server took the migration on: it records a migration status at once. (The fake
         // driver cannot copy data without root, so it ends in `error` here, not `success`.)
         let started = shown(&cinder, id).await;
@@ -260,11 +263,9 @@ async fn extend_completion_refuses_a_volume_that_is_not_being_extended() {
         let volume = create_volume(&cinder, &cleanup, &unique_name("e2e-cmp"), json!({})).await;
         let id = volume["id"].as_str().unwrap();
         let refused: Error = cinder
-            .call(
-                cinder
-                    .raw()
-                    .volume_extend_volume_completion(id, body(json!({"error": false}))),
-            )
+            .raw()
+            .volume_extend_volume_completion(id, body(json!({"error": false})))
+            .run()
             .await
             .unwrap_err();
         assert_eq!(refused.status(), Some(400), "{refused}");
@@ -285,10 +286,12 @@ async fn migrate_completion_swaps_a_volume_onto_its_replacement() {
         let target = create_volume(&cinder, &cleanup, &unique_name("e2e-mvc"), json!({})).await;
         let id = source["id"].as_str().unwrap();
         let completed = cinder
-            .call(cinder.raw().volume_migrate_volume_completion(
+            .raw()
+            .volume_migrate_volume_completion(
                 id,
                 body(json!({"new_volume": target["id"], "error": false})),
-            ))
+            )
+            .run()
             .await
             .unwrap();
         // Cinder answers with the id its caller (Nova's swap) must keep using: the

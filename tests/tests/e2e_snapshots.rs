@@ -1,6 +1,7 @@
 //! End to end against the local cloud: snapshots, their metadata and actions.
 
 use cinder_client::types;
+use cinder_client::Run;
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{
     body, create_snapshot, create_volume, json, wait_options, with_cleanup,
@@ -23,8 +24,9 @@ async fn snapshot_crud_lists_and_actions_at_3_0_and_3_71() {
             assert_eq!(snapshot["volume_id"], volume_id);
 
             let shown = json(
-                &cinder
-                    .call(raw.show_snapshot().snapshot_id(id).send())
+                &raw.show_snapshot()
+                    .snapshot_id(id)
+                    .run()
                     .await
                     .unwrap()
                     .snapshot,
@@ -46,67 +48,63 @@ async fn snapshot_crud_lists_and_actions_at_3_0_and_3_71() {
                 );
             }
 
-            let list = cinder
-                .call(raw.list_snapshots().name(&name).send())
-                .await
-                .unwrap();
+            let list = raw.list_snapshots().name(&name).run().await.unwrap();
             assert_eq!(list.snapshots.len(), 1);
             assert_eq!(list.snapshots[0].id, id);
-            let detail = cinder
-                .call(raw.list_snapshots_detail().name(&name).send())
-                .await
-                .unwrap();
+            let detail = raw.list_snapshots_detail().name(&name).run().await.unwrap();
             assert_eq!(detail.snapshots.len(), 1);
             assert_eq!(detail.snapshots[0].volume_id, volume_id);
 
             let new_name = unique_name("e2e-snap-renamed");
-            let updated = cinder
-                .call(
-                    raw.update_snapshot()
-                        .snapshot_id(id)
-                        .body(body::<types::SnapshotUpdateRequest>(
-                            json!({"snapshot": {"name": new_name, "description": "d"}}),
-                        ))
-                        .send(),
-                )
+            let updated = raw
+                .update_snapshot()
+                .snapshot_id(id)
+                .body(body::<types::SnapshotUpdateRequest>(
+                    json!({"snapshot": {"name": new_name, "description": "d"}}),
+                ))
+                .run()
                 .await
                 .unwrap();
             assert_eq!(json(&updated.snapshot)["name"], new_name);
-            let reread = json(&cinder.show_snapshot(id).await.unwrap());
+            let reread = json(&cinder.snapshots().show(id).await.unwrap());
             assert_eq!(reread["name"], new_name);
             assert_eq!(reread["description"], "d");
 
-            cinder
-                .call(raw.snapshot_reset_status(id, body(json!({"status": "error"}))))
+            raw.snapshot_reset_status(id, body(json!({"status": "error"})))
+                .run()
                 .await
                 .unwrap();
-            assert_eq!(cinder.show_snapshot(id).await.unwrap().status, "error");
-            cinder
-                .call(raw.snapshot_reset_status(id, body(json!({"status": "available"}))))
+            assert_eq!(cinder.snapshots().show(id).await.unwrap().status, "error");
+            raw.snapshot_reset_status(id, body(json!({"status": "available"})))
+                .run()
                 .await
                 .unwrap();
-            assert_eq!(cinder.show_snapshot(id).await.unwrap().status, "available");
+            assert_eq!(
+                cinder.snapshots().show(id).await.unwrap().status,
+                "available"
+            );
 
+            raw.delete_snapshot().snapshot_id(id).run().await.unwrap();
             cinder
-                .call(raw.delete_snapshot().snapshot_id(id).send())
+                .snapshots()
+                .wait_deleted_with(id, &wait_options())
                 .await
                 .unwrap();
-            cinder
-                .wait_for_snapshot_deleted(id, &wait_options())
+            assert!(cinder
+                .snapshots()
+                .show(id)
                 .await
-                .unwrap();
-            assert!(cinder.show_snapshot(id).await.unwrap_err().is_not_found());
+                .unwrap_err()
+                .is_not_found());
 
             // force-delete a second one
             let other =
                 create_snapshot(&cinder, &cleanup, volume_id, &unique_name("e2e-snap-force")).await;
             let other_id = other["id"].as_str().unwrap();
+            raw.snapshot_force_delete(other_id).run().await.unwrap();
             cinder
-                .call(raw.snapshot_force_delete(other_id))
-                .await
-                .unwrap();
-            cinder
-                .wait_for_snapshot_deleted(other_id, &wait_options())
+                .snapshots()
+                .wait_deleted_with(other_id, &wait_options())
                 .await
                 .unwrap();
         })
@@ -135,79 +133,70 @@ async fn snapshot_metadata_six_operations() {
         )
         .await;
         let id = snapshot["id"].as_str().unwrap();
-        let listed = cinder
-            .call(raw.list_snapshot_metadata().snapshot_id(id).send())
+        let listed = raw
+            .list_snapshot_metadata()
+            .snapshot_id(id)
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&listed)["metadata"], json!({}));
-        let created = cinder
-            .call(
-                raw.create_snapshot_metadata()
-                    .snapshot_id(id)
-                    .body(body::<types::SnapshotMetadataRequest>(
-                        json!({"metadata": {"a": "1", "b": "2"}}),
-                    ))
-                    .send(),
-            )
+        let created = raw
+            .create_snapshot_metadata()
+            .snapshot_id(id)
+            .body(body::<types::SnapshotMetadataRequest>(
+                json!({"metadata": {"a": "1", "b": "2"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&created)["metadata"], json!({"a": "1", "b": "2"}));
-        let replaced = cinder
-            .call(
-                raw.replace_snapshot_metadata()
-                    .snapshot_id(id)
-                    .body(body::<types::SnapshotMetadataRequest>(
-                        json!({"metadata": {"c": "3", "d": "4"}}),
-                    ))
-                    .send(),
-            )
+        let replaced = raw
+            .replace_snapshot_metadata()
+            .snapshot_id(id)
+            .body(body::<types::SnapshotMetadataRequest>(
+                json!({"metadata": {"c": "3", "d": "4"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&replaced)["metadata"], json!({"c": "3", "d": "4"}));
-        let item = cinder
-            .call(
-                raw.show_snapshot_metadata_item()
-                    .snapshot_id(id)
-                    .key("c")
-                    .send(),
-            )
+        let item = raw
+            .show_snapshot_metadata_item()
+            .snapshot_id(id)
+            .key("c")
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&item)["meta"], json!({"c": "3"}));
-        let updated = cinder
-            .call(
-                raw.update_snapshot_metadata_item()
-                    .snapshot_id(id)
-                    .key("c")
-                    .body(body::<types::SnapshotMetadataItemRequest>(
-                        json!({"meta": {"c": "33"}}),
-                    ))
-                    .send(),
-            )
+        let updated = raw
+            .update_snapshot_metadata_item()
+            .snapshot_id(id)
+            .key("c")
+            .body(body::<types::SnapshotMetadataItemRequest>(
+                json!({"meta": {"c": "33"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&updated)["meta"], json!({"c": "33"}));
-        cinder
-            .call(
-                raw.delete_snapshot_metadata_item()
-                    .snapshot_id(id)
-                    .key("d")
-                    .send(),
-            )
+        raw.delete_snapshot_metadata_item()
+            .snapshot_id(id)
+            .key("d")
+            .run()
             .await
             .unwrap();
-        let listed = cinder
-            .call(raw.list_snapshot_metadata().snapshot_id(id).send())
+        let listed = raw
+            .list_snapshot_metadata()
+            .snapshot_id(id)
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&listed)["metadata"], json!({"c": "33"}));
-        assert!(cinder
-            .call(
-                raw.show_snapshot_metadata_item()
-                    .snapshot_id(id)
-                    .key("d")
-                    .send()
-            )
+        assert!(raw
+            .show_snapshot_metadata_item()
+            .snapshot_id(id)
+            .key("d")
+            .run()
             .await
             .unwrap_err()
             .is_not_found());

@@ -1,6 +1,7 @@
 //! End to end against the local cloud: volume actions through the wrapper, responses validated
 //! against the spec (including each action's declared status and body).
 
+use cinder_client::Run;
 use cinder_client::{types, Error};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{
@@ -16,53 +17,57 @@ async fn extend_reset_status_bootable_readonly_reserve() {
         let id = volume["id"].as_str().unwrap();
         let raw = cinder.raw();
 
-        cinder
-            .call(raw.volume_extend(id, body(json!({"new_size": 2}))))
+        raw.volume_extend(id, body(json!({"new_size": 2})))
+            .run()
             .await
             .unwrap();
         let extended = cinder
-            .wait_for_volume(id, &["available"], &wait_options())
+            .volumes()
+            .wait_for_with(id, &["available"], &wait_options())
             .await
             .unwrap();
         assert_eq!(extended.size, 2);
 
-        cinder
-            .call(raw.volume_reset_status(id, body(json!({"status": "maintenance"}))))
+        raw.volume_reset_status(id, body(json!({"status": "maintenance"})))
+            .run()
             .await
             .unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().status, "maintenance");
-        cinder
-            .call(raw.volume_reset_status(id, body(json!({"status": "available"}))))
+        assert_eq!(
+            cinder.volumes().show(id).await.unwrap().status,
+            "maintenance"
+        );
+        raw.volume_reset_status(id, body(json!({"status": "available"})))
+            .run()
             .await
             .unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().status, "available");
+        assert_eq!(cinder.volumes().show(id).await.unwrap().status, "available");
 
-        cinder
-            .call(raw.volume_set_bootable(id, body(json!({"bootable": true}))))
+        raw.volume_set_bootable(id, body(json!({"bootable": true})))
+            .run()
             .await
             .unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().bootable, "true");
-        cinder
-            .call(raw.volume_set_bootable(id, body(json!({"bootable": false}))))
+        assert_eq!(cinder.volumes().show(id).await.unwrap().bootable, "true");
+        raw.volume_set_bootable(id, body(json!({"bootable": false})))
+            .run()
             .await
             .unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().bootable, "false");
+        assert_eq!(cinder.volumes().show(id).await.unwrap().bootable, "false");
 
-        cinder
-            .call(raw.volume_update_readonly_flag(id, body(json!({"readonly": true}))))
+        raw.volume_update_readonly_flag(id, body(json!({"readonly": true})))
+            .run()
             .await
             .unwrap();
-        let shown = json(&cinder.show_volume(id).await.unwrap());
+        let shown = json(&cinder.volumes().show(id).await.unwrap());
         assert_eq!(shown["metadata"]["readonly"], "True", "{shown}");
-        cinder
-            .call(raw.volume_update_readonly_flag(id, body(json!({"readonly": false}))))
+        raw.volume_update_readonly_flag(id, body(json!({"readonly": false})))
+            .run()
             .await
             .unwrap();
 
-        cinder.call(raw.volume_reserve(id)).await.unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().status, "attaching");
-        cinder.call(raw.volume_unreserve(id)).await.unwrap();
-        assert_eq!(cinder.show_volume(id).await.unwrap().status, "available");
+        raw.volume_reserve(id).run().await.unwrap();
+        assert_eq!(cinder.volumes().show(id).await.unwrap().status, "attaching");
+        raw.volume_unreserve(id).run().await.unwrap();
+        assert_eq!(cinder.volumes().show(id).await.unwrap().status, "available");
     })
     .await;
     check.assert_conformant();
@@ -75,38 +80,29 @@ async fn image_metadata_set_show_unset() {
         let volume = create_volume(&cinder, &cleanup, &unique_name("e2e-img"), json!({})).await;
         let id = volume["id"].as_str().unwrap();
         let raw = cinder.raw();
-        let set = cinder
-            .call(raw.volume_set_image_metadata(
+        let set = raw
+            .volume_set_image_metadata(
                 id,
                 body(json!({"metadata": {"image_name": "cirros", "os_distro": "linux"}})),
-            ))
+            )
+            .run()
             .await
             .unwrap();
         let set = json(&set);
         assert_eq!(set["metadata"]["image_name"], "cirros", "{set}");
-        let shown = json(
-            &cinder
-                .call(raw.volume_show_image_metadata(id))
-                .await
-                .unwrap(),
-        );
+        let shown = json(&raw.volume_show_image_metadata(id).run().await.unwrap());
         assert_eq!(
             shown["metadata"],
             json!({"image_name": "cirros", "os_distro": "linux"})
         );
-        cinder
-            .call(raw.volume_unset_image_metadata(id, body(json!({"key": "os_distro"}))))
+        raw.volume_unset_image_metadata(id, body(json!({"key": "os_distro"})))
+            .run()
             .await
             .unwrap();
-        let shown = json(
-            &cinder
-                .call(raw.volume_show_image_metadata(id))
-                .await
-                .unwrap(),
-        );
+        let shown = json(&raw.volume_show_image_metadata(id).run().await.unwrap());
         assert_eq!(shown["metadata"], json!({"image_name": "cirros"}));
         // The detail view carries it too.
-        let volume = json(&cinder.show_volume(id).await.unwrap());
+        let volume = json(&cinder.volumes().show(id).await.unwrap());
         assert_eq!(
             volume["volume_image_metadata"]["image_name"], "cirros",
             "{volume}"
@@ -120,14 +116,16 @@ async fn image_metadata_set_show_unset() {
 async fn revert_to_snapshot_at_3_40_and_refused_at_3_39() {
     let (old, old_check) = admin_checked(v(39)).await;
     let err = old
-        .call(old.raw().volume_revert(
+        .raw()
+        .volume_revert(
             "00000000-0000-0000-0000-000000000000",
             body(json!({"snapshot_id": "x"})),
-        ))
+        )
+        .run()
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Unsupported(m) if m.contains("3.40")),
+        matches!(&err, Error::Unsupported { needs, .. } if needs.min == cinder_client::ApiVersion(40)),
         "{err:?}"
     );
     old_check.assert_conformant();
@@ -139,15 +137,14 @@ async fn revert_to_snapshot_at_3_40_and_refused_at_3_39() {
         let snapshot =
             create_snapshot(&cinder, &cleanup, id, &unique_name("e2e-revert-snap")).await;
         cinder
-            .call(
-                cinder
-                    .raw()
-                    .volume_revert(id, body(json!({"snapshot_id": snapshot["id"]}))),
-            )
+            .raw()
+            .volume_revert(id, body(json!({"snapshot_id": snapshot["id"]})))
+            .run()
             .await
             .unwrap();
         let reverted = cinder
-            .wait_for_volume(id, &["available"], &wait_options())
+            .volumes()
+            .wait_for_with(id, &["available"], &wait_options())
             .await
             .unwrap();
         assert_eq!(reverted.size, 1);
@@ -165,16 +162,18 @@ async fn retype_and_force_delete() {
             create_volume(&cinder, &cleanup, &unique_name("e2e-retype-vol"), json!({})).await;
         let id = volume["id"].as_str().unwrap();
         cinder
-            .call(cinder.raw().volume_retype(
+            .raw()
+            .volume_retype(
                 id,
                 body(json!({"new_type": new_type["name"], "migration_policy": "never"})),
-            ))
+            )
+            .run()
             .await
             .unwrap();
         // Retype is asynchronous: wait for the type to change.
         let mut retyped = None;
         for _ in 0..100 {
-            let volume = json(&cinder.show_volume(id).await.unwrap());
+            let volume = json(&cinder.volumes().show(id).await.unwrap());
             if volume["volume_type"] == new_type["name"] && volume["status"] == "available" {
                 retyped = Some(volume);
                 break;
@@ -184,15 +183,13 @@ async fn retype_and_force_delete() {
         let retyped = retyped.expect("the volume was retyped");
         assert_eq!(retyped["volume_type_id"], new_type["id"]);
 
+        cinder.raw().volume_force_delete(id).run().await.unwrap();
         cinder
-            .call(cinder.raw().volume_force_delete(id))
+            .volumes()
+            .wait_deleted_with(id, &wait_options())
             .await
             .unwrap();
-        cinder
-            .wait_for_volume_deleted(id, &wait_options())
-            .await
-            .unwrap();
-        let err = cinder.show_volume(id).await.unwrap_err();
+        let err = cinder.volumes().show(id).await.unwrap_err();
         assert!(err.is_not_found(), "{err}");
     })
     .await;
@@ -203,10 +200,12 @@ async fn retype_and_force_delete() {
 async fn an_unknown_volume_answers_a_conformant_fault() {
     let (cinder, check) = admin_checked(v(71)).await;
     let err = cinder
-        .call(cinder.raw().volume_extend(
+        .raw()
+        .volume_extend(
             "00000000-0000-0000-0000-000000000000",
             body::<types::VolumeExtendAction>(json!({"new_size": 2})),
-        ))
+        )
+        .run()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404), "{err}");

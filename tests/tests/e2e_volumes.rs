@@ -1,9 +1,10 @@
 //! End to end against the local cloud: volumes, their metadata, summary and paging, through the
 //! wrapper with every response validated against the spec.
 
-use cinder_client::paging::{paginate, Page};
 use cinder_client::types;
 use cinder_client::Error;
+use cinder_client::Paginate;
+use cinder_client::Run;
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{
     body, create_snapshot, create_type, create_volume, json, wait_options, with_cleanup,
@@ -30,7 +31,10 @@ async fn volume_create_show_update_delete_at_3_0_and_3_71() {
             assert_eq!(volume["metadata"], json!({"a": "1"}));
             let shown = json(
                 &cinder
-                    .call(cinder.raw().show_volume().volume_id(&id).send())
+                    .raw()
+                    .show_volume()
+                    .volume_id(&id)
+                    .run()
                     .await
                     .unwrap()
                     .volume,
@@ -58,40 +62,35 @@ async fn volume_create_show_update_delete_at_3_0_and_3_71() {
             }
             let new_name = unique_name("e2e-vol-renamed");
             let updated = cinder
-                .call(
-                    cinder
-                        .raw()
-                        .update_volume()
-                        .volume_id(&id)
-                        .body(body::<types::VolumeUpdateRequest>(
-                            json!({"volume": {"name": new_name, "description": "d2"}}),
-                        ))
-                        .send(),
-                )
+                .raw()
+                .update_volume()
+                .volume_id(&id)
+                .body(body::<types::VolumeUpdateRequest>(
+                    json!({"volume": {"name": new_name, "description": "d2"}}),
+                ))
+                .run()
                 .await
                 .unwrap();
             assert_eq!(updated.volume.name.as_deref(), Some(new_name.as_str()));
-            let reread = cinder.show_volume(&id).await.unwrap();
+            let reread = cinder.volumes().show(&id).await.unwrap();
             assert_eq!(reread.name.as_deref(), Some(new_name.as_str()));
             assert_eq!(reread.description.as_deref(), Some("d2"));
             // Delete with cascade (a snapshot goes with it).
             create_snapshot(&cinder, &cleanup, &id, &unique_name("e2e-snap")).await;
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .delete_volume()
-                        .volume_id(&id)
-                        .cascade(true)
-                        .send(),
-                )
+                .raw()
+                .delete_volume()
+                .volume_id(&id)
+                .cascade(true)
+                .run()
                 .await
                 .unwrap();
             cinder
-                .wait_for_volume_deleted(&id, &wait_options())
+                .volumes()
+                .wait_deleted_with(&id, &wait_options())
                 .await
                 .unwrap();
-            let err = cinder.show_volume(&id).await.unwrap_err();
+            let err = cinder.volumes().show(&id).await.unwrap_err();
             assert!(err.is_not_found(), "{err}");
         })
         .await;
@@ -147,13 +146,10 @@ async fn volume_lists_filters_sort_paging_count_and_summary() {
         }
         // Filter by name, summary list.
         let named = cinder
-            .call(
-                cinder
-                    .raw()
-                    .list_volumes()
-                    .name(format!("{prefix}-1"))
-                    .send(),
-            )
+            .raw()
+            .list_volumes()
+            .name(format!("{prefix}-1"))
+            .run()
             .await
             .unwrap();
         assert_eq!(named.volumes.len(), 1);
@@ -161,15 +157,12 @@ async fn volume_lists_filters_sort_paging_count_and_summary() {
         // Filter by metadata, sorted by name descending, with count (3.45).
         let metadata = json!({"batch": prefix}).to_string();
         let detail = cinder
-            .call(
-                cinder
-                    .raw()
-                    .list_volumes_detail()
-                    .metadata(metadata.clone())
-                    .sort("name:desc")
-                    .with_count(true)
-                    .send(),
-            )
+            .raw()
+            .list_volumes_detail()
+            .metadata(metadata.clone())
+            .sort("name:desc")
+            .with_count(true)
+            .run()
             .await
             .unwrap();
         let names: Vec<_> = detail
@@ -187,36 +180,20 @@ async fn volume_lists_filters_sort_paging_count_and_summary() {
         );
         assert_eq!(detail.count, Some(3));
         // limit + marker paging following volumes_links.
-        let paged: Vec<types::Volume> = paginate(|marker| {
-            let cinder = cinder.clone();
-            let metadata = metadata.clone();
-            async move {
-                let mut request = cinder
-                    .raw()
-                    .list_volumes_detail()
-                    .metadata(metadata)
-                    .sort("name:asc")
-                    .limit(2);
-                if let Some(marker) = marker {
-                    request = request.marker(marker);
-                }
-                let page = cinder.call(request.send()).await?;
-                Ok(Page {
-                    items: page.volumes,
-                    links: page.volumes_links,
-                })
-            }
-        })
-        .try_collect()
-        .await
-        .unwrap();
+        let paged: Vec<types::Volume> = cinder
+            .raw()
+            .list_volumes_detail()
+            .metadata(metadata.clone())
+            .sort("name:asc")
+            .limit(2)
+            .paginate()
+            .try_collect()
+            .await
+            .unwrap();
         let paged_ids: Vec<_> = paged.iter().map(|v| v.id.clone()).collect();
         assert_eq!(paged_ids, ids);
         // Summary (3.12).
-        let summary = cinder
-            .call(cinder.raw().volume_summary().send())
-            .await
-            .unwrap();
+        let summary = cinder.raw().volume_summary().run().await.unwrap();
         assert!(summary.volume_summary.total_count >= 3);
         assert!(summary.volume_summary.total_size >= 3);
     })
@@ -227,21 +204,23 @@ async fn volume_lists_filters_sort_paging_count_and_summary() {
 #[tokio::test]
 async fn summary_is_refused_at_3_0_before_sending() {
     let (cinder, check) = admin_checked(v(0)).await;
-    let err = cinder
-        .call(cinder.raw().volume_summary().send())
-        .await
-        .unwrap_err();
+    let err = cinder.raw().volume_summary().run().await.unwrap_err();
     match &err {
-        Error::Unsupported(message) => assert!(message.contains("3.12"), "{message}"),
+        Error::Unsupported { needs, .. } => {
+            assert_eq!(needs.min, cinder_client::ApiVersion(12), "{err}")
+        }
         other => panic!("expected Unsupported, got {other:?}"),
     }
     // with_count needs 3.45 too.
     let err = cinder
-        .call(cinder.raw().list_volumes_detail().with_count(true).send())
+        .raw()
+        .list_volumes_detail()
+        .with_count(true)
+        .run()
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Unsupported(m) if m.contains("3.45")),
+        matches!(&err, Error::Unsupported { needs, .. } if needs.min == cinder_client::ApiVersion(45)),
         "{err:?}"
     );
     assert_eq!(check.0.checked(), 0, "nothing was sent");
@@ -261,79 +240,70 @@ async fn volume_metadata_six_operations() {
         .await;
         let id = volume["id"].as_str().unwrap();
         let raw = cinder.raw();
-        let listed = cinder
-            .call(raw.list_volume_metadata().volume_id(id).send())
+        let listed = raw
+            .list_volume_metadata()
+            .volume_id(id)
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&listed.metadata), json!({"a": "1"}));
-        let created = cinder
-            .call(
-                raw.create_volume_metadata()
-                    .volume_id(id)
-                    .body(body::<types::VolumeMetadataRequest>(
-                        json!({"metadata": {"b": "2"}}),
-                    ))
-                    .send(),
-            )
+        let created = raw
+            .create_volume_metadata()
+            .volume_id(id)
+            .body(body::<types::VolumeMetadataRequest>(
+                json!({"metadata": {"b": "2"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&created.metadata), json!({"a": "1", "b": "2"}));
-        let replaced = cinder
-            .call(
-                raw.replace_volume_metadata()
-                    .volume_id(id)
-                    .body(body::<types::VolumeMetadataRequest>(
-                        json!({"metadata": {"c": "3", "d": "4"}}),
-                    ))
-                    .send(),
-            )
+        let replaced = raw
+            .replace_volume_metadata()
+            .volume_id(id)
+            .body(body::<types::VolumeMetadataRequest>(
+                json!({"metadata": {"c": "3", "d": "4"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&replaced.metadata), json!({"c": "3", "d": "4"}));
-        let item = cinder
-            .call(
-                raw.show_volume_metadata_item()
-                    .volume_id(id)
-                    .key("c")
-                    .send(),
-            )
+        let item = raw
+            .show_volume_metadata_item()
+            .volume_id(id)
+            .key("c")
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&item.meta), json!({"c": "3"}));
-        let updated = cinder
-            .call(
-                raw.update_volume_metadata_item()
-                    .volume_id(id)
-                    .key("c")
-                    .body(body::<types::VolumeMetadataItemRequest>(
-                        json!({"meta": {"c": "33"}}),
-                    ))
-                    .send(),
-            )
+        let updated = raw
+            .update_volume_metadata_item()
+            .volume_id(id)
+            .key("c")
+            .body(body::<types::VolumeMetadataItemRequest>(
+                json!({"meta": {"c": "33"}}),
+            ))
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&updated.meta), json!({"c": "33"}));
-        cinder
-            .call(
-                raw.delete_volume_metadata_item()
-                    .volume_id(id)
-                    .key("d")
-                    .send(),
-            )
+        raw.delete_volume_metadata_item()
+            .volume_id(id)
+            .key("d")
+            .run()
             .await
             .unwrap();
-        let listed = cinder
-            .call(raw.list_volume_metadata().volume_id(id).send())
+        let listed = raw
+            .list_volume_metadata()
+            .volume_id(id)
+            .run()
             .await
             .unwrap();
         assert_eq!(json(&listed.metadata), json!({"c": "33"}));
-        let err = cinder
-            .call(
-                raw.show_volume_metadata_item()
-                    .volume_id(id)
-                    .key("d")
-                    .send(),
-            )
+        let err = raw
+            .show_volume_metadata_item()
+            .volume_id(id)
+            .key("d")
+            .run()
             .await
             .unwrap_err();
         assert!(err.is_not_found(), "{err}");
@@ -356,16 +326,13 @@ async fn a_failed_wait_says_why_from_the_user_messages() {
         )
         .await;
         let created = cinder
-            .call(
-                cinder
-                    .raw()
-                    .create_volume()
-                    .body(body::<types::VolumeCreateRequest>(
-                        json!({"volume": {"size": 1, "name": unique_name("e2e-fail"),
+            .raw()
+            .create_volume()
+            .body(body::<types::VolumeCreateRequest>(
+                json!({"volume": {"size": 1, "name": unique_name("e2e-fail"),
                                       "volume_type": volume_type["id"]}}),
-                    ))
-                    .send(),
-            )
+            ))
+            .run()
             .await
             .unwrap();
         let id = created.volume.id;
@@ -384,7 +351,8 @@ async fn a_failed_wait_says_why_from_the_user_messages() {
             ..wait_options()
         };
         let err = cinder
-            .wait_for_volume(&id, &["available"], &options)
+            .volumes()
+            .wait_for_with(&id, &["available"], &options)
             .await
             .unwrap_err();
         match &err {

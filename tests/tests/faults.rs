@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use cinder_client::Run;
 use cinder_client::{Cinder, Config, Error, RetryPolicy, VersionRequest};
 use cinder_tests::cloud::{self, unique_name};
 use cinder_tests::fault_proxy::{Fault, FaultProxy, Matcher, Proxied};
@@ -50,7 +51,10 @@ fn list_matcher() -> Matcher {
 
 async fn list(cinder: &Cinder) -> Result<usize, Error> {
     cinder
-        .call(cinder.raw().list_volumes_detail().limit(1).send())
+        .raw()
+        .list_volumes_detail()
+        .limit(1)
+        .run()
         .await
         .map(|l| l.volumes.len())
 }
@@ -151,7 +155,10 @@ async fn reset_connections_are_retried_for_reads() {
 async fn volumes_named(name: &str) -> Vec<String> {
     let direct = cloud::admin(VersionRequest::Latest).await;
     direct
-        .call(direct.raw().list_volumes().name(name).send())
+        .raw()
+        .list_volumes()
+        .name(name)
+        .run()
         .await
         .unwrap()
         .volumes
@@ -164,11 +171,10 @@ async fn delete_all(ids: &[String]) {
     let direct = cloud::admin(VersionRequest::Latest).await;
     for id in ids {
         let _ = direct
-            .wait_for_volume(id, &["available", "error"], &Default::default())
+            .volumes()
+            .wait_for_with(id, &["available", "error"], &Default::default())
             .await;
-        let _ = direct
-            .call(direct.raw().delete_volume().volume_id(id).send())
-            .await;
+        let _ = direct.raw().delete_volume().volume_id(id).run().await;
     }
 }
 
@@ -190,13 +196,10 @@ async fn a_create_that_may_have_reached_the_server_is_never_sent_twice() {
         let before = rig.cinder.count(&creates);
         rig.cinder.inject(creates.clone(), fault.clone(), 1);
         let err = cinder
-            .call(
-                cinder
-                    .raw()
-                    .create_volume()
-                    .body(create_request(&name))
-                    .send(),
-            )
+            .raw()
+            .create_volume()
+            .body(create_request(&name))
+            .run()
             .await
             .unwrap_err();
         let after = rig.cinder.count(&creates);
@@ -229,13 +232,10 @@ async fn a_create_that_surely_did_not_reach_the_server_is_retried() {
         1,
     );
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_volume()
-                .body(create_request(&name))
-                .send(),
-        )
+        .raw()
+        .create_volume()
+        .body(create_request(&name))
+        .run()
         .await
         .unwrap();
     let made = volumes_named(&name).await;
@@ -254,13 +254,10 @@ async fn a_create_that_surely_did_not_reach_the_server_is_retried() {
         1,
     );
     let err = cinder
-        .call(
-            cinder
-                .raw()
-                .create_volume()
-                .body(create_request(&name))
-                .send(),
-        )
+        .raw()
+        .create_volume()
+        .body(create_request(&name))
+        .run()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));

@@ -1,3 +1,4 @@
+use cinder_client::Run;
 use cinder_client::{ApiVersion, VersionRequest};
 use cinder_tests::cloud;
 
@@ -5,9 +6,6 @@ use cinder_tests::cloud;
 async fn negotiates_and_lists_volumes() {
     let cinder = cloud::admin(VersionRequest::Latest).await;
     assert_eq!(cinder.version(), ApiVersion(71));
-    let list = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap();
+    let list = cinder.raw().list_volumes_detail().run().await.unwrap();
     println!("{} volumes", list.volumes.len());
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cinder_client::prelude::*;
 use cinder_client::{Cinder, Error, RetryPolicy, VersionRequest};
 use cinder_tests::cloud::{self, unique_name};
 use cinder_tests::fault_proxy::{Fault, Proxied};
@@ -91,25 +92,22 @@ async fn run_one(
     let pick = || ledger.lock().unwrap().live.last().cloned();
     match op {
         Op::List => cinder
-            .call(cinder.raw().list_volumes_detail().limit(5).send())
+            .raw()
+            .list_volumes_detail()
+            .limit(5)
+            .run()
             .await
             .map(|_| ()),
-        Op::Summary => cinder
-            .call(cinder.raw().volume_summary().send())
-            .await
-            .map(|_| ()),
+        Op::Summary => cinder.raw().volume_summary().run().await.map(|_| ()),
         Op::Show => match pick() {
-            Some(id) => cinder.show_volume(&id).await.map(|_| ()),
+            Some(id) => cinder.volumes().show(&id).await.map(|_| ()),
             None => Ok(()),
         },
         Op::Create => {
             let name = unique_name(prefix);
             let request: cinder_client::types::VolumeCreateRequest =
                 body(json!({"volume": {"size": 1, "name": name}}));
-            match cinder
-                .call(cinder.raw().create_volume().body(request).send())
-                .await
-            {
+            match cinder.raw().create_volume().body(request).run().await {
                 Ok(created) => {
                     ledger.lock().unwrap().live.push(created.volume.id);
                     Ok(())
@@ -122,16 +120,13 @@ async fn run_one(
         }
         Op::SetMetadata => match pick() {
             Some(id) => cinder
-                .call(
-                    cinder
-                        .raw()
-                        .create_volume_metadata()
-                        .volume_id(&id)
-                        .body(body::<cinder_client::types::VolumeMetadataRequest>(
-                            json!({"metadata": {"soak": "yes"}}),
-                        ))
-                        .send(),
-                )
+                .raw()
+                .create_volume_metadata()
+                .volume_id(&id)
+                .body(body::<cinder_client::types::VolumeMetadataRequest>(
+                    json!({"metadata": {"soak": "yes"}}),
+                ))
+                .run()
                 .await
                 .map(|_| ()),
             None => Ok(()),
@@ -147,12 +142,10 @@ async fn run_one(
             };
             let options = cinder_client::wait::WaitOptions::with_timeout(Duration::from_secs(60));
             cinder
-                .wait_for_volume(&id, &["available"], &options)
+                .volumes()
+                .wait_for_with(&id, &["available"], &options)
                 .await?;
-            match cinder
-                .call(cinder.raw().delete_volume().volume_id(&id).send())
-                .await
-            {
+            match cinder.raw().delete_volume().volume_id(&id).run().await {
                 Ok(_) => {
                     ledger.lock().unwrap().deleted.insert(id);
                     Ok(())
@@ -257,7 +250,7 @@ async fn two_thousand_mixed_calls_with_five_percent_faults() {
     let direct = cloud::admin(VersionRequest::Latest).await;
     let mut on_server: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let listed: Vec<cinder_client::types::Volume> =
-        futures::TryStreamExt::try_collect(direct.volumes(500))
+        futures::TryStreamExt::try_collect(direct.volumes().list().limit(500).paginate())
             .await
             .unwrap();
     for volume in listed {
@@ -332,7 +325,7 @@ async fn two_thousand_mixed_calls_with_five_percent_faults() {
     }));
 
     for id in &cleanup {
-        let _ = direct.call(direct.raw().volume_force_delete(id)).await;
+        let _ = direct.raw().volume_force_delete(id).run().await;
     }
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);

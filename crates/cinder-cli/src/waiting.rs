@@ -84,7 +84,12 @@ impl WaitArgs {
         }
         let spinner = Spinner::start(&format!("volume {id}"));
         let options = self.options(&spinner)?;
-        Ok(Some(cinder.wait_for_volume(id, targets, &options).await?))
+        Ok(Some(
+            cinder
+                .volumes()
+                .wait_for_with(id, targets, &options)
+                .await?,
+        ))
     }
 
     /// With `--wait`: until volume `id` is gone.
@@ -94,7 +99,7 @@ impl WaitArgs {
         }
         let spinner = Spinner::start(&format!("volume {id} to be deleted"));
         let options = self.options(&spinner)?;
-        Ok(cinder.wait_for_volume_deleted(id, &options).await?)
+        Ok(cinder.volumes().wait_deleted_with(id, &options).await?)
     }
 
     /// With `--wait`: snapshot `id` at one of `targets`, else `None`.
@@ -109,7 +114,12 @@ impl WaitArgs {
         }
         let spinner = Spinner::start(&format!("snapshot {id}"));
         let options = self.options(&spinner)?;
-        Ok(Some(cinder.wait_for_snapshot(id, targets, &options).await?))
+        Ok(Some(
+            cinder
+                .snapshots()
+                .wait_for_with(id, targets, &options)
+                .await?,
+        ))
     }
 
     /// With `--wait`: until snapshot `id` is gone.
@@ -119,7 +129,7 @@ impl WaitArgs {
         }
         let spinner = Spinner::start(&format!("snapshot {id} to be deleted"));
         let options = self.options(&spinner)?;
-        Ok(cinder.wait_for_snapshot_deleted(id, &options).await?)
+        Ok(cinder.snapshots().wait_deleted_with(id, &options).await?)
     }
 
     /// With `--wait`: until volume `id`'s migration ends; an `error` migration fails.
@@ -136,7 +146,7 @@ impl WaitArgs {
             volume.migration_status.unwrap_or_else(|| "none".into())
         };
         let waited = wait_for(&what, &["success"], &options, || async {
-            let volume = cinder.show_volume(id).await?;
+            let volume = cinder.volumes().show(id).await?;
             Ok(Observed::Status(migration(volume)))
         })
         .await;

@@ -1,59 +1,24 @@
-//! What errors look like and how to tell them apart: a missing volume, an operation the chosen
-//! microversion lacks (refused before anything is sent), and a request the server rejects.
+//! What errors look like and how to tell them apart: a missing volume (with the request id to
+//! find in the server's logs), and an operation a pinned microversion lacks, refused before
+//! anything is sent.
 //!
 //! ```sh
 //! OS_CLIENT_CONFIG_FILE=target/cloud/clouds.yaml OS_CLOUD=local \
 //!     cargo run -p cinder-client --example error_handling
 //! ```
 
-use cinder_client::{types, Cinder, Config, Error, VersionRequest};
+use cinder_client::{ApiVersion, Cinder, Error, Result, Run};
 
 #[tokio::main]
-async fn main() -> cinder_client::Result<()> {
-    let missing = "00000000-0000-0000-0000-000000000000";
-
-    let cinder = Cinder::connect(Config::from_env()?).await?;
-    match cinder.show_volume(missing).await {
-        Err(e) if e.is_not_found() => println!("not found, as expected: {e}"),
-        other => panic!("expected a 404, got {other:?}"),
-    }
-
-    // At 3.0 the summary (3.12+) does not exist: the library refuses without a request.
-    let mut config = Config::from_env()?;
-    config.api_version = VersionRequest::parse("3.0")?;
-    let old = Cinder::connect(config).await?;
-    match old.call(old.raw().volume_summary().send()).await {
-        Err(Error::Unsupported(why)) => println!("refused locally: {why}"),
-        other => panic!("expected Unsupported, got {other:?}"),
-    }
-
-    // The server says no: a fault with its status, message and request id.
-    let from_missing_snapshot: types::VolumeCreateRequest =
-        serde_json::from_value(serde_json::json!({
-            "volume": {"size": 1, "snapshot_id": missing}
-        }))
-        .expect("a well-formed body");
-    match cinder
-        .call(
-            cinder
-                .raw()
-                .create_volume()
-                .body(from_missing_snapshot)
-                .send(),
-        )
-        .await
-    {
-        Err(Error::Api {
-            status,
-            kind,
-            message,
-            request_id,
-        }) => println!(
-            "HTTP {status} {}: {message} (request {})",
-            kind.unwrap_or_default(),
-            request_id.unwrap_or_default()
-        ),
-        other => panic!("expected a fault, got {other:?}"),
+async fn main() -> Result<()> {
+    let cinder = Cinder::from_env().await?;
+    let error = cinder.volumes().show("no-such-volume").await.unwrap_err();
+    assert!(error.is_not_found(), "{error:#?}");
+    println!("{error} (request {:?})", error.request_id());
+    let old = cinder.at_version(ApiVersion(0))?;
+    match old.raw().volume_summary().run().await {
+        Err(Error::Unsupported { needs, using, .. }) => println!("needs {needs}, using {using}"),
+        other => panic!("expected a refusal before sending, got {other:?}"),
     }
     Ok(())
 }

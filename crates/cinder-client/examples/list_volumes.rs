@@ -1,4 +1,4 @@
-//! Lists every volume, 50 per request, as the pages arrive.
+//! A filtered list, fetched 50 per request as the pages arrive, and a lookup by name.
 //!
 //! ```sh
 //! cargo xtask cloud up
@@ -6,27 +6,19 @@
 //!     cargo run -p cinder-client --example list_volumes
 //! ```
 
-use cinder_client::{Cinder, Config};
+use cinder_client::prelude::*;
+use cinder_client::{Cinder, Result};
 use futures::TryStreamExt;
 
 #[tokio::main]
-async fn main() -> cinder_client::Result<()> {
-    // OS_CLOUD from clouds.yaml/secure.yaml, then OS_* variables: as the `cinder` command does.
-    let cinder = Cinder::connect(Config::from_env()?).await?;
-    println!("API {} at {}", cinder.version(), cinder.endpoint());
-
-    let mut volumes = std::pin::pin!(cinder.volumes(50));
-    let mut count = 0;
+async fn main() -> Result<()> {
+    let cinder = Cinder::from_env().await?;
+    let list = cinder.volumes().list().status("available").limit(50);
+    let mut volumes = std::pin::pin!(list.paginate());
     while let Some(volume) = volumes.try_next().await? {
-        count += 1;
-        println!(
-            "{}  {:<12} {:>4} GiB  {}",
-            volume.id,
-            volume.status,
-            volume.size,
-            volume.name.as_deref().unwrap_or("-")
-        );
+        println!("{} {} GiB {:?}", volume.id, volume.size, volume.name);
     }
-    println!("{count} volume(s)");
+    let found = cinder.volumes().find("example-volume").await;
+    println!("by name: {:?}", found.map(|volume| volume.id));
     Ok(())
 }

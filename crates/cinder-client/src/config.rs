@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use crate::hook::ResponseObserver;
 use crate::microversion::VersionRequest;
+use crate::observer::ResponseObserver;
 
 /// How to obtain a token.
 #[derive(Clone)]
@@ -184,35 +184,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// The settings of cloud `name` from `clouds.yaml` and `secure.yaml` (see
-    /// [`crate::clouds`]), and nothing else: `OS_*` variables are not read.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> cinder_client::Result<()> {
-    /// let mut config = cinder_client::Config::from_cloud("local")?;
-    /// config.api_version = cinder_client::VersionRequest::parse("3.60")?;
-    /// let cinder = cinder_client::Cinder::connect(config).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn from_cloud(name: &str) -> crate::Result<Self> {
-        crate::clouds::load(name)?.into_config()
-    }
-
-    /// What the `cinder` command would use without options: the cloud named by `OS_CLOUD` (if
-    /// set) from `clouds.yaml`/`secure.yaml`, overridden by the other `OS_*` variables.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> cinder_client::Result<()> {
-    /// // With `eval "$(cargo xtask cloud env)"` or `export OS_CLOUD=local`:
-    /// let cinder = cinder_client::Cinder::connect(cinder_client::Config::from_env()?).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn from_env() -> crate::Result<Self> {
-        crate::Settings::resolve(std::env::var("OS_CLOUD").ok().as_deref(), None)?.into_config()
-    }
-
     /// Defaults around `auth`: public interface, any region, service types `block-storage`
     /// then `volumev3`, the latest microversion, TLS verified, no timeout.
     ///

@@ -3,8 +3,9 @@
 use cinder_raw::types::VersionList;
 use progenitor_client::ClientInfo;
 
-use crate::error::{transport_detail, Error, Result};
+use crate::error::{Error, Result};
 use crate::microversion::{ApiVersion, ServerRange};
+use crate::transport::describe as transport_detail;
 
 /// `http://h:8776/v3/<project>` -> `http://h:8776`; the versions document lives there.
 pub fn service_root(endpoint: &str) -> String {
@@ -43,7 +44,10 @@ pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
     };
     serde_json::from_str(&text).map_err(|e| Error::Decode {
         operation: format!("list_versions (GET {url})"),
+        path: None,
         detail: format!("not a versions document: {e}"),
+        body: Some(text.clone()),
+        request_id: None,
     })
 }
 
@@ -56,7 +60,10 @@ pub async fn server_range(root: &cinder_raw::Client) -> Result<ServerRange> {
         .find(|v| v.id.starts_with("v3"))
         .ok_or_else(|| Error::Decode {
             operation: format!("list_versions (GET {}/)", root.baseurl()),
+            path: Some("versions".into()),
             detail: "the versions document lists no v3 API".into(),
+            body: None,
+            request_id: None,
         })?;
     let parse = |text: &str| {
         if text.is_empty() {

@@ -7,6 +7,7 @@
 //! [`clean`].
 
 use cinder_raw::types::Fault;
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
 
 /// The most characters of an excerpt of a body that is not a Cinder fault.
 pub const MAX_EXCERPT_CHARS: usize = 300;
@@ -115,6 +116,31 @@ pub fn rewrite_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
 /// end in a decoding error instead of an API error with its status.
 pub fn is_json_fault(body: &[u8]) -> bool {
     serde_json::from_slice::<Fault>(body).is_ok_and(|fault| fault.len() == 1)
+}
+
+/// An error response whose body is not Cinder's JSON fault (an HTML page from a proxy, plain
+/// text from middleware) is rewritten into one (see [`crate::fault::rewrite_error_body`]),
+/// keeping status and headers, so the generated client reports it as an API error with its
+/// request id rather than as a decoding failure.
+pub(crate) async fn normalize_error_body(
+    response: reqwest::Response,
+) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response);
+    }
+    let mut headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    let body = match crate::fault::rewrite_error_body(status.as_u16(), &body) {
+        None => body,
+        Some(fault) => {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.remove(reqwest::header::CONTENT_LENGTH);
+            bytes::Bytes::from(fault)
+        }
+    };
+    Ok(crate::response::rebuild(status, headers, version, body))
 }
 
 #[cfg(test)]

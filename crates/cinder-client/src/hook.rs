@@ -7,29 +7,19 @@ use std::sync::Arc;
 
 use cinder_raw::hooks::{BoxFuture, RequestHook};
 use cinder_raw::microversions::{self, OperationVersions};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::HeaderValue;
 use serde_json::Value;
 
+use crate::error::Error;
+use crate::exchange::Refusal;
 use crate::microversion::ApiVersion;
-use crate::response::{buffer, rebuild};
+use crate::observer::ResponseObserver;
+use crate::response::buffer;
 use crate::retry::{RetryPolicy, Verdict};
 use crate::session::Session;
 
 pub const AUTH_HEADER: &str = "x-auth-token";
 pub const VERSION_HEADER: &str = "openstack-api-version";
-
-/// Sees every response the client receives; for conformance tests and diagnostics.
-pub trait ResponseObserver: Send + Sync {
-    /// `request_body` is the JSON sent (if any), `body` the response as received.
-    fn observe(
-        &self,
-        operation_id: &'static str,
-        method: &str,
-        request_body: Option<&[u8]>,
-        status: u16,
-        body: &[u8],
-    );
-}
 
 pub struct CinderHook {
     pub session: Arc<Session>,
@@ -76,7 +66,7 @@ impl CinderHook {
                         self.retry.max_retries,
                         match &result {
                             Ok(response) => format!("HTTP {}", response.status().as_u16()),
-                            Err(error) => crate::error::transport_detail(error),
+                            Err(error) => crate::transport::describe(error),
                         }
                     );
                     tokio::time::sleep(wait).await;
@@ -107,7 +97,12 @@ impl RequestHook for CinderHook {
         operation_id: &'static str,
     ) -> Result<(), String> {
         if let Some(row) = microversions::lookup(operation_id) {
-            check_versions(row, request, self.version)?;
+            if let Err(refusal) = check_versions(row, request, self.version) {
+                // The message is all progenitor can carry; the note gives the error its fields.
+                let message = Error::from_refusal(&refusal).to_string();
+                crate::exchange::record_refusal(refusal);
+                return Err(message);
+            }
         }
         let token = self.session.token();
         let mut token =
@@ -165,21 +160,27 @@ impl RequestHook for CinderHook {
                 }
                 _ => response,
             };
-            let response = normalize_error_body(response).await?;
-            match observed {
-                Some((observer, method, request_body)) => {
-                    let (response, body) = buffer(response).await?;
-                    observer.observe(
-                        operation_id,
-                        &method,
-                        request_body.as_deref(),
-                        response.status().as_u16(),
-                        &body,
-                    );
-                    Ok(response)
-                }
-                None => Ok(response),
+            let response = crate::fault::normalize_error_body(response).await?;
+            // `run_json` wants the body of a success as it came, whatever the typed decoding
+            // makes of it.
+            let keep = response.status().is_success() && crate::exchange::wants_body();
+            if observed.is_none() && !keep {
+                return Ok(response);
             }
+            let (response, body) = buffer(response).await?;
+            if let Some((observer, method, request_body)) = observed {
+                observer.observe(
+                    operation_id,
+                    &method,
+                    request_body.as_deref(),
+                    response.status().as_u16(),
+                    &body,
+                );
+            }
+            if keep {
+                crate::exchange::record_body(body);
+            }
+            Ok(response)
         })
     }
 }
@@ -209,23 +210,16 @@ fn check_versions(
     row: &OperationVersions,
     request: &reqwest::Request,
     version: ApiVersion,
-) -> Result<(), String> {
-    let describe = |min: u16, max: u16| {
-        if max == microversions::MAX_VERSION {
-            format!("microversion 3.{min} or later")
-        } else {
-            format!("microversion 3.{min} to 3.{max}")
-        }
-    };
+) -> Result<(), Refusal> {
     let within = |min: u16, max: u16| (min..=max).contains(&version.0);
     if !within(row.min, row.max) {
-        return Err(format!(
-            "{} ({} {}) needs {}; this session uses {version}",
-            row.operation_id,
-            row.method,
-            row.path,
-            describe(row.min, row.max)
-        ));
+        return Err(Refusal {
+            operation: format!("{} ({} {})", row.operation_id, row.method, row.path),
+            argument: None,
+            min: row.min,
+            max: row.max,
+            using: version.0,
+        });
     }
     if row.gates.is_empty() {
         return Ok(());
@@ -250,11 +244,13 @@ fn check_versions(
                 "body" => format!("the field `{name}`"),
                 _ => format!("`{name}`"),
             };
-            return Err(format!(
-                "{what} of {} needs {}; this session uses {version}",
-                row.operation_id,
-                describe(gate.min, gate.max)
-            ));
+            return Err(Refusal {
+                operation: row.operation_id.to_string(),
+                argument: Some(what),
+                min: gate.min,
+                max: gate.max,
+                using: version.0,
+            });
         }
     }
     Ok(())
@@ -269,31 +265,6 @@ fn has_path(value: &Value, dotted: &str) -> bool {
         }
     }
     true
-}
-
-/// An error response whose body is not Cinder's JSON fault (an HTML page from a proxy, plain
-/// text from middleware) is rewritten into one (see [`crate::fault::rewrite_error_body`]),
-/// keeping status and headers, so the generated client reports it as an API error with its
-/// request id rather than as a decoding failure.
-pub(crate) async fn normalize_error_body(
-    response: reqwest::Response,
-) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return Ok(response);
-    }
-    let mut headers = response.headers().clone();
-    let version = response.version();
-    let body = response.bytes().await?;
-    let body = match crate::fault::rewrite_error_body(status.as_u16(), &body) {
-        None => body,
-        Some(fault) => {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            headers.remove(reqwest::header::CONTENT_LENGTH);
-            bytes::Bytes::from(fault)
-        }
-    };
-    Ok(rebuild(status, headers, version, body))
 }
 
 #[cfg(test)]
@@ -336,8 +307,9 @@ mod tests {
 
     #[test]
     fn refuses_operations_outside_their_range() {
-        let err =
-            check_versions(&ROW, &request("http://x/things", None), ApiVersion(2)).unwrap_err();
+        let err = check_versions(&ROW, &request("http://x/things", None), ApiVersion(2))
+            .map_err(|r| Error::from_refusal(&r).to_string())
+            .unwrap_err();
         assert_eq!(
             err,
             "list_things (GET /things) needs microversion 3.3 or later; this session uses 3.2"
@@ -348,7 +320,9 @@ mod tests {
     #[test]
     fn refuses_gated_arguments_only_when_present() {
         let url = "http://x/things?with_count=true";
-        let err = check_versions(&ROW, &request(url, None), ApiVersion(44)).unwrap_err();
+        let err = check_versions(&ROW, &request(url, None), ApiVersion(44))
+            .map_err(|r| Error::from_refusal(&r).to_string())
+            .unwrap_err();
         assert!(
             err.contains("query parameter `with_count`") && err.contains("3.45"),
             "{err}"
@@ -360,6 +334,7 @@ mod tests {
             &request("http://x/things", Some(body)),
             ApiVersion(46),
         )
+        .map_err(|r| Error::from_refusal(&r).to_string())
         .unwrap_err();
         assert!(err.contains("field `thing.backup_id`"), "{err}");
         let action = r#"{"os-reimage": {"image_id": "i"}}"#;
@@ -368,6 +343,7 @@ mod tests {
             &request("http://x/things", Some(action)),
             ApiVersion(67),
         )
+        .map_err(|r| Error::from_refusal(&r).to_string())
         .unwrap_err();
         assert!(err.contains("action `os-reimage`"), "{err}");
         assert!(

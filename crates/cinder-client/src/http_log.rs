@@ -16,8 +16,8 @@ use std::time::Instant;
 use reqwest::header::{HeaderMap, USER_AGENT};
 use tracing::Instrument;
 
-use crate::error::transport_detail;
 use crate::redact;
+use crate::transport::describe as transport_detail;
 
 /// The `tracing` target of the HTTP log: every request the client sends (Keystone, version
 /// discovery, Cinder) as a pasteable `curl` command line, then the response's status, headers

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::{Auth, Interface, NameOrId};
-use crate::error::{request_id, transport_detail, Error, Result};
+use crate::error::{Error, Result};
+use crate::exchange::request_id;
+use crate::transport::describe as transport_detail;
 
 /// A token and what came with it.
 #[derive(Clone)]

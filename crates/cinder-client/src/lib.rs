@@ -2,11 +2,14 @@
 //! A client for OpenStack Block Storage (Cinder) v3.
 //!
 //! ```no_run
+//! use cinder_client::prelude::*;
+//!
 //! # async fn demo() -> cinder_client::Result<()> {
-//! use cinder_client::{Cinder, Config};
-//! let cinder = Cinder::connect(Config::from_env()?).await?; // OS_CLOUD / OS_* like `cinder`
-//! for volume in cinder.call(cinder.raw().list_volumes_detail().send()).await?.volumes {
-//!     println!("{} {}", volume.id, volume.status);
+//! let cinder = cinder_client::Cinder::from_env().await?; // OS_CLOUD / OS_* like `cinder`
+//! let volume = cinder.volumes().create(|v| v.size(1).name("scratch")).await?;
+//! let volume = cinder.volumes().wait_for(&volume.id, &["available"]).await?;
+//! for snapshot in cinder.raw().list_snapshots_detail().volume_id(&volume.id).run().await?.snapshots {
+//!     println!("{} {}", snapshot.id, snapshot.status);
 //! }
 //! # Ok(())
 //! # }
@@ -35,11 +38,19 @@
 //! [`Cinder`] wraps the generated [`cinder_raw::Client`]: it authenticates with Keystone, finds
 //! the endpoint in the catalog, negotiates the microversion and sends it on every request,
 //! refuses operations and arguments the negotiated version lacks before sending anything,
-//! re-authenticates once on a 401, and turns Cinder's faults into [`Error`]. [`paging`] streams
-//! long lists, [`wait`] polls until a status, [`status`] types statuses, [`Settings`] layers
-//! clouds.yaml, secure.yaml and `OS_*` variables, and [`TokenCache`] reuses tokens across
-//! processes. Runnable programs are in `examples/` (list with paging, create and wait, error
-//! handling).
+//! re-authenticates once on a 401, and turns Cinder's faults into [`Error`].
+//!
+//! - **One call style**: every request of [`Cinder::raw`] — a builder, or a typed action
+//!   method — is sent with [`Run::run`] (the typed answer) or [`Run::run_json`] (the answer's
+//!   JSON beside the typed value); list builders page with [`Paginate::paginate`].
+//! - **Resources**: [`Cinder::volumes`], [`Cinder::snapshots`], [`Cinder::volume_types`] and
+//!   [`Cinder::messages`] give find, show, list, create, delete, metadata and waiting
+//!   ([`Handle`]), generated from the spec.
+//! - **Tolerance**: the JSON of any answer is always there, unknown fields and all; a typed
+//!   decoding that fails says which operation and which JSON path ([`Error::Decode`]).
+//! - [`Cinder::at_version`] switches microversion without reconnecting; [`Settings`] layers
+//!   clouds.yaml, secure.yaml and `OS_*` variables; [`TokenCache`] reuses tokens across
+//!   processes. Runnable programs are in `examples/`.
 //!
 //! Every HTTP exchange is logged through `tracing` at DEBUG under [`HTTP_LOG_TARGET`] as a
 //! `curl` command line and the response, with tokens and secrets redacted: install any
@@ -51,34 +62,41 @@ mod discovery;
 mod error;
 mod exchange;
 mod fault;
+mod handle;
 mod hook;
 mod http_log;
 mod keystone;
+mod layers;
 mod lazy_roots;
 pub mod microversion;
+mod observer;
 pub mod paging;
 mod redact;
 mod redirect;
-pub mod resources;
 mod response;
 mod retry;
+mod run;
 mod session;
 mod settings;
 pub mod status;
 mod tls;
 mod token_cache;
+mod transport;
 pub mod wait;
 
-use std::future::Future;
 use std::sync::Arc;
 
-pub use cinder_raw::{types, ResponseValue};
-pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
+pub use cinder_raw::{resources, types, ResponseValue};
+pub use config::{Auth, Config, Interface, NameOrId};
 #[doc(hidden)]
 pub use error::error_from_response;
-pub use error::{Error, RawError, Result};
+pub use error::{Error, RawError, Result, Versions};
+pub use handle::{means_missing, Handle};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
+pub use observer::ResponseObserver;
+pub use paging::Paginate;
 pub use retry::RetryPolicy;
+pub use run::{Response, Run};
 pub use settings::{AuthKind, Missing, Settings};
 pub use token_cache::{CacheWarning, TokenCache};
 
@@ -87,16 +105,43 @@ pub use http_log::TARGET as HTTP_LOG_TARGET;
 use hook::CinderHook;
 use session::Session;
 
+/// The traits that give generated requests their verbs: `use cinder_client::prelude::*;`
+/// for `.run()`, `.run_json()` and `.paginate()`.
+pub mod prelude {
+    pub use crate::paging::Paginate;
+    pub use crate::run::Run;
+}
+
 /// A connected client: authenticated, endpoint found, microversion chosen.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Cinder {
     raw: cinder_raw::Client,
     root: cinder_raw::Client,
+    /// What another microversion's clients are made of: the same HTTP client (its pool), the
+    /// same session (its token).
+    http: reqwest::Client,
+    root_url: String,
+    session: Arc<Session>,
+    observer: Option<Arc<dyn ResponseObserver>>,
+    retry: RetryPolicy,
     endpoint: String,
     project_id: Option<String>,
     version: ApiVersion,
     server: ServerRange,
     warnings: Vec<CacheWarning>,
+}
+
+impl std::fmt::Debug for Cinder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cinder")
+            .field("endpoint", &self.endpoint)
+            .field("project_id", &self.project_id)
+            .field("version", &self.version)
+            .field("server", &self.server)
+            .field("session", &self.session)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cinder {
@@ -174,23 +219,67 @@ impl Cinder {
             &token,
             slot,
         ));
-        let hook = cinder_raw::hooks::Hooks::new(Arc::new(CinderHook {
+        let mut cinder = Cinder {
+            raw: cinder_raw::Client::new_with_client(&endpoint, http.clone(), Default::default()),
+            root: cinder_raw::Client::new_with_client(&root_url, http.clone(), Default::default()),
+            http,
+            root_url,
             session,
-            version,
             observer: config.observer.clone(),
             retry: config.retry.clone(),
-        }));
-        let raw = cinder_raw::Client::new_with_client(&endpoint, http.clone(), hook.clone());
-        let root = cinder_raw::Client::new_with_client(&root_url, http, hook);
-        Ok(Cinder {
-            raw,
-            root,
             endpoint,
             project_id: token.project_id,
             version,
             server,
             warnings,
-        })
+        };
+        cinder.set_version(version);
+        Ok(cinder)
+    }
+
+    /// [`Cinder::connect`] with [`Config::from_env`]: what the `cinder` command would use
+    /// without options (`OS_CLOUD` from clouds.yaml, then the `OS_*` variables).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> cinder_client::Result<()> {
+    /// let cinder = cinder_client::Cinder::from_env().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn from_env() -> Result<Cinder> {
+        Cinder::connect(Config::from_env()?).await
+    }
+
+    /// The same connection at another microversion: same token, catalog and connection pool,
+    /// nothing sent. Fails if the server does not offer `version`.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
+    /// use cinder_client::{ApiVersion, Run};
+    ///
+    /// let old = cinder.at_version(ApiVersion(44))?;
+    /// let volumes = old.raw().list_volumes_detail().limit(5).run().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn at_version(&self, version: ApiVersion) -> Result<Cinder> {
+        let version = microversion::negotiate(VersionRequest::Exact(version), self.server)?;
+        let mut other = self.clone();
+        other.set_version(version);
+        Ok(other)
+    }
+
+    fn set_version(&mut self, version: ApiVersion) {
+        let hook = cinder_raw::hooks::Hooks::new(Arc::new(CinderHook {
+            session: self.session.clone(),
+            version,
+            observer: self.observer.clone(),
+            retry: self.retry.clone(),
+        }));
+        self.raw =
+            cinder_raw::Client::new_with_client(&self.endpoint, self.http.clone(), hook.clone());
+        self.root = cinder_raw::Client::new_with_client(&self.root_url, self.http.clone(), hook);
+        self.version = version;
     }
 
     /// What the user should know about how the connection was made, e.g. a token cache file
@@ -234,17 +323,25 @@ impl Cinder {
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
+}
 
-    /// Awaits a call of the generated client and returns its body, or an [`Error`].
-    pub async fn call<T>(
-        &self,
-        request: impl Future<Output = std::result::Result<ResponseValue<T>, RawError>>,
-    ) -> Result<T> {
-        match exchange::scoped(request).await {
-            (Ok(response), _) => Ok(response.into_inner()),
-            (Err(error), exchange) => Err(Error::from_raw(error).await.during(exchange)),
-        }
-    }
+/// Prints the HTTP log ([`HTTP_LOG_TARGET`], DEBUG: every request as a `curl` command line
+/// and every response, secrets redacted) on stderr, as `cinder --debug` does. For programs
+/// without a `tracing` subscriber of their own; with one, enable the target there instead.
+/// Does nothing if a global subscriber is already set.
+///
+/// ```no_run
+/// cinder_client::init_logging(); // needs the crate's `logging` feature
+/// ```
+#[cfg(feature = "logging")]
+pub fn init_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(Targets::new().with_target(HTTP_LOG_TARGET, LevelFilter::DEBUG))
+        .try_init();
 }
 
 fn unix_now() -> i64 {
@@ -288,12 +385,9 @@ fn http_client(config: &Config) -> Result<reqwest::Client> {
             key.display()
         )));
     }
-    builder.build().map_err(|e| {
-        Error::Config(format!(
-            "cannot set up HTTP: {}",
-            error::transport_detail(&e)
-        ))
-    })
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot set up HTTP: {}", transport::describe(&e))))
 }
 
 /// Compiles the README's library example as a doc test, so it stays true.

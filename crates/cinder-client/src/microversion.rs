@@ -2,8 +2,39 @@
 
 use std::fmt;
 
-use crate::error::{Error, Result};
 pub use cinder_raw::microversions::{MAX_VERSION, MIN_VERSION};
+
+/// A version that cannot be used; it becomes an [`Error`](crate::Error) (`Config` or
+/// `Unsupported`) where it meets the rest of the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionError {
+    /// Not a version this client can send (malformed, or newer than it knows).
+    Invalid(String),
+    /// A version the server does not offer.
+    NotOffered {
+        /// What was asked for.
+        requested: ApiVersion,
+        /// What the server offers.
+        server: ServerRange,
+    },
+}
+
+impl fmt::Display for VersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionError::Invalid(why) => f.write_str(why),
+            VersionError::NotOffered { requested, server } => write!(
+                f,
+                "API version {requested} is not supported by the server (it supports {} to {})",
+                server.min, server.max
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VersionError {}
+
+type Result<T> = std::result::Result<T, VersionError>;
 
 /// A `3.N` microversion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,7 +52,7 @@ impl ApiVersion {
             .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|m| m.parse::<u16>().ok())
             .ok_or_else(|| {
-                Error::Config(format!(
+                VersionError::Invalid(format!(
                     "invalid API version {text:?}: use 3, 3.N (N from {MIN_VERSION} to \
                      {MAX_VERSION}) or 3.latest"
                 ))
@@ -69,7 +100,7 @@ impl VersionRequest {
             other => {
                 let version = ApiVersion::parse(other)?;
                 if version > ApiVersion::CLIENT_MAX {
-                    return Err(Error::Config(format!(
+                    return Err(VersionError::Invalid(format!(
                         "API version {version} is newer than this client supports (up to {})",
                         ApiVersion::CLIENT_MAX
                     )));
@@ -106,10 +137,7 @@ pub fn negotiate(request: VersionRequest, server: ServerRange) -> Result<ApiVers
         VersionRequest::Exact(version) if version >= server.min && version <= server.max => {
             Ok(version)
         }
-        VersionRequest::Exact(version) => Err(Error::Unsupported(format!(
-            "API version {version} is not supported by the server (it supports {} to {})",
-            server.min, server.max
-        ))),
+        VersionRequest::Exact(requested) => Err(VersionError::NotOffered { requested, server }),
     }
 }
 

@@ -1,129 +1,146 @@
-//! Marker pagination as an async stream: Cinder's list responses carry a `*_links` entry with
-//! `rel: next` whose URL holds the marker of the next page.
-
-use std::future::Future;
+//! Marker pagination of any list operation, as an async stream: Cinder's list answers carry a
+//! `*_links` entry with `rel: next` whose URL holds the marker of the next page. Every list
+//! builder of the generated client that takes `marker` and `limit` (a [`PagedList`]) pages
+//! this way, with whatever filters it was given.
 
 use futures::stream::{self, Stream};
+use serde_json::Value;
 
-use crate::error::Result;
-use cinder_raw::types::Link;
+use crate::error::{Error, Result};
+use crate::run::Run;
+pub use cinder_raw::calls::{ListOperation, PagedList};
 
-/// One page: its items and the `*_links` that came with it.
-pub struct Page<T> {
-    /// The resources on this page.
-    pub items: Vec<T>,
-    /// The list's `*_links`; a `rel: next` one means there is more.
-    pub links: Vec<Link>,
+/// One page of a list answer, as JSON.
+#[derive(Clone, Debug)]
+pub struct JsonPage {
+    /// The listed resources, as the server sent them.
+    pub items: Vec<Value>,
+    /// The marker of the next page, if the server said there is one.
+    pub next_marker: Option<String>,
+    /// The total the server counted (`with_count=true`, 3.45+).
+    pub count: Option<u64>,
 }
 
-/// The marker of the next page, from a `rel: next` link, if there is one.
+/// The marker of the next page, from a list answer's links (a `rel: next` link), if any.
 ///
 /// ```
 /// use cinder_client::paging::next_marker;
-/// use cinder_client::types::Link;
+/// use serde_json::json;
 ///
-/// let links = vec![Link {
-///     href: "http://h:8776/v3/p/volumes/detail?limit=2&marker=abc".into(),
-///     rel: "next".into(),
-///     type_: None,
-/// }];
+/// let links = json!([{"href": "http://h:8776/v3/p/volumes/detail?limit=2&marker=abc", "rel": "next"}]);
 /// assert_eq!(next_marker(&links).as_deref(), Some("abc"));
-/// assert_eq!(next_marker(&[]), None);
+/// assert_eq!(next_marker(&json!([])), None);
 /// ```
-pub fn next_marker(links: &[Link]) -> Option<String> {
-    let next = links.iter().find(|l| l.rel == "next")?;
-    let url = url::Url::parse(&next.href).ok()?;
+pub fn next_marker(links: &Value) -> Option<String> {
+    let next = links
+        .as_array()?
+        .iter()
+        .find(|link| link.get("rel").and_then(Value::as_str) == Some("next"))?;
+    let url = url::Url::parse(next.get("href")?.as_str()?).ok()?;
     url.query_pairs()
         .find(|(key, _)| key == "marker")
         .map(|(_, value)| value.into_owned())
 }
 
-/// Streams items page by page: `fetch(marker)` loads one page (the first with `None`), and the
-/// stream follows `next` links until a page has none.
+/// Sends one list request and splits the answer, as JSON: no typed decoding is needed, so a
+/// page whose resources lack fields or carry new ones still arrives whole.
+pub async fn page_json<L: ListOperation>(list: L) -> Result<JsonPage> {
+    let json = list.run_json().await?.into_json();
+    json_page::<L>(json)
+}
+
+fn json_page<L: ListOperation>(mut json: Value) -> Result<JsonPage> {
+    let items = match json.get_mut(L::ITEMS).map(Value::take) {
+        Some(Value::Array(items)) => items,
+        other => {
+            return Err(Error::Decode {
+                operation: "a list".into(),
+                path: Some(L::ITEMS.to_string()),
+                detail: format!(
+                    "expected the list of resources, found {}",
+                    other.map_or("nothing", |v| if v.is_null() {
+                        "null"
+                    } else {
+                        "another type"
+                    })
+                ),
+                body: Some(json.to_string()),
+                request_id: None,
+            })
+        }
+    };
+    Ok(JsonPage {
+        items,
+        next_marker: L::LINKS.and_then(|key| json.get(key)).and_then(next_marker),
+        count: json.get("count").and_then(Value::as_u64),
+    })
+}
+
+/// Paging over a list builder: `.paginate()` for typed resources, `.pages_json()` for the
+/// answers' JSON. The builder's filters, sort and `limit` (the page size) stay on every page.
 ///
 /// ```no_run
 /// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
-/// use cinder_client::paging::{paginate, Page};
+/// use cinder_client::prelude::*;
 /// use futures::TryStreamExt;
 ///
-/// let volumes = paginate(|marker| async move {
-///     let mut request = cinder.raw().list_volumes_detail().limit(100);
-///     if let Some(marker) = marker {
-///         request = request.marker(marker);
-///     }
-///     let list = cinder.call(request.send()).await?;
-///     Ok(Page { items: list.volumes, links: list.volumes_links })
-/// });
-/// futures::pin_mut!(volumes);
-/// while let Some(volume) = volumes.try_next().await? {
-///     println!("{} {}", volume.id, volume.status);
-/// }
+/// let available: Vec<_> = cinder
+///     .raw()
+///     .list_volumes_detail()
+///     .status("available")
+///     .limit(100)
+///     .paginate()
+///     .try_collect()
+///     .await?;
 /// # Ok(())
 /// # }
 /// ```
-pub fn paginate<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>>>,
-{
-    enum State<F> {
-        Next(F, Option<String>),
-        Done,
-    }
-    let pages = stream::try_unfold(State::Next(fetch, None), |state| async move {
-        let State::Next(mut fetch, marker) = state else {
-            return Ok(None);
-        };
-        let page = fetch(marker.clone()).await?;
-        let next = next_marker(&page.links).filter(|m| Some(m) != marker.as_ref());
-        let state = match next {
-            Some(marker) if !page.items.is_empty() => State::Next(fetch, Some(marker)),
-            _ => State::Done,
-        };
-        Ok(Some((stream::iter(page.items.into_iter().map(Ok)), state)))
-    });
-    futures::TryStreamExt::try_flatten(pages)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use futures::TryStreamExt;
-
-    fn link(rel: &str, href: &str) -> Link {
-        Link {
-            href: href.into(),
-            rel: rel.into(),
-            type_: None,
-        }
+pub trait Paginate: PagedList {
+    /// Every resource of the list, fetched a page at a time as the stream is read.
+    fn paginate(self) -> impl Stream<Item = Result<Self::Item>> + Send {
+        let pages = stream::try_unfold(Some((self, None::<String>)), |state| async move {
+            let Some((list, marker)) = state else {
+                return Ok::<_, Error>(None);
+            };
+            let request = match &marker {
+                Some(marker) => list.clone().with_marker(marker.clone()),
+                None => list.clone(),
+            };
+            let (json, typed) = request.run_json().await?.into_parts();
+            let next = Self::LINKS
+                .and_then(|key| json.get(key))
+                .and_then(next_marker)
+                .filter(|next| Some(next) != marker.as_ref());
+            let items = Self::items(typed?);
+            let state = match next {
+                Some(next) if !items.is_empty() => Some((list, Some(next))),
+                _ => None,
+            };
+            Ok(Some((stream::iter(items.into_iter().map(Ok)), state)))
+        });
+        futures::TryStreamExt::try_flatten(pages)
     }
 
-    #[tokio::test]
-    async fn follows_next_links_until_the_last_page() {
-        let pages = |marker: Option<String>| async move {
-            Ok(match marker.as_deref() {
-                None => Page {
-                    items: vec![1, 2],
-                    links: vec![link(
-                        "next",
-                        "http://h/v3/p/volumes/detail?limit=2&marker=b",
-                    )],
-                },
-                Some("b") => Page {
-                    items: vec![3, 4],
-                    links: vec![link(
-                        "next",
-                        "http://h/v3/p/volumes/detail?marker=d&limit=2",
-                    )],
-                },
-                Some("d") => Page {
-                    items: vec![5],
-                    links: vec![],
-                },
-                Some(other) => panic!("unexpected marker {other}"),
-            })
-        };
-        let all: Vec<i32> = paginate(pages).try_collect().await.unwrap();
-        assert_eq!(all, vec![1, 2, 3, 4, 5]);
+    /// Every page of the list as JSON ([`JsonPage`]), as the pages arrive.
+    fn pages_json(self) -> impl Stream<Item = Result<JsonPage>> + Send {
+        stream::try_unfold(Some((self, None::<String>)), |state| async move {
+            let Some((list, marker)) = state else {
+                return Ok::<_, Error>(None);
+            };
+            let request = match &marker {
+                Some(marker) => list.clone().with_marker(marker.clone()),
+                None => list.clone(),
+            };
+            let page = page_json(request).await?;
+            let state = match &page.next_marker {
+                Some(next) if !page.items.is_empty() && Some(next) != marker.as_ref() => {
+                    Some((list, Some(next.clone())))
+                }
+                _ => None,
+            };
+            Ok(Some((page, state)))
+        })
     }
 }
+
+impl<L: PagedList> Paginate for L {}

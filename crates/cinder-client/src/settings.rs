@@ -155,18 +155,6 @@ impl Settings {
         }
     }
 
-    /// The documented layering: cloud `cloud` from `clouds.yaml`/`secure.yaml` (if named),
-    /// then the `OS_*` variables, then `overrides` (e.g. command-line options).
-    pub fn resolve(cloud: Option<&str>, overrides: Option<Settings>) -> Result<Settings> {
-        let file = match cloud.filter(|c| !c.is_empty()) {
-            Some(cloud) => crate::clouds::load(cloud)?,
-            None => Settings::default(),
-        };
-        Ok(file
-            .overlay(Settings::from_env())
-            .overlay(overrides.unwrap_or_default()))
-    }
-
     /// These settings with every field `top` sets replaced by `top`'s.
     pub fn overlay(self, top: Settings) -> Settings {
         fn pick<T>(top: Option<T>, below: Option<T>) -> Option<T> {
@@ -414,7 +402,7 @@ fn parse_api_version(text: &str) -> Result<VersionRequest> {
             "Volume API version {text} is not supported by this client; use 3, 3.N or 3.latest"
         )));
     }
-    VersionRequest::parse(text)
+    Ok(VersionRequest::parse(text)?)
 }
 
 fn name_or_id(id: &Option<String>, name: &Option<String>) -> Option<NameOrId> {

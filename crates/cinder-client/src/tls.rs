@@ -1,12 +1,11 @@
 //! TLS: the CA bundle and the client certificate of the configuration, checked when the HTTP
-//! client is built so that a wrong file is named before anything is sent, and TLS failures
-//! told in words (which host, what was wrong, which setting helps).
+//! client is built so that a wrong file is named before anything is sent. (TLS failures are
+//! told in words by [`crate::transport`].)
 
 use std::path::Path;
 
 use rustls::pki_types::pem::{PemObject, SectionKind};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{AlertDescription, CertificateError};
 
 use crate::error::{Error, Result};
 
@@ -152,73 +151,7 @@ pub(crate) fn client_identity(cert: &Path, key: Option<&Path>) -> Result<reqwest
         Error::Config(format!(
             "the client certificate {} and its key cannot be used: {}",
             cert.display(),
-            crate::error::transport_detail(&e)
+            crate::transport::describe(&e)
         ))
     })
-}
-
-/// A TLS failure in `error`'s chain of causes, told in words; `None` for other failures.
-pub(crate) fn describe_failure(error: &reqwest::Error) -> Option<String> {
-    let tls = find_rustls_error(error)?;
-    let host = error
-        .url()
-        .and_then(|url| {
-            Some(format!(
-                "{}:{}",
-                url.host_str()?,
-                url.port_or_known_default()?
-            ))
-        })
-        .unwrap_or_else(|| "the server".into());
-    let untrusted = |why: &str| format!("the TLS certificate of {host} is not trusted: {why}");
-    Some(match tls {
-        rustls::Error::InvalidCertificate(cause) => match cause {
-            CertificateError::UnknownIssuer => untrusted(
-                "it is not signed by a trusted certificate authority (trust its CA with \
-                 `cacert`, OS_CACERT or --os-cacert)",
-            ),
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                untrusted(&format!("it is not valid for that name ({tls})"))
-            }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                untrusted(&format!("it has expired ({tls})"))
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                untrusted(&format!("it is not valid yet ({tls})"))
-            }
-            _ => untrusted(&tls.to_string()),
-        },
-        rustls::Error::AlertReceived(AlertDescription::CertificateRequired) => format!(
-            "{host} requires a TLS client certificate and none was sent (give one with `cert` \
-             and `key`, OS_CERT and OS_KEY, or --os-cert and --os-key)"
-        ),
-        rustls::Error::AlertReceived(
-            alert @ (AlertDescription::BadCertificate
-            | AlertDescription::UnknownCA
-            | AlertDescription::CertificateUnknown
-            | AlertDescription::UnsupportedCertificate
-            | AlertDescription::CertificateExpired
-            | AlertDescription::CertificateRevoked
-            | AlertDescription::AccessDenied),
-        ) => format!("{host} refused the TLS client certificate (TLS alert {alert:?})"),
-        other => format!("the TLS connection to {host} failed: {other}"),
-    })
-}
-
-/// The first `rustls::Error` among `error`'s causes, looking inside `std::io::Error`s too
-/// (whose `source()` skips the error they wrap).
-fn find_rustls_error(error: &reqwest::Error) -> Option<&rustls::Error> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(cause) = current {
-        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        current = match cause.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => cause.source(),
-        };
-    }
-    None
 }

@@ -6,6 +6,7 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use cinder_client::Run;
 use cinder_client::{Auth, Cinder, Config, NameOrId, HTTP_LOG_TARGET};
 use sha2::{Digest, Sha256};
 use support::*;
@@ -64,10 +65,7 @@ async fn every_exchange_is_logged_with_tokens_hashed_and_secrets_masked() {
     let _guard = captured.install();
 
     let cinder = Cinder::connect(password_config(&base)).await.unwrap();
-    cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap();
+    cinder.raw().list_volumes_detail().run().await.unwrap();
     let log = captured.text();
 
     // Keystone: the request with the password masked, the token header hashed.
@@ -167,10 +165,7 @@ async fn a_renewal_and_replay_are_logged_and_still_work() {
     let _guard = captured.install();
 
     let cinder = Cinder::connect(password_config(&base)).await.unwrap();
-    let list = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap();
+    let list = cinder.raw().list_volumes_detail().run().await.unwrap();
     assert!(list.volumes.is_empty());
     let log = captured.text();
 

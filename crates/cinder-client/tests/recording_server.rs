@@ -3,6 +3,7 @@
 
 mod support;
 
+use cinder_client::Run;
 use cinder_client::{Auth, Cinder, Config, Error};
 use support::*;
 
@@ -22,10 +23,7 @@ async fn an_html_error_page_becomes_an_api_error_with_its_request_id() {
     }))
     .await
     .unwrap();
-    let error = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap_err();
+    let error = cinder.raw().list_volumes_detail().run().await.unwrap_err();
     match &error {
         Error::Api {
             status,
@@ -51,10 +49,7 @@ async fn an_expired_token_is_renewed_once_and_the_request_replayed() {
     }))
     .await;
     let cinder = Cinder::connect(password_config(&base)).await.unwrap();
-    let list = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap();
+    let list = cinder.raw().list_volumes_detail().run().await.unwrap();
     assert!(list.volumes.is_empty());
 
     let log = log.lock().unwrap().clone();
@@ -78,10 +73,7 @@ async fn a_401_after_renewal_is_reported_not_retried_again() {
     }))
     .await;
     let cinder = Cinder::connect(password_config(&base)).await.unwrap();
-    let error = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap_err();
+    let error = cinder.raw().list_volumes_detail().run().await.unwrap_err();
     assert_eq!(error.status(), Some(401), "{error:?}");
     assert!(
         error.to_string().contains("requires authentication"),
@@ -102,11 +94,8 @@ async fn an_operation_the_version_lacks_is_refused_before_sending() {
     let mut config = password_config(&base);
     config.api_version = cinder_client::VersionRequest::parse("3.11").unwrap();
     let cinder = Cinder::connect(config).await.unwrap();
-    let error = cinder
-        .call(cinder.raw().volume_summary().send())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, Error::Unsupported(_)), "{error:?}");
+    let error = cinder.raw().volume_summary().run().await.unwrap_err();
+    assert!(matches!(error, Error::Unsupported { .. }), "{error:?}");
     assert!(error.to_string().contains("3.12 or later"), "{error}");
     assert!(log
         .lock()
@@ -159,13 +148,10 @@ async fn the_fuzzed_error_path_is_the_real_one() {
     .unwrap();
     for (index, (status, body)) in CASES.iter().enumerate() {
         let real = cinder
-            .call(
-                cinder
-                    .raw()
-                    .show_volume()
-                    .volume_id(index.to_string())
-                    .send(),
-            )
+            .raw()
+            .show_volume()
+            .volume_id(index.to_string())
+            .run()
             .await
             .unwrap_err();
         let mut headers = reqwest::header::HeaderMap::new();

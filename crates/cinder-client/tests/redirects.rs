@@ -6,6 +6,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
+use cinder_client::Run;
 use cinder_client::{Auth, Cinder, Config, Error};
 use support::*;
 
@@ -44,10 +45,7 @@ async fn a_redirect_to_another_origin_is_refused_and_gets_no_token() {
         }))
         .await;
         let cinder = Cinder::connect(token_endpoint(&base)).await.unwrap();
-        let error = cinder
-            .call(cinder.raw().list_volumes_detail().send())
-            .await
-            .unwrap_err();
+        let error = cinder.raw().list_volumes_detail().run().await.unwrap_err();
         assert_refused(&error, &format!("{base}/v3/p1/volumes/detail"), &elsewhere);
     }
     let seen = seen_elsewhere.lock().unwrap().clone();
@@ -74,10 +72,7 @@ async fn the_same_host_under_another_scheme_is_another_origin() {
     .await;
     let cinder = Cinder::connect(token_endpoint(&base)).await.unwrap();
     let before = seen.lock().unwrap().len();
-    let error = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap_err();
+    let error = cinder.raw().list_volumes_detail().run().await.unwrap_err();
     let https = base.replacen("http://", "https://", 1);
     assert_refused(&error, &base, &https);
     assert_eq!(
@@ -103,10 +98,7 @@ async fn a_redirect_within_the_origin_is_followed_with_the_token() {
     }))
     .await;
     let cinder = Cinder::connect(token_endpoint(&base)).await.unwrap();
-    let list = cinder
-        .call(cinder.raw().list_volumes_detail().send())
-        .await
-        .unwrap();
+    let list = cinder.raw().list_volumes_detail().run().await.unwrap();
     assert!(list.volumes.is_empty());
     let paths: Vec<String> = seen
         .lock()

@@ -8,9 +8,11 @@
 #![allow(clippy::all)]
 pub mod action_response;
 pub mod builder;
+pub mod calls;
 pub mod hooks;
 pub mod microversions;
 mod operations;
+pub mod resources;
 pub mod response_bodies;
 pub mod types;
 #[allow(unused_imports)]

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Result};
 use cinder_client::types;
-use cinder_client::Cinder;
+use cinder_client::{Cinder, Run};
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
@@ -96,10 +96,7 @@ pub async fn create(
             let created = &created;
             async move {
                 let body = body::<types::VolumeCreateRequest>(request)?;
-                let volume = cinder
-                    .call(cinder.raw().create_volume().body(body).send())
-                    .await?
-                    .volume;
+                let volume = cinder.raw().create_volume().body(body).run().await?.volume;
                 let shown = wait
                     .volume(cinder, &volume.id, &["available"])
                     .await?

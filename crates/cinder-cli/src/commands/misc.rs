@@ -3,6 +3,7 @@
 use anyhow::{bail, Result};
 use cinder_client::microversion::{MAX_VERSION, MIN_VERSION};
 use cinder_client::Cinder;
+use cinder_client::Run;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -66,7 +67,7 @@ async fn limits(cinder: &Cinder, args: &TenantArgs) -> Result<cinder_client::typ
     if let Some(tenant) = &args.tenant_id {
         q = q.project_id(tenant.clone());
     }
-    Ok(cinder.call(q.send()).await?.limits)
+    Ok(q.run().await?.limits)
 }
 
 pub async fn absolute_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
@@ -105,9 +106,7 @@ pub async fn rate_limits(cinder: &Cinder, args: TenantArgs) -> Result<()> {
 }
 
 pub async fn availability_zones(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let list = cinder
-        .call(cinder.raw().list_availability_zones().send())
-        .await?;
+    let list = cinder.raw().list_availability_zones().run().await?;
     let rows: Vec<Value> = list
         .availability_zone_info
         .iter()
@@ -242,7 +241,7 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
             sort
         );
         async move {
-            let list = cinder.call(q.send()).await?;
+            let list = q.run().await?;
             Ok(ListPage {
                 rows: list.messages.iter().map(json).collect::<Result<_>>()?,
                 links: list.messages_links,
@@ -281,9 +280,7 @@ pub async fn message_delete(cinder: &Cinder, args: MessagesArgs) -> Result<()> {
     require(cinder, &gates::MESSAGE_DELETE)?;
     for_each(&args.messages, "Delete", "message", |id| async move {
         lookup::message(cinder, &id).await?;
-        cinder
-            .call(cinder.raw().delete_message().message_id(id).send())
-            .await?;
+        cinder.raw().delete_message().message_id(id).run().await?;
         Ok(())
     })
     .await
@@ -341,7 +338,7 @@ pub async fn list_filters(cinder: &Cinder, args: ListFiltersArgs) -> Result<()> 
     if let Some(resource) = &args.resource {
         query = query.resource(resource.clone());
     }
-    let list = cinder.call(query.send()).await?;
+    let list = query.run().await?;
     let rows = list
         .resource_filters
         .iter()

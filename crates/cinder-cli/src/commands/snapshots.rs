@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use cinder_client::types;
+use cinder_client::Run;
 use cinder_client::{ApiVersion, Cinder};
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -59,7 +60,10 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
     }
     let request: types::SnapshotCreateRequest = body(json!({ "snapshot": snapshot }))?;
     let created = cinder
-        .call(cinder.raw().create_snapshot().body(request).send())
+        .raw()
+        .create_snapshot()
+        .body(request)
+        .run()
         .await?
         .snapshot;
     let shown = args
@@ -88,17 +92,16 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
         let snapshot = lookup::snapshot(cinder, &name).await?;
         if args.force {
             cinder
-                .call(cinder.raw().snapshot_force_delete(&snapshot.id))
+                .raw()
+                .snapshot_force_delete(&snapshot.id)
+                .run()
                 .await?;
         } else {
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .delete_snapshot()
-                        .snapshot_id(snapshot.id.clone())
-                        .send(),
-                )
+                .raw()
+                .delete_snapshot()
+                .snapshot_id(snapshot.id.clone())
+                .run()
                 .await?;
         }
         args.wait.snapshot_deleted(cinder, &snapshot.id).await
@@ -266,7 +269,7 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
             marker
         );
         async move {
-            let page = cinder.call(q.send()).await?;
+            let page = q.run().await?;
             Ok(ListPage {
                 rows: page.snapshots.iter().map(list_row).collect::<Result<_>>()?,
                 links: page.snapshots_links,
@@ -340,14 +343,11 @@ pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
     }
     let request: types::SnapshotUpdateRequest = body(json!({ "snapshot": fields }))?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .update_snapshot()
-                .snapshot_id(snapshot.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .update_snapshot()
+        .snapshot_id(snapshot.id)
+        .body(request)
+        .run()
         .await?;
     Ok(())
 }
@@ -369,11 +369,9 @@ pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
         async move {
             let snapshot = lookup::snapshot(cinder, &name).await?;
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .snapshot_reset_status(&snapshot.id, body(json!({ "status": state }))?),
-                )
+                .raw()
+                .snapshot_reset_status(&snapshot.id, body(json!({ "status": state }))?)
+                .run()
                 .await?;
             Ok(())
         }
@@ -402,27 +400,21 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
             let request: types::SnapshotMetadataRequest =
                 body(json!({ "metadata": kv::to_json(&pairs) }))?;
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .create_snapshot_metadata()
-                        .snapshot_id(snapshot.id)
-                        .body(request)
-                        .send(),
-                )
+                .raw()
+                .create_snapshot_metadata()
+                .snapshot_id(snapshot.id)
+                .body(request)
+                .run()
                 .await?;
         }
         MetadataChange::Unset(keys) => {
             for key in keys {
                 cinder
-                    .call(
-                        cinder
-                            .raw()
-                            .delete_snapshot_metadata_item()
-                            .snapshot_id(snapshot.id.clone())
-                            .key(key)
-                            .send(),
-                    )
+                    .raw()
+                    .delete_snapshot_metadata_item()
+                    .snapshot_id(snapshot.id.clone())
+                    .key(key)
+                    .run()
                     .await?;
             }
         }
@@ -452,14 +444,11 @@ pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Resu
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     let request: types::SnapshotMetadataRequest = body(json!({ "metadata": kv::to_json(&pairs) }))?;
     let response = cinder
-        .call(
-            cinder
-                .raw()
-                .replace_snapshot_metadata()
-                .snapshot_id(snapshot.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .replace_snapshot_metadata()
+        .snapshot_id(snapshot.id)
+        .body(request)
+        .run()
         .await?;
     args.output.print_object(&json(&response.metadata)?)
 }

@@ -3,6 +3,7 @@
 use anyhow::{bail, Result};
 use cinder_client::types;
 use cinder_client::Cinder;
+use cinder_client::Run;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
@@ -60,7 +61,7 @@ impl TypeQuery {
         if let Some(limit) = request.limit {
             q = q.limit(limit);
         }
-        let list = cinder.call(q.send()).await?;
+        let list = q.run().await?;
         Ok((list.volume_types, list.volume_type_links))
     }
 
@@ -102,9 +103,7 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
         args.is_public.into(),
     );
     let request: types::VolumeTypeCreateRequest = body(json!({ "volume_type": fields }))?;
-    let created = cinder
-        .call(cinder.raw().create_type().body(request).send())
-        .await?;
+    let created = cinder.raw().create_type().body(request).run().await?;
     print_type(&args.output, &created.volume_type)
 }
 
@@ -119,7 +118,10 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
     for_each(&args.types, "Delete", "volume type", |name| async move {
         let vtype = lookup::volume_type(cinder, &name).await?;
         cinder
-            .call(cinder.raw().delete_type().volume_type_id(vtype.id).send())
+            .raw()
+            .delete_type()
+            .volume_type_id(vtype.id)
+            .run()
             .await?;
         println!("Request to delete volume type {name} has been accepted.");
         Ok(())
@@ -241,20 +243,17 @@ pub async fn update(cinder: &Cinder, args: UpdateArgs) -> Result<()> {
     }
     let request: types::VolumeTypeUpdateRequest = body(json!({ "volume_type": fields }))?;
     let updated = cinder
-        .call(
-            cinder
-                .raw()
-                .update_type()
-                .volume_type_id(vtype.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .update_type()
+        .volume_type_id(vtype.id)
+        .body(request)
+        .run()
         .await?;
     print_type(&args.output, &updated.volume_type)
 }
 
 pub async fn default(cinder: &Cinder, output: OutputArgs) -> Result<()> {
-    let response = cinder.call(cinder.raw().show_default_type().send()).await?;
+    let response = cinder.raw().show_default_type().run().await?;
     print_type(&output, &response.volume_type)
 }
 
@@ -279,27 +278,21 @@ pub async fn key(cinder: &Cinder, args: KeyArgs) -> Result<()> {
             let request: types::VolumeTypeExtraSpecsRequest =
                 body(json!({ "extra_specs": kv::to_json(&pairs) }))?;
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .create_type_extra_specs()
-                        .volume_type_id(vtype.id)
-                        .body(request)
-                        .send(),
-                )
+                .raw()
+                .create_type_extra_specs()
+                .volume_type_id(vtype.id)
+                .body(request)
+                .run()
                 .await?;
         }
         MetadataChange::Unset(keys) => {
             for key in keys {
                 cinder
-                    .call(
-                        cinder
-                            .raw()
-                            .delete_type_extra_spec()
-                            .volume_type_id(vtype.id.clone())
-                            .key(key)
-                            .send(),
-                    )
+                    .raw()
+                    .delete_type_extra_spec()
+                    .volume_type_id(vtype.id.clone())
+                    .key(key)
+                    .run()
                     .await?;
             }
         }
@@ -321,11 +314,9 @@ pub struct AccessArgs {
 pub async fn access_add(cinder: &Cinder, args: AccessArgs) -> Result<()> {
     let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .type_add_project_access(&vtype.id, body(json!({ "project": args.project_id }))?),
-        )
+        .raw()
+        .type_add_project_access(&vtype.id, body(json!({ "project": args.project_id }))?)
+        .run()
         .await?;
     Ok(())
 }
@@ -333,12 +324,9 @@ pub async fn access_add(cinder: &Cinder, args: AccessArgs) -> Result<()> {
 pub async fn access_remove(cinder: &Cinder, args: AccessArgs) -> Result<()> {
     let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
     cinder
-        .call(
-            cinder.raw().type_remove_project_access(
-                &vtype.id,
-                body(json!({ "project": args.project_id }))?,
-            ),
-        )
+        .raw()
+        .type_remove_project_access(&vtype.id, body(json!({ "project": args.project_id }))?)
+        .run()
         .await?;
     Ok(())
 }
@@ -355,13 +343,10 @@ pub struct AccessListArgs {
 pub async fn access_list(cinder: &Cinder, args: AccessListArgs) -> Result<()> {
     let vtype = lookup::volume_type(cinder, &args.volume_type).await?;
     let list = cinder
-        .call(
-            cinder
-                .raw()
-                .list_type_access()
-                .volume_type_id(vtype.id)
-                .send(),
-        )
+        .raw()
+        .list_type_access()
+        .volume_type_id(vtype.id)
+        .run()
         .await?;
     let rows = list
         .volume_type_access
@@ -408,13 +393,10 @@ pub fn encryption_columns() -> Vec<Column> {
 /// The encryption of a type; `None` when it has none (Cinder answers `{}`).
 async fn encryption_of(cinder: &Cinder, type_id: &str) -> Result<Option<Value>> {
     let encryption = cinder
-        .call(
-            cinder
-                .raw()
-                .show_type_encryption()
-                .volume_type_id(type_id)
-                .send(),
-        )
+        .raw()
+        .show_type_encryption()
+        .volume_type_id(type_id)
+        .run()
         .await?;
     encryption
         .volume_type_id
@@ -458,14 +440,11 @@ pub async fn encryption_create(cinder: &Cinder, args: EncryptionCreateArgs) -> R
     }
     let request: types::VolumeTypeEncryptionCreateRequest = body(json!({ "encryption": spec }))?;
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_type_encryption()
-                .volume_type_id(vtype.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .create_type_encryption()
+        .volume_type_id(vtype.id)
+        .body(request)
+        .run()
         .await?;
     args.output
         .print_row(&encryption_columns(), Some(&json(&created.encryption)?))
@@ -603,15 +582,12 @@ pub async fn encryption_update(cinder: &Cinder, args: EncryptionUpdateArgs) -> R
         .to_string();
     let request: types::VolumeTypeEncryptionUpdateRequest = body(json!({ "encryption": spec }))?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .update_type_encryption()
-                .volume_type_id(vtype.id.clone())
-                .key(key)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .update_type_encryption()
+        .volume_type_id(vtype.id.clone())
+        .key(key)
+        .body(request)
+        .run()
         .await?;
     let encryption = encryption_of(cinder, &vtype.id).await?;
     args.output
@@ -629,14 +605,11 @@ pub async fn encryption_delete(cinder: &Cinder, args: EncryptionTypeArgs) -> Res
         .unwrap_or("encryption")
         .to_string();
     cinder
-        .call(
-            cinder
-                .raw()
-                .delete_type_encryption()
-                .volume_type_id(vtype.id)
-                .key(key)
-                .send(),
-        )
+        .raw()
+        .delete_type_encryption()
+        .volume_type_id(vtype.id)
+        .key(key)
+        .run()
         .await?;
     Ok(())
 }

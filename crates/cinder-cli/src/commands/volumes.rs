@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use cinder_client::types;
+use cinder_client::Run;
 use cinder_client::{ApiVersion, Cinder};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Map, Value};
@@ -213,7 +214,7 @@ impl VolumeFilters {
         if let Some(limit) = request.limit {
             q = q.limit(limit);
         }
-        let page = cinder.call(q.send()).await?;
+        let page = q.run().await?;
         Ok(ListPage {
             rows: page.volumes.iter().map(list_row).collect::<Result<_>>()?,
             links: page.volumes_links,
@@ -475,13 +476,10 @@ pub async fn create(cinder: &Cinder, args: CreateArgs) -> Result<()> {
         .await;
     }
     let created = cinder
-        .call(
-            cinder
-                .raw()
-                .create_volume()
-                .body(body::<types::VolumeCreateRequest>(request)?)
-                .send(),
-        )
+        .raw()
+        .create_volume()
+        .body(body::<types::VolumeCreateRequest>(request)?)
+        .run()
         .await?
         .volume;
     let shown = args
@@ -526,7 +524,7 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
             if args.force {
                 q = q.force(true);
             }
-            cinder.call(q.send()).await?;
+            q.run().await?;
             println!("Request to delete volume {name} has been accepted.");
             args.wait.volume_deleted(cinder, &volume.id).await
         })
@@ -543,9 +541,7 @@ pub struct VolumesArgs {
 pub async fn force_delete(cinder: &Cinder, args: VolumesArgs) -> Result<()> {
     for_each(&args.volumes, "Delete", "volume", |name| async move {
         let volume = lookup::volume(cinder, &name).await?;
-        cinder
-            .call(cinder.raw().volume_force_delete(&volume.id))
-            .await?;
+        cinder.raw().volume_force_delete(&volume.id).run().await?;
         Ok(())
     })
     .await
@@ -584,14 +580,11 @@ pub async fn rename(cinder: &Cinder, args: RenameArgs) -> Result<()> {
     }
     let request: types::VolumeUpdateRequest = body(json!({ "volume": fields }))?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .update_volume()
-                .volume_id(volume.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .update_volume()
+        .volume_id(volume.id)
+        .body(request)
+        .run()
         .await?;
     Ok(())
 }
@@ -611,11 +604,9 @@ pub struct ExtendArgs {
 pub async fn extend(cinder: &Cinder, args: ExtendArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .volume_extend(&volume.id, body(json!({ "new_size": args.new_size }))?),
-        )
+        .raw()
+        .volume_extend(&volume.id, body(json!({ "new_size": args.new_size }))?)
+        .run()
         .await?;
     // Back to where it was: `available`, or `in-use` for an attached volume.
     args.wait
@@ -687,12 +678,9 @@ pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
                 async move {
                     let snapshot = lookup::snapshot(cinder, &name).await?;
                     cinder
-                        .call(
-                            cinder.raw().snapshot_reset_status(
-                                &snapshot.id,
-                                body(json!({ "status": state }))?,
-                            ),
-                        )
+                        .raw()
+                        .snapshot_reset_status(&snapshot.id, body(json!({ "status": state }))?)
+                        .run()
                         .await?;
                     Ok(())
                 }
@@ -716,7 +704,9 @@ pub async fn reset_state(cinder: &Cinder, args: ResetStateArgs) -> Result<()> {
                 async move {
                     let volume = lookup::volume(cinder, &name).await?;
                     cinder
-                        .call(cinder.raw().volume_reset_status(&volume.id, body(fields)?))
+                        .raw()
+                        .volume_reset_status(&volume.id, body(fields)?)
+                        .run()
                         .await?;
                     Ok(())
                 }
@@ -748,7 +738,9 @@ pub async fn retype(cinder: &Cinder, args: RetypeArgs) -> Result<()> {
     let request =
         json!({ "new_type": args.volume_type, "migration_policy": args.migration_policy });
     cinder
-        .call(cinder.raw().volume_retype(&volume.id, body(request)?))
+        .raw()
+        .volume_retype(&volume.id, body(request)?)
+        .run()
         .await?;
     args.wait
         .volume(cinder, &volume.id, &[volume.status.as_str()])
@@ -802,11 +794,9 @@ pub async fn migrate(cinder: &Cinder, args: MigrateArgs) -> Result<()> {
         args.lock_volume.unwrap_or(false).into(),
     );
     cinder
-        .call(
-            cinder
-                .raw()
-                .volume_migrate(&volume.id, body(Value::Object(request))?),
-        )
+        .raw()
+        .volume_migrate(&volume.id, body(Value::Object(request))?)
+        .run()
         .await?;
     println!(
         "Request to migrate volume {} has been accepted.",
@@ -828,11 +818,9 @@ pub struct FlagArgs {
 pub async fn set_bootable(cinder: &Cinder, args: FlagArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .volume_set_bootable(&volume.id, body(json!({ "bootable": args.flag }))?),
-        )
+        .raw()
+        .volume_set_bootable(&volume.id, body(json!({ "bootable": args.flag }))?)
+        .run()
         .await?;
     Ok(())
 }
@@ -840,11 +828,9 @@ pub async fn set_bootable(cinder: &Cinder, args: FlagArgs) -> Result<()> {
 pub async fn readonly_mode_update(cinder: &Cinder, args: FlagArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
     cinder
-        .call(
-            cinder
-                .raw()
-                .volume_update_readonly_flag(&volume.id, body(json!({ "readonly": args.flag }))?),
-        )
+        .raw()
+        .volume_update_readonly_flag(&volume.id, body(json!({ "readonly": args.flag }))?)
+        .run()
         .await?;
     Ok(())
 }
@@ -893,27 +879,21 @@ pub async fn metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
             let request: types::VolumeMetadataRequest =
                 body(json!({ "metadata": kv::to_json(&pairs) }))?;
             cinder
-                .call(
-                    cinder
-                        .raw()
-                        .create_volume_metadata()
-                        .volume_id(volume.id)
-                        .body(request)
-                        .send(),
-                )
+                .raw()
+                .create_volume_metadata()
+                .volume_id(volume.id)
+                .body(request)
+                .run()
                 .await?;
         }
         MetadataChange::Unset(keys) => {
             for key in keys {
                 cinder
-                    .call(
-                        cinder
-                            .raw()
-                            .delete_volume_metadata_item()
-                            .volume_id(volume.id.clone())
-                            .key(key)
-                            .send(),
-                    )
+                    .raw()
+                    .delete_volume_metadata_item()
+                    .volume_id(volume.id.clone())
+                    .key(key)
+                    .run()
                     .await?;
             }
         }
@@ -943,14 +923,11 @@ pub async fn metadata_update_all(cinder: &Cinder, args: MetadataAllArgs) -> Resu
     let volume = lookup::volume(cinder, &args.volume).await?;
     let request: types::VolumeMetadataRequest = body(json!({ "metadata": kv::to_json(&pairs) }))?;
     let response = cinder
-        .call(
-            cinder
-                .raw()
-                .replace_volume_metadata()
-                .volume_id(volume.id)
-                .body(request)
-                .send(),
-        )
+        .raw()
+        .replace_volume_metadata()
+        .volume_id(volume.id)
+        .body(request)
+        .run()
         .await?;
     args.output.print_object(&json(&response.metadata)?)
 }
@@ -961,20 +938,20 @@ pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
     match change {
         MetadataChange::Set(pairs) => {
             cinder
-                .call(cinder.raw().volume_set_image_metadata(
+                .raw()
+                .volume_set_image_metadata(
                     &volume.id,
                     body(json!({ "metadata": kv::to_json(&pairs) }))?,
-                ))
+                )
+                .run()
                 .await?;
         }
         MetadataChange::Unset(keys) => {
             for key in keys {
                 cinder
-                    .call(
-                        cinder
-                            .raw()
-                            .volume_unset_image_metadata(&volume.id, body(json!({ "key": key }))?),
-                    )
+                    .raw()
+                    .volume_unset_image_metadata(&volume.id, body(json!({ "key": key }))?)
+                    .run()
                     .await?;
             }
         }
@@ -985,7 +962,9 @@ pub async fn image_metadata(cinder: &Cinder, args: MetadataArgs) -> Result<()> {
 pub async fn image_metadata_show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
     let volume = lookup::volume(cinder, &args.volume).await?;
     let response = cinder
-        .call(cinder.raw().volume_show_image_metadata(&volume.id))
+        .raw()
+        .volume_show_image_metadata(&volume.id)
+        .run()
         .await?;
     args.output.print_object(&json(&response.metadata)?)
 }
@@ -1049,7 +1028,9 @@ pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
         request["protected"] = protected.into();
     }
     let response = cinder
-        .call(cinder.raw().volume_upload_image(&volume.id, body(request)?))
+        .raw()
+        .volume_upload_image(&volume.id, body(request)?)
+        .run()
         .await?;
     args.wait
         .volume(cinder, &volume.id, &[volume.status.as_str()])
@@ -1072,10 +1053,12 @@ pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()>
     require(cinder, &gates::REVERT)?;
     let snapshot = lookup::snapshot(cinder, &args.snapshot).await?;
     cinder
-        .call(cinder.raw().volume_revert(
+        .raw()
+        .volume_revert(
             &snapshot.volume_id,
             body(json!({ "snapshot_id": snapshot.id }))?,
-        ))
+        )
+        .run()
         .await?;
     args.wait
         .volume(cinder, &snapshot.volume_id, &["available"])
@@ -1099,6 +1082,6 @@ pub async fn summary(cinder: &Cinder, args: SummaryArgs) -> Result<()> {
     if let Some(all) = args.all_tenants {
         q = q.all_tenants(all);
     }
-    let response = cinder.call(q.send()).await?;
+    let response = q.run().await?;
     args.output.print_object(&json(&response.volume_summary)?)
 }

@@ -114,7 +114,7 @@ impl PageArgs {
             }
             // The marker of a `next` link is the last item's ID, so a page without items has
             // none; a `next` link naming the marker just used would loop forever.
-            match next_marker(&page.links) {
+            match next_marker(&serde_json::to_value(&page.links)?) {
                 Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
                 _ => break,
             }

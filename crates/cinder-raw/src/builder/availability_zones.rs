@@ -54,3 +54,23 @@ impl<'a> ListAvailabilityZones<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListAvailabilityZones<'a> {
+    type Output = Result<ResponseValue<types::AvailabilityZoneList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::AvailabilityZoneList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListAvailabilityZones<'a> {
+    type Body = types::AvailabilityZoneList;
+    type Item = types::AvailabilityZone;
+    const ITEMS: &'static str = "availabilityZoneInfo";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.availability_zone_info
+    }
+}

@@ -360,3 +360,49 @@ impl<'a> DeleteMessage<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListMessages<'a> {
+    type Output = Result<ResponseValue<types::MessageList>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<types::MessageList>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowMessage<'a> {
+    type Output = Result<ResponseValue<types::MessageResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::MessageResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteMessage<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListMessages<'a> {
+    type Body = types::MessageList;
+    type Item = types::Message;
+    const ITEMS: &'static str = "messages";
+    const LINKS: ::std::option::Option<&'static str> =
+        ::std::option::Option::Some("messages_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.messages
+    }
+}
+impl<'a> crate::calls::PagedList for ListMessages<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}

@@ -69,3 +69,23 @@ impl<'a> ListResourceFilters<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListResourceFilters<'a> {
+    type Output = Result<ResponseValue<types::ResourceFilterList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::ResourceFilterList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListResourceFilters<'a> {
+    type Body = types::ResourceFilterList;
+    type Item = types::ResourceFilter;
+    const ITEMS: &'static str = "resource_filters";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.resource_filters
+    }
+}

@@ -1535,3 +1535,174 @@ impl<'a> SnapshotAction<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListSnapshots<'a> {
+    type Output = Result<ResponseValue<types::SnapshotList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateSnapshot<'a> {
+    type Output = Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListSnapshotsDetail<'a> {
+    type Output = Result<ResponseValue<types::SnapshotDetailList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotDetailList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowSnapshot<'a> {
+    type Output = Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateSnapshot<'a> {
+    type Output = Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteSnapshot<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListSnapshotMetadata<'a> {
+    type Output = Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ReplaceSnapshotMetadata<'a> {
+    type Output = Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateSnapshotMetadata<'a> {
+    type Output = Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowSnapshotMetadataItem<'a> {
+    type Output = Result<ResponseValue<types::SnapshotMetadataItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotMetadataItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateSnapshotMetadataItem<'a> {
+    type Output = Result<ResponseValue<types::SnapshotMetadataItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::SnapshotMetadataItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteSnapshotMetadataItem<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for SnapshotAction<'a> {
+    type Output = Result<ResponseValue<ByteStream>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<ByteStream>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListSnapshots<'a> {
+    type Body = types::SnapshotList;
+    type Item = types::SnapshotSummary;
+    const ITEMS: &'static str = "snapshots";
+    const LINKS: ::std::option::Option<&'static str> =
+        ::std::option::Option::Some("snapshots_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.snapshots
+    }
+}
+impl<'a> crate::calls::PagedList for ListSnapshots<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}
+impl<'a> crate::calls::ListOperation for ListSnapshotsDetail<'a> {
+    type Body = types::SnapshotDetailList;
+    type Item = types::Snapshot;
+    const ITEMS: &'static str = "snapshots";
+    const LINKS: ::std::option::Option<&'static str> =
+        ::std::option::Option::Some("snapshots_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.snapshots
+    }
+}
+impl<'a> crate::calls::PagedList for ListSnapshotsDetail<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}

@@ -93,3 +93,30 @@ impl<'a> ShowV3Version<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVersions<'a> {
+    type Output = Result<ResponseValue<ByteStream>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<ByteStream>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowV3Version<'a> {
+    type Output = Result<ResponseValue<types::VersionList>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<types::VersionList>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ShowV3Version<'a> {
+    type Body = types::VersionList;
+    type Item = types::Version;
+    const ITEMS: &'static str = "versions";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.versions
+    }
+}

@@ -83,3 +83,12 @@ impl<'a> VolumeAction<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for VolumeAction<'a> {
+    type Output = Result<ResponseValue<ByteStream>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<ByteStream>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}

@@ -1611,3 +1611,220 @@ impl<'a> DeleteTypeEncryption<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListTypes<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateType<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowDefaultType<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowType<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateType<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteType<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListTypeExtraSpecs<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeExtraSpecsResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeExtraSpecsResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateTypeExtraSpecs<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeExtraSpecsResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeExtraSpecsResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowTypeExtraSpec<'a> {
+    type Output =
+        Result<ResponseValue<types::VolumeTypeExtraSpecItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeExtraSpecItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateTypeExtraSpec<'a> {
+    type Output =
+        Result<ResponseValue<types::VolumeTypeExtraSpecItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeExtraSpecItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteTypeExtraSpec<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListTypeAccess<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeAccessList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeAccessList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for TypeAction<'a> {
+    type Output = Result<ResponseValue<ByteStream>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<ByteStream>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowTypeEncryption<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeEncryption>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeEncryption>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateTypeEncryption<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeEncryptionResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeEncryptionResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowTypeEncryptionSpec<'a> {
+    type Output =
+        Result<ResponseValue<types::VolumeTypeEncryptionSpecResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeEncryptionSpecResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateTypeEncryption<'a> {
+    type Output = Result<ResponseValue<types::VolumeTypeEncryptionResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeTypeEncryptionResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteTypeEncryption<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListTypes<'a> {
+    type Body = types::VolumeTypeList;
+    type Item = types::VolumeType;
+    const ITEMS: &'static str = "volume_types";
+    const LINKS: ::std::option::Option<&'static str> =
+        ::std::option::Option::Some("volume_type_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.volume_types
+    }
+}
+impl<'a> crate::calls::PagedList for ListTypes<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}
+impl<'a> crate::calls::ListOperation for ListTypeAccess<'a> {
+    type Body = types::VolumeTypeAccessList;
+    type Item = types::VolumeTypeAccess;
+    const ITEMS: &'static str = "volume_type_access";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.volume_type_access
+    }
+}

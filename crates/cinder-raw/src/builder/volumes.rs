@@ -1802,3 +1802,172 @@ impl<'a> DeleteVolumeMetadataItem<'a> {
         }
     }
 }
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVolumes<'a> {
+    type Output = Result<ResponseValue<types::VolumeList>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<types::VolumeList>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateVolume<'a> {
+    type Output = Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVolumesDetail<'a> {
+    type Output = Result<ResponseValue<types::VolumeDetailList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeDetailList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for VolumeSummary<'a> {
+    type Output = Result<ResponseValue<types::VolumesSummaryResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumesSummaryResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowVolume<'a> {
+    type Output = Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateVolume<'a> {
+    type Output = Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteVolume<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVolumeMetadata<'a> {
+    type Output = Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ReplaceVolumeMetadata<'a> {
+    type Output = Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for CreateVolumeMetadata<'a> {
+    type Output = Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeMetadataResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowVolumeMetadataItem<'a> {
+    type Output = Result<ResponseValue<types::VolumeMetadataItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeMetadataItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for UpdateVolumeMetadataItem<'a> {
+    type Output = Result<ResponseValue<types::VolumeMetadataItemResponse>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeMetadataItemResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for DeleteVolumeMetadataItem<'a> {
+    type Output = Result<ResponseValue<()>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListVolumes<'a> {
+    type Body = types::VolumeList;
+    type Item = types::VolumeListItem;
+    const ITEMS: &'static str = "volumes";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::Some("volumes_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.volumes
+    }
+}
+impl<'a> crate::calls::PagedList for ListVolumes<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}
+impl<'a> crate::calls::ListOperation for ListVolumesDetail<'a> {
+    type Body = types::VolumeDetailList;
+    type Item = types::Volume;
+    const ITEMS: &'static str = "volumes";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::Some("volumes_links");
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.volumes
+    }
+}
+impl<'a> crate::calls::PagedList for ListVolumesDetail<'a> {
+    fn with_marker(self, marker: ::std::string::String) -> Self {
+        self.marker(marker)
+    }
+    fn with_limit(self, limit: u64) -> Self {
+        self.limit(limit)
+    }
+}

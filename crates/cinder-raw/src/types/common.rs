@@ -122,12 +122,13 @@ pub mod builder {
     impl FaultDetail {
         pub fn code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.code = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for code: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "code"));
             self
         }
         pub fn message<T>(mut self, value: T) -> Self
@@ -142,22 +143,28 @@ pub mod builder {
         }
         pub fn retry_after<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.retry_after = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for retry_after: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "retry_after")
+                });
             self
         }
         pub fn title<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.title = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for title: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "title")
+                });
             self
         }
     }
@@ -225,12 +232,15 @@ pub mod builder {
         }
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "type_")
+                });
             self
         }
     }

@@ -211,52 +211,86 @@ pub mod builder {
         }
         pub fn total_backup_gigabytes_used<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
-            self.total_backup_gigabytes_used = value.try_into().map_err(|e| {
-                format!("error converting supplied value for total_backup_gigabytes_used: {e}")
-            });
+            self.total_backup_gigabytes_used = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "total_backup_gigabytes_used"
+                    )
+                });
             self
         }
         pub fn total_backups_used<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
-            self.total_backups_used = value.try_into().map_err(|e| {
-                format!("error converting supplied value for total_backups_used: {e}")
-            });
+            self.total_backups_used =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "total_backups_used"
+                        )
+                    });
             self
         }
         pub fn total_gigabytes_used<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
-            self.total_gigabytes_used = value.try_into().map_err(|e| {
-                format!("error converting supplied value for total_gigabytes_used: {e}")
-            });
+            self.total_gigabytes_used =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "total_gigabytes_used"
+                        )
+                    });
             self
         }
         pub fn total_snapshots_used<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
-            self.total_snapshots_used = value.try_into().map_err(|e| {
-                format!("error converting supplied value for total_snapshots_used: {e}")
-            });
+            self.total_snapshots_used =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "total_snapshots_used"
+                        )
+                    });
             self
         }
         pub fn total_volumes_used<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
-            self.total_volumes_used = value.try_into().map_err(|e| {
-                format!("error converting supplied value for total_volumes_used: {e}")
-            });
+            self.total_volumes_used =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "total_volumes_used"
+                        )
+                    });
             self
         }
     }

@@ -183,12 +183,19 @@ pub mod builder {
         }
         pub fn guaranteed_until<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.guaranteed_until = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for guaranteed_until: {e}"));
+            self.guaranteed_until =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "guaranteed_until"
+                        )
+                    });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -223,32 +230,47 @@ pub mod builder {
         }
         pub fn request_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for request_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "request_id")
+                });
             self
         }
         pub fn resource_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_type = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for resource_type: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "resource_type"
+                    )
+                });
             self
         }
         pub fn resource_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.resource_uuid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for resource_uuid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "resource_uuid"
+                    )
+                });
             self
         }
         pub fn user_message<T>(mut self, value: T) -> Self

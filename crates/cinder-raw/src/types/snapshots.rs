@@ -1045,12 +1045,18 @@ pub mod builder {
     impl Snapshot {
         pub fn consumes_quota<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.consumes_quota = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for consumes_quota: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "consumes_quota"
+                    )
+                });
             self
         }
         pub fn created_at<T>(mut self, value: T) -> Self
@@ -1065,22 +1071,32 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn group_snapshot_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.group_snapshot_id = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for group_snapshot_id: {e}"));
+            self.group_snapshot_id =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "group_snapshot_id"
+                        )
+                    });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -1105,38 +1121,43 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn os_extended_snapshot_attributes_progress<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.os_extended_snapshot_attributes_progress = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
-                    format!(
-                        "error converting supplied value for os_extended_snapshot_attributes_progress: {e}"
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_extended_snapshot_attributes_progress"
                     )
                 });
             self
         }
         pub fn os_extended_snapshot_attributes_project_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.os_extended_snapshot_attributes_project_id = value
                 .try_into()
+                .map(::std::option::Option::Some)
                 .map_err(|e| {
-                    format!(
-                        "error converting supplied value for os_extended_snapshot_attributes_project_id: {e}"
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_extended_snapshot_attributes_project_id"
                     )
                 });
             self
@@ -1163,22 +1184,28 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "user_id")
+                });
             self
         }
         pub fn volume_id<T>(mut self, value: T) -> Self
@@ -1280,63 +1307,86 @@ pub mod builder {
     impl SnapshotCreateParams {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotCreateParamsDescription>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotCreateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn display_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotCreateParamsDisplayName>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotCreateParamsDisplayName>,
             T::Error: ::std::fmt::Display,
         {
             self.display_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "display_name"
+                    )
+                });
             self
         }
         pub fn force<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.force = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for force: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "force")
+                });
             self
         }
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::SnapshotCreateParamsMetadataValue>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.metadata = value
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
                         super::SnapshotCreateParamsMetadataValue,
                     >,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                    ::std::string::String,
+                >>()
+                .map(::std::option::Option::Some);
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::SnapshotCreateParamsName>>,
+            T: ::std::convert::TryInto<super::SnapshotCreateParamsName>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn volume_id<T>(mut self, value: T) -> Self
@@ -1435,12 +1485,15 @@ pub mod builder {
     impl SnapshotDetailList {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for count: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "count")
+                });
             self
         }
         pub fn snapshots<T>(mut self, value: T) -> Self
@@ -1504,12 +1557,15 @@ pub mod builder {
     impl SnapshotList {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for count: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "count")
+                });
             self
         }
         pub fn snapshots<T>(mut self, value: T) -> Self
@@ -1572,19 +1628,34 @@ pub mod builder {
         }
     }
     impl SnapshotMetadataItemRequest {
-        pub fn meta<T>(mut self, value: T) -> Self
+        pub fn meta<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::SnapshotMetadataItemRequestMetaValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::SnapshotMetadataItemRequestMetaValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.meta = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "meta"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::SnapshotMetadataItemRequestMetaValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -1659,19 +1730,34 @@ pub mod builder {
         }
     }
     impl SnapshotMetadataRequest {
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::SnapshotMetadataRequestMetadataValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::SnapshotMetadataRequestMetadataValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::SnapshotMetadataRequestMetadataValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -1861,12 +1947,15 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -1891,12 +1980,13 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn size<T>(mut self, value: T) -> Self
@@ -1921,12 +2011,15 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
         pub fn volume_id<T>(mut self, value: T) -> Self
@@ -2005,48 +2098,59 @@ pub mod builder {
     impl SnapshotUpdateParams {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotUpdateParamsDescription>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotUpdateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn display_description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotUpdateParamsDisplayDescription>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotUpdateParamsDisplayDescription>,
             T::Error: ::std::fmt::Display,
         {
-            self.display_description = value.try_into().map_err(|e| {
-                format!("error converting supplied value for display_description: {e}")
-            });
+            self.display_description =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "display_description"
+                        )
+                    });
             self
         }
         pub fn display_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotUpdateParamsDisplayName>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotUpdateParamsDisplayName>,
             T::Error: ::std::fmt::Display,
         {
             self.display_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "display_name"
+                    )
+                });
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::SnapshotUpdateParamsName>>,
+            T: ::std::convert::TryInto<super::SnapshotUpdateParamsName>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
     }
@@ -2132,14 +2236,15 @@ pub mod builder {
     impl SnapshotUpdateStatusAction {
         pub fn progress<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::SnapshotUpdateStatusActionProgress>,
-            >,
+            T: ::std::convert::TryInto<super::SnapshotUpdateStatusActionProgress>,
             T::Error: ::std::fmt::Display,
         {
             self.progress = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for progress: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "progress")
+                });
             self
         }
         pub fn status<T>(mut self, value: T) -> Self

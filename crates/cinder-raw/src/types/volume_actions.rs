@@ -1443,32 +1443,42 @@ pub mod builder {
     impl VolumeAttachAction {
         pub fn host_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeAttachActionHostName>>,
+            T: ::std::convert::TryInto<super::VolumeAttachActionHostName>,
             T::Error: ::std::fmt::Display,
         {
             self.host_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for host_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "host_name")
+                });
             self
         }
         pub fn instance_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.instance_uuid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for instance_uuid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "instance_uuid"
+                    )
+                });
             self
         }
         pub fn mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeAttachActionMode>>,
+            T: ::std::convert::TryInto<super::VolumeAttachActionMode>,
             T::Error: ::std::fmt::Display,
         {
             self.mode = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for mode: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "mode"));
             self
         }
         pub fn mountpoint<T>(mut self, value: T) -> Self
@@ -1549,12 +1559,19 @@ pub mod builder {
         }
         pub fn enforce_multipath<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
-            self.enforce_multipath = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for enforce_multipath: {e}"));
+            self.enforce_multipath =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "enforce_multipath"
+                        )
+                    });
             self
         }
     }
@@ -1647,122 +1664,155 @@ pub mod builder {
     impl VolumeConnector {
         pub fn do_local_attach<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.do_local_attach = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for do_local_attach: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "do_local_attach"
+                    )
+                });
             self
         }
         pub fn enforce_multipath<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
-            self.enforce_multipath = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for enforce_multipath: {e}"));
+            self.enforce_multipath =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "enforce_multipath"
+                        )
+                    });
             self
         }
         pub fn host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.host = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for host: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "host"));
             self
         }
         pub fn initiator<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.initiator = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for initiator: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "initiator")
+                });
             self
         }
         pub fn ip<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.ip = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for ip: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "ip"));
             self
         }
         pub fn mode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mode = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for mode: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "mode"));
             self
         }
         pub fn mountpoint<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.mountpoint = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for mountpoint: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "mountpoint")
+                });
             self
         }
         pub fn multipath<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.multipath = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for multipath: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "multipath")
+                });
             self
         }
         pub fn nqn<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.nqn = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for nqn: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "nqn"));
             self
         }
         pub fn os_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.os_type = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for os_type: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "os_type")
+                });
             self
         }
         pub fn platform<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.platform = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for platform: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "platform")
+                });
             self
         }
         pub fn uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.uuid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uuid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "uuid"));
             self
         }
         pub fn wwnns<T>(mut self, value: T) -> Self
@@ -1846,12 +1896,18 @@ pub mod builder {
     impl VolumeDetachAction {
         pub fn attachment_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.attachment_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for attachment_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "attachment_id"
+                    )
+                });
             self
         }
     }
@@ -1926,12 +1982,15 @@ pub mod builder {
     impl VolumeExtendCompletionAction {
         pub fn error<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.error = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for error: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "error")
+                });
             self
         }
     }
@@ -1974,22 +2033,31 @@ pub mod builder {
     impl VolumeForceDetachAction {
         pub fn attachment_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.attachment_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for attachment_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "attachment_id"
+                    )
+                });
             self
         }
         pub fn connector<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeConnector>>,
+            T: ::std::convert::TryInto<super::VolumeConnector>,
             T::Error: ::std::fmt::Display,
         {
             self.connector = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for connector: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "connector")
+                });
             self
         }
     }
@@ -2172,42 +2240,55 @@ pub mod builder {
     impl VolumeMigrateAction {
         pub fn cluster<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeMigrateActionCluster>>,
+            T: ::std::convert::TryInto<super::VolumeMigrateActionCluster>,
             T::Error: ::std::fmt::Display,
         {
             self.cluster = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cluster: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "cluster")
+                });
             self
         }
         pub fn force_host_copy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeActionBoolean>>,
+            T: ::std::convert::TryInto<super::VolumeActionBoolean>,
             T::Error: ::std::fmt::Display,
         {
             self.force_host_copy = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for force_host_copy: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "force_host_copy"
+                    )
+                });
             self
         }
         pub fn host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeMigrateActionHost>>,
+            T: ::std::convert::TryInto<super::VolumeMigrateActionHost>,
             T::Error: ::std::fmt::Display,
         {
             self.host = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for host: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "host"));
             self
         }
         pub fn lock_volume<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeActionBoolean>>,
+            T: ::std::convert::TryInto<super::VolumeActionBoolean>,
             T::Error: ::std::fmt::Display,
         {
             self.lock_volume = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for lock_volume: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "lock_volume")
+                });
             self
         }
     }
@@ -2250,12 +2331,15 @@ pub mod builder {
     impl VolumeMigrateCompletionAction {
         pub fn error<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.error = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for error: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "error")
+                });
             self
         }
         pub fn new_volume<T>(mut self, value: T) -> Self
@@ -2363,12 +2447,19 @@ pub mod builder {
         }
         pub fn reimage_reserved<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeActionBoolean>>,
+            T: ::std::convert::TryInto<super::VolumeActionBoolean>,
             T::Error: ::std::fmt::Display,
         {
-            self.reimage_reserved = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for reimage_reserved: {e}"));
+            self.reimage_reserved =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "reimage_reserved"
+                        )
+                    });
             self
         }
     }
@@ -2418,32 +2509,48 @@ pub mod builder {
     impl VolumeResetStatusAction {
         pub fn attach_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.attach_status = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for attach_status: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "attach_status"
+                    )
+                });
             self
         }
         pub fn migration_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.migration_status = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for migration_status: {e}"));
+            self.migration_status =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "migration_status"
+                        )
+                    });
             self
         }
         pub fn status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for status: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "status")
+                });
             self
         }
     }
@@ -2487,14 +2594,19 @@ pub mod builder {
     impl VolumeRetypeAction {
         pub fn migration_policy<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeRetypeActionMigrationPolicy>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeRetypeActionMigrationPolicy>,
             T::Error: ::std::fmt::Display,
         {
-            self.migration_policy = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for migration_policy: {e}"));
+            self.migration_policy =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "migration_policy"
+                        )
+                    });
             self
         }
         pub fn new_type<T>(mut self, value: T) -> Self
@@ -2664,12 +2776,15 @@ pub mod builder {
     impl VolumeTerminateConnectionAction {
         pub fn connector<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeConnector>>,
+            T: ::std::convert::TryInto<super::VolumeConnector>,
             T::Error: ::std::fmt::Display,
         {
             self.connector = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for connector: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "connector")
+                });
             self
         }
     }
@@ -2835,32 +2950,49 @@ pub mod builder {
     impl VolumeUploadImage {
         pub fn container_format<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.container_format = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for container_format: {e}"));
+            self.container_format =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "container_format"
+                        )
+                    });
             self
         }
         pub fn disk_format<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_format = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for disk_format: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "disk_format")
+                });
             self
         }
         pub fn display_description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.display_description = value.try_into().map_err(|e| {
-                format!("error converting supplied value for display_description: {e}")
-            });
+            self.display_description =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "display_description"
+                        )
+                    });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -2885,22 +3017,28 @@ pub mod builder {
         }
         pub fn image_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.image_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for image_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "image_name")
+                });
             self
         }
         pub fn protected<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.protected = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for protected: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "protected")
+                });
             self
         }
         pub fn size<T>(mut self, value: T) -> Self
@@ -2925,32 +3063,41 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
         pub fn visibility<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.visibility = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for visibility: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "visibility")
+                });
             self
         }
         pub fn volume_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeUploadImageVolumeType>>,
+            T: ::std::convert::TryInto<super::VolumeUploadImageVolumeType>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_type = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for volume_type: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "volume_type")
+                });
             self
         }
     }
@@ -3033,36 +3180,45 @@ pub mod builder {
     impl VolumeUploadImageAction {
         pub fn container_format<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeUploadImageActionContainerFormat>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeUploadImageActionContainerFormat>,
             T::Error: ::std::fmt::Display,
         {
-            self.container_format = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for container_format: {e}"));
+            self.container_format =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "container_format"
+                        )
+                    });
             self
         }
         pub fn disk_format<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeUploadImageActionDiskFormat>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeUploadImageActionDiskFormat>,
             T::Error: ::std::fmt::Display,
         {
             self.disk_format = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for disk_format: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "disk_format")
+                });
             self
         }
         pub fn force<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeActionBoolean>>,
+            T: ::std::convert::TryInto<super::VolumeActionBoolean>,
             T::Error: ::std::fmt::Display,
         {
             self.force = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for force: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "force")
+                });
             self
         }
         pub fn image_name<T>(mut self, value: T) -> Self
@@ -3077,24 +3233,28 @@ pub mod builder {
         }
         pub fn protected<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeActionBoolean>>,
+            T: ::std::convert::TryInto<super::VolumeActionBoolean>,
             T::Error: ::std::fmt::Display,
         {
             self.protected = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for protected: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "protected")
+                });
             self
         }
         pub fn visibility<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeUploadImageActionVisibility>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeUploadImageActionVisibility>,
             T::Error: ::std::fmt::Display,
         {
             self.visibility = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for visibility: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "visibility")
+                });
             self
         }
     }
@@ -3239,135 +3399,177 @@ pub mod builder {
     impl VolumeUploadImageVolumeType {
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "created_at")
+                });
             self
         }
         pub fn deleted<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.deleted = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for deleted: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "deleted")
+                });
             self
         }
         pub fn deleted_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.deleted_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for deleted_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "deleted_at")
+                });
             self
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
-        pub fn extra_specs<T>(mut self, value: T) -> Self
+        pub fn extra_specs<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.extra_specs = value
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "extra_specs"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
                         ::std::option::Option<::std::string::String>,
                     >,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.extra_specs = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for extra_specs: {e}"));
+                    ::std::string::String,
+                >>()
+                .map(::std::option::Option::Some);
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "id"));
             self
         }
         pub fn is_public<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.is_public = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for is_public: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "is_public")
+                });
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn projects<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            >,
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.projects = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for projects: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "projects")
+                });
             self
         }
         pub fn qos_specs<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
             T::Error: ::std::fmt::Display,
         {
             self.qos_specs = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for qos_specs: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "qos_specs")
+                });
             self
         }
         pub fn qos_specs_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qos_specs_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for qos_specs_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "qos_specs_id"
+                    )
+                });
             self
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
     }

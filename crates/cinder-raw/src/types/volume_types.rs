@@ -1274,27 +1274,45 @@ pub mod builder {
     impl VolumeType {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
-        pub fn extra_specs<T>(mut self, value: T) -> Self
+        pub fn extra_specs<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::option::Option<::std::string::String>,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.extra_specs = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for extra_specs: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "extra_specs"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -1329,22 +1347,34 @@ pub mod builder {
         }
         pub fn os_volume_type_access_is_public<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_volume_type_access_is_public = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_volume_type_access_is_public: {e}")
-            });
+            self.os_volume_type_access_is_public = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_volume_type_access_is_public"
+                    )
+                });
             self
         }
         pub fn qos_specs_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.qos_specs_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for qos_specs_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "qos_specs_id"
+                    )
+                });
             self
         }
     }
@@ -1502,29 +1532,45 @@ pub mod builder {
     impl VolumeTypeCreateParams {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeCreateParamsDescription>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeCreateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
-        pub fn extra_specs<T>(mut self, value: T) -> Self
+        pub fn extra_specs<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::VolumeTypeCreateParamsExtraSpecsValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeTypeCreateParamsExtraSpecsValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.extra_specs = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for extra_specs: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "extra_specs"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VolumeTypeCreateParamsExtraSpecsValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
@@ -1539,12 +1585,18 @@ pub mod builder {
         }
         pub fn os_volume_type_access_is_public<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_volume_type_access_is_public = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_volume_type_access_is_public: {e}")
-            });
+            self.os_volume_type_access_is_public = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_volume_type_access_is_public"
+                    )
+                });
             self
         }
     }
@@ -1667,102 +1719,142 @@ pub mod builder {
     impl VolumeTypeEncryption {
         pub fn cipher<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cipher: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "cipher")
+                });
             self
         }
         pub fn control_location<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.control_location = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for control_location: {e}"));
+            self.control_location =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "control_location"
+                        )
+                    });
             self
         }
         pub fn created_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.created_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "created_at")
+                });
             self
         }
         pub fn deleted<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.deleted = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for deleted: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "deleted")
+                });
             self
         }
         pub fn deleted_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.deleted_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for deleted_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "deleted_at")
+                });
             self
         }
         pub fn encryption_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.encryption_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for encryption_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "encryption_id"
+                    )
+                });
             self
         }
         pub fn key_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.key_size = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for key_size: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "key_size")
+                });
             self
         }
         pub fn provider<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.provider = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for provider: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "provider")
+                });
             self
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
         pub fn volume_type_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_type_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for volume_type_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "volume_type_id"
+                    )
+                });
             self
         }
     }
@@ -1830,14 +1922,15 @@ pub mod builder {
     impl VolumeTypeEncryptionCreateParams {
         pub fn cipher<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeEncryptionCreateParamsCipher>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeEncryptionCreateParamsCipher>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cipher: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "cipher")
+                });
             self
         }
         pub fn control_location<T>(mut self, value: T) -> Self
@@ -1852,12 +1945,15 @@ pub mod builder {
         }
         pub fn key_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T: ::std::convert::TryInto<u64>,
             T::Error: ::std::fmt::Display,
         {
             self.key_size = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for key_size: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "key_size")
+                });
             self
         }
         pub fn provider<T>(mut self, value: T) -> Self
@@ -2012,48 +2108,58 @@ pub mod builder {
     impl VolumeTypeEncryptionUpdateParams {
         pub fn cipher<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeEncryptionUpdateParamsCipher>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeEncryptionUpdateParamsCipher>,
             T::Error: ::std::fmt::Display,
         {
             self.cipher = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cipher: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "cipher")
+                });
             self
         }
         pub fn control_location<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeEncryptionUpdateParamsControlLocation>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeEncryptionUpdateParamsControlLocation>,
             T::Error: ::std::fmt::Display,
         {
-            self.control_location = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for control_location: {e}"));
+            self.control_location =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "control_location"
+                        )
+                    });
             self
         }
         pub fn key_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T: ::std::convert::TryInto<u64>,
             T::Error: ::std::fmt::Display,
         {
             self.key_size = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for key_size: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "key_size")
+                });
             self
         }
         pub fn provider<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeEncryptionUpdateParamsProvider>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeEncryptionUpdateParamsProvider>,
             T::Error: ::std::fmt::Display,
         {
             self.provider = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for provider: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "provider")
+                });
             self
         }
     }
@@ -2147,19 +2253,34 @@ pub mod builder {
         }
     }
     impl VolumeTypeExtraSpecsRequest {
-        pub fn extra_specs<T>(mut self, value: T) -> Self
+        pub fn extra_specs<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::VolumeTypeExtraSpecsRequestExtraSpecsValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeTypeExtraSpecsRequestExtraSpecsValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.extra_specs = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for extra_specs: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "extra_specs"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VolumeTypeExtraSpecsRequestExtraSpecsValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -2198,19 +2319,34 @@ pub mod builder {
         }
     }
     impl VolumeTypeExtraSpecsResponse {
-        pub fn extra_specs<T>(mut self, value: T) -> Self
+        pub fn extra_specs<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::option::Option<::std::string::String>,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.extra_specs = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for extra_specs: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "extra_specs"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -2396,34 +2532,39 @@ pub mod builder {
     impl VolumeTypeUpdateParams {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeTypeUpdateParamsDescription>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeTypeUpdateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn is_public<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.is_public = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for is_public: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "is_public")
+                });
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeTypeUpdateParamsName>>,
+            T: ::std::convert::TryInto<super::VolumeTypeUpdateParamsName>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
     }

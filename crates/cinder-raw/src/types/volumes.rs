@@ -1624,12 +1624,19 @@ pub mod builder {
         }
         pub fn availability_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.availability_zone = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for availability_zone: {e}"));
+            self.availability_zone =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "availability_zone"
+                        )
+                    });
             self
         }
         pub fn bootable<T>(mut self, value: T) -> Self
@@ -1644,32 +1651,51 @@ pub mod builder {
         }
         pub fn cluster_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.cluster_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cluster_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "cluster_name"
+                    )
+                });
             self
         }
         pub fn consistencygroup_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.consistencygroup_id = value.try_into().map_err(|e| {
-                format!("error converting supplied value for consistencygroup_id: {e}")
-            });
+            self.consistencygroup_id =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "consistencygroup_id"
+                        )
+                    });
             self
         }
         pub fn consumes_quota<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.consumes_quota = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for consumes_quota: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "consumes_quota"
+                    )
+                });
             self
         }
         pub fn created_at<T>(mut self, value: T) -> Self
@@ -1684,12 +1710,15 @@ pub mod builder {
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn encrypted<T>(mut self, value: T) -> Self
@@ -1704,22 +1733,32 @@ pub mod builder {
         }
         pub fn encryption_key_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.encryption_key_id = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for encryption_key_id: {e}"));
+            self.encryption_key_id =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "encryption_key_id"
+                        )
+                    });
             self
         }
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "group_id")
+                });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -1754,112 +1793,170 @@ pub mod builder {
         }
         pub fn migration_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.migration_status = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for migration_status: {e}"));
+            self.migration_status =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "migration_status"
+                        )
+                    });
             self
         }
         pub fn multiattach<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.multiattach = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for multiattach: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "multiattach")
+                });
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn os_vol_host_attr_host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_vol_host_attr_host = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_vol_host_attr_host: {e}")
-            });
+            self.os_vol_host_attr_host =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "os_vol_host_attr_host"
+                        )
+                    });
             self
         }
         pub fn os_vol_mig_status_attr_migstat<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_vol_mig_status_attr_migstat = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_vol_mig_status_attr_migstat: {e}")
-            });
+            self.os_vol_mig_status_attr_migstat = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_vol_mig_status_attr_migstat"
+                    )
+                });
             self
         }
         pub fn os_vol_mig_status_attr_name_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_vol_mig_status_attr_name_id = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_vol_mig_status_attr_name_id: {e}")
-            });
+            self.os_vol_mig_status_attr_name_id = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_vol_mig_status_attr_name_id"
+                    )
+                });
             self
         }
         pub fn os_vol_tenant_attr_tenant_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_vol_tenant_attr_tenant_id = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_vol_tenant_attr_tenant_id: {e}")
-            });
+            self.os_vol_tenant_attr_tenant_id = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_vol_tenant_attr_tenant_id"
+                    )
+                });
             self
         }
         pub fn provider_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.provider_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for provider_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "provider_id")
+                });
             self
         }
         pub fn replication_status<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.replication_status = value.try_into().map_err(|e| {
-                format!("error converting supplied value for replication_status: {e}")
-            });
+            self.replication_status =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "replication_status"
+                        )
+                    });
             self
         }
         pub fn service_uuid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.service_uuid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for service_uuid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "service_uuid"
+                    )
+                });
             self
         }
         pub fn shared_targets<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.shared_targets = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for shared_targets: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "shared_targets"
+                    )
+                });
             self
         }
         pub fn size<T>(mut self, value: T) -> Self
@@ -1874,22 +1971,31 @@ pub mod builder {
         }
         pub fn snapshot_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.snapshot_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for snapshot_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "snapshot_id")
+                });
             self
         }
         pub fn source_volid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_volid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for source_volid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "source_volid"
+                    )
+                });
             self
         }
         pub fn status<T>(mut self, value: T) -> Self
@@ -1904,54 +2010,84 @@ pub mod builder {
         }
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.updated_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "updated_at")
+                });
             self
         }
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "user_id")
+                });
             self
         }
-        pub fn volume_image_metadata<T>(mut self, value: T) -> Self
+        pub fn volume_image_metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.volume_image_metadata = value.try_into().map_err(|e| {
-                format!("error converting supplied value for volume_image_metadata: {e}")
-            });
+            self.volume_image_metadata = value
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "volume_image_metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                    ::std::string::String,
+                >>();
             self
         }
         pub fn volume_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_type = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for volume_type: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "volume_type")
+                });
             self
         }
         pub fn volume_type_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_type_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for volume_type_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "volume_type_id"
+                    )
+                });
             self
         }
     }
@@ -2074,12 +2210,15 @@ pub mod builder {
     impl VolumeAttachmentInfo {
         pub fn attached_at<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.attached_at = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for attached_at: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "attached_at")
+                });
             self
         }
         pub fn attachment_id<T>(mut self, value: T) -> Self
@@ -2094,22 +2233,28 @@ pub mod builder {
         }
         pub fn device<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.device = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for device: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "device")
+                });
             self
         }
         pub fn host_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.host_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for host_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "host_name")
+                });
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -2124,12 +2269,15 @@ pub mod builder {
         }
         pub fn server_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.server_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for server_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "server_id")
+                });
             self
         }
         pub fn volume_id<T>(mut self, value: T) -> Self
@@ -2266,173 +2414,246 @@ pub mod builder {
     impl VolumeCreateParams {
         pub fn availability_zone<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeCreateParamsAvailabilityZone>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsAvailabilityZone>,
             T::Error: ::std::fmt::Display,
         {
-            self.availability_zone = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for availability_zone: {e}"));
+            self.availability_zone =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "availability_zone"
+                        )
+                    });
             self
         }
         pub fn backup_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.backup_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for backup_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "backup_id")
+                });
             self
         }
         pub fn consistencygroup_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.consistencygroup_id = value.try_into().map_err(|e| {
-                format!("error converting supplied value for consistencygroup_id: {e}")
-            });
+            self.consistencygroup_id =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "consistencygroup_id"
+                        )
+                    });
             self
         }
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsDescription>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn display_description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeCreateParamsDisplayDescription>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsDisplayDescription>,
             T::Error: ::std::fmt::Display,
         {
-            self.display_description = value.try_into().map_err(|e| {
-                format!("error converting supplied value for display_description: {e}")
-            });
+            self.display_description =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "display_description"
+                        )
+                    });
             self
         }
         pub fn display_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsDisplayName>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsDisplayName>,
             T::Error: ::std::fmt::Display,
         {
             self.display_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "display_name"
+                    )
+                });
             self
         }
         pub fn group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsGroupId>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsGroupId>,
             T::Error: ::std::fmt::Display,
         {
             self.group_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "group_id")
+                });
             self
         }
         pub fn image_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsImageId>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsImageId>,
             T::Error: ::std::fmt::Display,
         {
             self.image_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for image_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "image_id")
+                });
             self
         }
         pub fn image_ref<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsImageRef>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsImageRef>,
             T::Error: ::std::fmt::Display,
         {
             self.image_ref = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for image_ref: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "image_ref")
+                });
             self
         }
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeCreateParamsMetadataValue>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.metadata = value
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
                         super::VolumeCreateParamsMetadataValue,
                     >,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                    ::std::string::String,
+                >>()
+                .map(::std::option::Option::Some);
             self
         }
         pub fn multiattach<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<bool>,
             T::Error: ::std::fmt::Display,
         {
             self.multiattach = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for multiattach: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "multiattach")
+                });
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsName>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsName>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
         pub fn size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<u64>,
             T::Error: ::std::fmt::Display,
         {
             self.size = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for size: {e}"));
+                .map_err(|e| e.to_string())
+                .and_then(|n: u64| {
+                    ::std::num::NonZeroU64::new(n).ok_or_else(|| "must be at least 1".to_string())
+                })
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "size"));
             self
         }
         pub fn snapshot_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.snapshot_id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for snapshot_id: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "snapshot_id")
+                });
             self
         }
         pub fn source_volid<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.source_volid = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for source_volid: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "source_volid"
+                    )
+                });
             self
         }
         pub fn volume_type<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeCreateParamsVolumeType>>,
+            T: ::std::convert::TryInto<super::VolumeCreateParamsVolumeType>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_type = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for volume_type: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "volume_type")
+                });
             self
         }
     }
@@ -2502,12 +2723,18 @@ pub mod builder {
     impl VolumeCreateRequest {
         pub fn os_sch_hnt_scheduler_hints<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeSchedulerHints>>,
+            T: ::std::convert::TryInto<super::VolumeSchedulerHints>,
             T::Error: ::std::fmt::Display,
         {
-            self.os_sch_hnt_scheduler_hints = value.try_into().map_err(|e| {
-                format!("error converting supplied value for os_sch_hnt_scheduler_hints: {e}")
-            });
+            self.os_sch_hnt_scheduler_hints = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "os_sch_hnt_scheduler_hints"
+                    )
+                });
             self
         }
         pub fn volume<T>(mut self, value: T) -> Self
@@ -2558,12 +2785,15 @@ pub mod builder {
     impl VolumeDetailList {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for count: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "count")
+                });
             self
         }
         pub fn volumes<T>(mut self, value: T) -> Self
@@ -2627,12 +2857,15 @@ pub mod builder {
     impl VolumeList {
         pub fn count<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.count = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for count: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "count")
+                });
             self
         }
         pub fn volumes<T>(mut self, value: T) -> Self
@@ -2718,12 +2951,13 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
     }
@@ -2766,19 +3000,34 @@ pub mod builder {
         }
     }
     impl VolumeMetadataItemRequest {
-        pub fn meta<T>(mut self, value: T) -> Self
+        pub fn meta<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::VolumeMetadataItemRequestMetaValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeMetadataItemRequestMetaValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.meta = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "meta"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VolumeMetadataItemRequestMetaValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -2853,19 +3102,34 @@ pub mod builder {
         }
     }
     impl VolumeMetadataRequest {
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::VolumeMetadataRequestMetadataValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeMetadataRequestMetadataValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VolumeMetadataRequestMetadataValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
     }
@@ -2998,44 +3262,61 @@ pub mod builder {
     impl VolumeSchedulerHints {
         pub fn different_host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeSchedulerHintsDifferentHost>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeSchedulerHintsDifferentHost>,
             T::Error: ::std::fmt::Display,
         {
             self.different_host = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for different_host: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "different_host"
+                    )
+                });
             self
         }
         pub fn local_to_instance<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
-            self.local_to_instance = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for local_to_instance: {e}"));
+            self.local_to_instance =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "local_to_instance"
+                        )
+                    });
             self
         }
         pub fn query<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeSchedulerHintsQuery>>,
+            T: ::std::convert::TryInto<super::VolumeSchedulerHintsQuery>,
             T::Error: ::std::fmt::Display,
         {
             self.query = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for query: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "query")
+                });
             self
         }
         pub fn same_host<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeSchedulerHintsSameHost>>,
+            T: ::std::convert::TryInto<super::VolumeSchedulerHintsSameHost>,
             T::Error: ::std::fmt::Display,
         {
             self.same_host = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for same_host: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "same_host")
+                });
             self
         }
     }
@@ -3102,59 +3383,89 @@ pub mod builder {
     impl VolumeUpdateParams {
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeUpdateParamsDescription>>,
+            T: ::std::convert::TryInto<super::VolumeUpdateParamsDescription>,
             T::Error: ::std::fmt::Display,
         {
             self.description = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for description: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "description")
+                });
             self
         }
         pub fn display_description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::VolumeUpdateParamsDisplayDescription>,
-            >,
+            T: ::std::convert::TryInto<super::VolumeUpdateParamsDisplayDescription>,
             T::Error: ::std::fmt::Display,
         {
-            self.display_description = value.try_into().map_err(|e| {
-                format!("error converting supplied value for display_description: {e}")
-            });
+            self.display_description =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "display_description"
+                        )
+                    });
             self
         }
         pub fn display_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeUpdateParamsDisplayName>>,
+            T: ::std::convert::TryInto<super::VolumeUpdateParamsDisplayName>,
             T::Error: ::std::fmt::Display,
         {
             self.display_name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!(
+                        "error converting supplied value for {}: {e}",
+                        "display_name"
+                    )
+                });
             self
         }
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::VolumeUpdateParamsMetadataValue,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<super::VolumeUpdateParamsMetadataValue>,
+            V::Error: ::std::fmt::Display,
         {
             self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VolumeUpdateParamsMetadataValue,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::VolumeUpdateParamsName>>,
+            T: ::std::convert::TryInto<super::VolumeUpdateParamsName>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::format!("error converting supplied value for {}: {e}", "name"));
             self
         }
     }
@@ -3245,19 +3556,34 @@ pub mod builder {
         }
     }
     impl VolumesSummary {
-        pub fn metadata<T>(mut self, value: T) -> Self
+        pub fn metadata<I, K, V>(mut self, value: I) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<::std::string::String>,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.metadata = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                .into_iter()
+                .map(|(key, value)| {
+                    let key: ::std::string::String = key.into();
+                    match value.try_into() {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((key, value)),
+                        ::std::result::Result::Err(e) => {
+                            ::std::result::Result::Err(::std::format!(
+                                "error converting supplied value for {}[{key:?}]: {e}",
+                                "metadata"
+                            ))
+                        }
+                    }
+                })
+                .collect::<::std::result::Result<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
+                    ::std::string::String,
+                >>();
             self
         }
         pub fn total_count<T>(mut self, value: T) -> Self
