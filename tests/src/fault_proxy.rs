@@ -47,6 +47,76 @@ pub enum Fault {
     Html(u16),
     /// Answer 401 as for an expired token (without forwarding).
     ExpireToken,
+    /// Forward and change the JSON answer the way other releases and deployments differ:
+    /// a field missing, a field `null`, a field the spec does not know.
+    Mangle(Mangling),
+}
+
+/// One change to a JSON answer, at a JSON pointer (`/volume/attachments/0/attached_at`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mangling {
+    /// The member at the pointer is removed.
+    Remove(String),
+    /// The value at the pointer becomes `null`.
+    Null(String),
+    /// The object at the pointer gets a member `x-unknown-field`, whose value is a copy of
+    /// the object's first member (so that in a map, such as metadata, it is one more entry of
+    /// the map's kind), or a string in an empty object.
+    AddUnknown(String),
+}
+
+impl Mangling {
+    /// The pointer it changes.
+    pub fn pointer(&self) -> &str {
+        match self {
+            Mangling::Remove(p) | Mangling::Null(p) | Mangling::AddUnknown(p) => p,
+        }
+    }
+
+    /// `body` changed; a body that is not JSON, or a pointer that is not there, unchanged.
+    pub fn apply(&self, body: &[u8]) -> Vec<u8> {
+        let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return body.to_vec();
+        };
+        let (parent, key) = match self.pointer().rsplit_once('/') {
+            Some((parent, key)) => (
+                parent.to_string(),
+                key.replace("~1", "/").replace("~0", "~"),
+            ),
+            None => (String::new(), String::new()),
+        };
+        match self {
+            Mangling::Remove(_) => match json.pointer_mut(&parent) {
+                Some(serde_json::Value::Object(map)) => {
+                    map.remove(&key);
+                }
+                Some(serde_json::Value::Array(items)) => {
+                    if let Ok(index) = key.parse::<usize>() {
+                        if index < items.len() {
+                            items.remove(index);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Mangling::Null(pointer) => {
+                if let Some(value) = json.pointer_mut(pointer) {
+                    *value = serde_json::Value::Null;
+                }
+            }
+            Mangling::AddUnknown(pointer) => {
+                if let Some(serde_json::Value::Object(map)) = json.pointer_mut(pointer) {
+                    let value = map
+                        .values()
+                        .next()
+                        .cloned()
+                        .unwrap_or_else(|| "added by a newer release".into());
+                    map.insert("x-unknown-field".into(), value);
+                }
+            }
+        }
+        serde_json::to_vec(&json).expect("JSON serializes")
+    }
 }
 
 /// Which requests a rule applies to.
@@ -445,6 +515,7 @@ async fn handle(
         }
         Some(Fault::Truncate) => (status, body.slice(..body.len() / 2)),
         Some(Fault::Corrupt) => (status, Bytes::from_static(b"\x00{not json at all")),
+        Some(Fault::Mangle(mangling)) => (status, Bytes::from(mangling.apply(&body))),
         _ => (status, body),
     };
     record_full(Some(status), Some((status, &sent)));

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: everything CI checks, in order, stopping at the first failure.
 
 use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -73,8 +74,11 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             vec!["run", "-q", "-p", "cinder-client", "--example", example],
         ));
     }
+    let started = Instant::now();
+    let mut took: Vec<(String, Duration)> = Vec::new();
     for (what, cargo_args) in steps {
         println!("[test] {what}: cargo {}", cargo_args.join(" "));
+        let step_started = Instant::now();
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         if examples.iter().any(|e| e == what) {
             // Only the local cloud, whatever the developer's shell has exported.
@@ -92,11 +96,28 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             .current_dir(workspace_root())
             .status()
             .with_context(|| format!("cannot run cargo for {what}"))?;
+        took.push((what.to_string(), step_started.elapsed()));
         if !status.success() {
             eprintln!("[test] {what} failed");
+            print_durations(&took, started.elapsed());
             return Ok(ExitCode::FAILURE);
         }
     }
+    print_durations(&took, started.elapsed());
     println!("[test] all checks passed");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each step's duration and the total, so that the suite's growth is seen where it happens.
+fn print_durations(took: &[(String, Duration)], total: Duration) {
+    let width = took.iter().map(|(what, _)| what.len()).max().unwrap_or(0);
+    println!("[test] durations:");
+    for (what, duration) in took {
+        println!("[test]   {what:<width$}  {:>7.1} s", duration.as_secs_f64());
+    }
+    println!(
+        "[test]   {:<width$}  {:>7.1} s",
+        "total",
+        total.as_secs_f64()
+    );
 }

@@ -16,7 +16,11 @@ fn init_logging_prints_the_http_log_on_stderr() {
         return;
     }
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "init_logging_prints_the_http_log_on_stderr", "--nocapture"])
+        .args([
+            "--exact",
+            "init_logging_prints_the_http_log_on_stderr",
+            "--nocapture",
+        ])
         .env("CINDER_INIT_LOGGING_CHILD", "1")
         .output()
         .unwrap();

@@ -1,0 +1,472 @@
+//! Real clouds differ from the spec: older releases leave fields out, other deployments send
+//! `null`, newer ones add fields. Every read operation's answer, taken from the real local
+//! cloud and changed by the proxy in front of it one field at a time (removed, set to `null`,
+//! an unknown member added), must still give the library user the answer's JSON with that
+//! change, and either the typed value or an `Error::Decode` naming the JSON path of the field;
+//! an unknown member never costs the typed value; nothing panics.
+
+use std::collections::BTreeSet;
+
+use cinder_client::{Cinder, Error, Run};
+use cinder_tests::cloud::unique_name;
+use cinder_tests::fault_proxy::{Fault, Mangling, Matcher, Proxied};
+use cinder_tests::fixtures::Cleanup;
+use cinder_tests::fixtures::{body, create_snapshot, create_type, create_volume, with_cleanup};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// Every `GET` operation of the spec but `list_versions`, whose 300 answer the library reads
+/// itself (`Cinder::versions`, covered by `versions_document_tolerates_mangling`).
+const READS: &[&str] = &[
+    "list_availability_zones",
+    "list_messages",
+    "list_resource_filters",
+    "list_snapshot_metadata",
+    "list_snapshots",
+    "list_snapshots_detail",
+    "list_type_access",
+    "list_type_extra_specs",
+    "list_types",
+    "list_volume_metadata",
+    "list_volumes",
+    "list_volumes_detail",
+    "show_default_type",
+    "show_limits",
+    "show_message",
+    "show_snapshot",
+    "show_snapshot_metadata_item",
+    "show_type",
+    "show_type_encryption",
+    "show_type_encryption_spec",
+    "show_type_extra_spec",
+    "show_v3_version",
+    "show_volume",
+    "show_volume_metadata_item",
+    "volume_summary",
+];
+
+#[test]
+fn every_read_operation_of_the_spec_is_probed() {
+    let in_spec: BTreeSet<&str> = cinder_raw::microversions::OPERATIONS
+        .iter()
+        .filter(|op| op.method == "GET" && op.operation_id != "list_versions")
+        .map(|op| op.operation_id)
+        .collect();
+    let probed: BTreeSet<&str> = READS.iter().copied().collect();
+    assert_eq!(
+        in_spec, probed,
+        "each read operation needs a probe in `probe` and an entry in READS"
+    );
+}
+
+/// What the reads are about.
+struct Fixture {
+    volume: String,
+    volume_name: String,
+    snapshot: String,
+    snapshot_name: String,
+    private_type: String,
+    encrypted_type: String,
+    /// A user message and the volume it is about.
+    message: Option<(String, String)>,
+}
+
+/// An answer, as the library gave it.
+struct Outcome {
+    json: Value,
+    typed: Result<(), Error>,
+}
+
+async fn outcome<R, T>(request: R) -> cinder_client::Result<Outcome>
+where
+    R: Run<T>,
+    R::IntoFuture: Send,
+    T: DeserializeOwned + Send,
+{
+    let (json, typed) = request.run_json().await?.into_parts();
+    Ok(Outcome {
+        json,
+        typed: typed.map(|_| ()),
+    })
+}
+
+/// Sends read `operation` about `fixture`; lists are filtered to the fixture where they can be,
+/// so that what other tests create at the same time does not matter.
+async fn probe(
+    operation: &str,
+    cinder: &Cinder,
+    f: &Fixture,
+) -> Option<cinder_client::Result<Outcome>> {
+    let raw = cinder.raw();
+    Some(match operation {
+        "list_availability_zones" => outcome(raw.list_availability_zones()).await,
+        "list_messages" => {
+            let (_, about) = f.message.as_ref()?;
+            outcome(raw.list_messages().resource_uuid(about)).await
+        }
+        "list_resource_filters" => outcome(raw.list_resource_filters().resource("volume")).await,
+        "list_snapshot_metadata" => {
+            outcome(raw.list_snapshot_metadata().snapshot_id(&f.snapshot)).await
+        }
+        "list_snapshots" => outcome(raw.list_snapshots().name(&f.snapshot_name)).await,
+        "list_snapshots_detail" => {
+            outcome(raw.list_snapshots_detail().name(&f.snapshot_name)).await
+        }
+        "list_type_access" => outcome(raw.list_type_access().volume_type_id(&f.private_type)).await,
+        "list_type_extra_specs" => {
+            outcome(raw.list_type_extra_specs().volume_type_id(&f.private_type)).await
+        }
+        "list_types" => outcome(raw.list_types().limit(2)).await,
+        "list_volume_metadata" => outcome(raw.list_volume_metadata().volume_id(&f.volume)).await,
+        "list_volumes" => outcome(raw.list_volumes().name(&f.volume_name)).await,
+        "list_volumes_detail" => outcome(raw.list_volumes_detail().name(&f.volume_name)).await,
+        "show_default_type" => outcome(raw.show_default_type()).await,
+        "show_limits" => outcome(raw.show_limits()).await,
+        "show_message" => {
+            let (message, _) = f.message.as_ref()?;
+            outcome(raw.show_message().message_id(message)).await
+        }
+        "show_snapshot" => outcome(raw.show_snapshot().snapshot_id(&f.snapshot)).await,
+        "show_snapshot_metadata_item" => {
+            outcome(
+                raw.show_snapshot_metadata_item()
+                    .snapshot_id(&f.snapshot)
+                    .key("tier"),
+            )
+            .await
+        }
+        "show_type" => outcome(raw.show_type().volume_type_id(&f.private_type)).await,
+        "show_type_encryption" => {
+            outcome(raw.show_type_encryption().volume_type_id(&f.encrypted_type)).await
+        }
+        "show_type_encryption_spec" => {
+            let spec = raw.show_type_encryption_spec();
+            outcome(spec.volume_type_id(&f.encrypted_type).key("provider")).await
+        }
+        "show_type_extra_spec" => {
+            outcome(
+                raw.show_type_extra_spec()
+                    .volume_type_id(&f.private_type)
+                    .key("tier"),
+            )
+            .await
+        }
+        "show_v3_version" => outcome(cinder.root_raw().show_v3_version()).await,
+        "show_volume" => outcome(raw.show_volume().volume_id(&f.volume)).await,
+        "show_volume_metadata_item" => {
+            outcome(
+                raw.show_volume_metadata_item()
+                    .volume_id(&f.volume)
+                    .key("tier"),
+            )
+            .await
+        }
+        "volume_summary" => outcome(raw.volume_summary()).await,
+        other => panic!("no probe for {other}"),
+    })
+}
+
+/// Every JSON pointer in `value`: each member of each object, the first element of arrays.
+fn pointers(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                out.push(pointer.clone());
+                pointers(member, &pointer, out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                let pointer = format!("{at}/0");
+                out.push(pointer.clone());
+                pointers(first, &pointer, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every change the proxy makes to an answer like `json`.
+fn manglings(json: &Value) -> Vec<Mangling> {
+    let mut all = Vec::new();
+    let mut objects = vec![String::new()];
+    let mut members = Vec::new();
+    pointers(json, "", &mut members);
+    for pointer in members {
+        if json.pointer(&pointer).is_some_and(Value::is_object) {
+            objects.push(pointer.clone());
+        }
+        all.push(Mangling::Remove(pointer.clone()));
+        all.push(Mangling::Null(pointer));
+    }
+    all.extend(objects.into_iter().map(Mangling::AddUnknown));
+    all
+}
+
+/// A decode error's JSON path (`volume.attachments[0].id`) as a JSON pointer.
+fn as_pointer(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return String::new();
+    }
+    let mut pointer = String::new();
+    for part in path.split('.') {
+        let (key, indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(k, rest)| (k, rest));
+        if !key.is_empty() {
+            pointer.push('/');
+            pointer.push_str(key);
+        }
+        for index in indexes.split('[') {
+            let index = index.trim_end_matches(']');
+            if !index.is_empty() {
+                pointer.push('/');
+                pointer.push_str(index);
+            }
+        }
+    }
+    pointer
+}
+
+/// Checks what the library made of one mangled answer; a problem in words.
+fn check(
+    operation: &str,
+    mangling: &Mangling,
+    result: cinder_client::Result<Outcome>,
+) -> Option<String> {
+    let what = format!("{operation} with {mangling:?}");
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => return Some(format!("{what}: no JSON at all: {error}")),
+    };
+    let pointer = mangling.pointer();
+    let applied = match mangling {
+        Mangling::Remove(_) => {
+            outcome.json.pointer(pointer).is_none()
+            // An array element removed: the next one (if any) moved up.
+            || pointer.rsplit('/').next().is_some_and(|last| last.parse::<usize>().is_ok())
+        }
+        Mangling::Null(_) => outcome.json.pointer(pointer) == Some(&Value::Null),
+        Mangling::AddUnknown(_) => outcome
+            .json
+            .pointer(&format!("{pointer}/x-unknown-field"))
+            .is_some(),
+    };
+    if !applied {
+        return Some(format!(
+            "{what}: the JSON given does not show the change: {}",
+            outcome.json
+        ));
+    }
+    match (&outcome.typed, mangling) {
+        (Ok(()), _) => None,
+        (Err(error), Mangling::AddUnknown(_)) => Some(format!(
+            "{what}: an unknown member cost the typed value: {error}"
+        )),
+        (
+            Err(Error::Decode {
+                path: Some(path),
+                body: Some(_),
+                ..
+            }),
+            _,
+        ) => {
+            let at = as_pointer(path);
+            (!pointer.starts_with(&at))
+                .then(|| format!("{what}: the decode error points at {path}, not at the change"))
+        }
+        (Err(other), _) => Some(format!(
+            "{what}: not a decode error with a path and the body: {other:#?}"
+        )),
+    }
+}
+
+async fn make_fixture(cinder: &Cinder, cleanup: &Cleanup) -> Fixture {
+    let raw = cinder.raw();
+    let volume_name = unique_name("mangle-vol");
+    let volume = create_volume(
+        cinder,
+        cleanup,
+        &volume_name,
+        json!({"metadata": {"tier": "gold"}}),
+    )
+    .await;
+    let volume = volume["id"].as_str().unwrap().to_string();
+    // Attached, so that answers carry an attachment to mangle.
+    raw.volume_reserve(&volume).run().await.unwrap();
+    raw.volume_attach(
+        &volume,
+        body(json!({"instance_uuid": "0b2c1b4e-6c35-4d0b-9f5e-3a8e7a9d1c11", "mountpoint": "/dev/vdb", "mode": "rw"})),
+    )
+    .run()
+    .await
+    .unwrap();
+    let snapshot_name = unique_name("mangle-snap");
+    let snapshot = create_snapshot(cinder, cleanup, &volume, &snapshot_name).await;
+    let snapshot = snapshot["id"].as_str().unwrap().to_string();
+    cinder
+        .snapshots()
+        .set_metadata(&snapshot, [("tier", "gold")])
+        .await
+        .unwrap();
+    let private_type = create_type(
+        cinder,
+        cleanup,
+        &unique_name("mangle-type"),
+        json!({"os-volume-type-access:is_public": false, "extra_specs": {"tier": "gold"}}),
+    )
+    .await;
+    let private_type = private_type["id"].as_str().unwrap().to_string();
+    raw.type_add_project_access(
+        &private_type,
+        body(json!({"project": cinder.project_id().unwrap()})),
+    )
+    .run()
+    .await
+    .unwrap();
+    let encrypted_type = create_type(cinder, cleanup, &unique_name("mangle-enc"), json!({})).await;
+    let encrypted_type = encrypted_type["id"].as_str().unwrap().to_string();
+    raw.create_type_encryption()
+        .volume_type_id(&encrypted_type)
+        .body(body::<cinder_client::types::VolumeTypeEncryptionCreateRequest>(json!({"encryption": {
+            "provider": "luks", "control_location": "front-end", "cipher": "aes-xts-plain64", "key_size": 256
+        }})))
+        .run()
+        .await
+        .unwrap();
+    Fixture {
+        volume,
+        volume_name,
+        snapshot,
+        snapshot_name,
+        private_type,
+        encrypted_type,
+        message: provoke_message(cinder, cleanup).await,
+    }
+}
+
+/// A user message: a volume of a type whose back end does not exist fails in the scheduler,
+/// which records a message about it.
+async fn provoke_message(cinder: &Cinder, cleanup: &Cleanup) -> Option<(String, String)> {
+    let nowhere = create_type(
+        cinder,
+        cleanup,
+        &unique_name("mangle-nowhere"),
+        json!({"extra_specs": {"volume_backend_name": "mangle-no-such-backend"}}),
+    )
+    .await;
+    let created = cinder
+        .volumes()
+        .create(|v| {
+            v.size(1)
+                .name(unique_name("mangle-msg"))
+                .volume_type(nowhere["id"].as_str().unwrap())
+        })
+        .await
+        .unwrap();
+    cleanup.volume(&created.id);
+    for _ in 0..100 {
+        let found = cinder
+            .raw()
+            .list_messages()
+            .resource_uuid(&created.id)
+            .run()
+            .await
+            .unwrap();
+        if let Some(message) = found.messages.into_iter().next() {
+            return Some((message.id, created.id));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_read_answer_tolerates_missing_null_and_unknown_fields() {
+    let direct = cinder_tests::cloud::admin(cinder_tests::cloud::v(71)).await;
+    with_cleanup(|cleanup| async move {
+        let fixture = std::sync::Arc::new(make_fixture(&direct, &cleanup).await);
+        // A few workers, each with its own proxies, share the operations.
+        const WORKERS: usize = 4;
+        let mut workers = Vec::new();
+        for worker in 0..WORKERS {
+            let fixture = fixture.clone();
+            workers.push(tokio::spawn(async move {
+                let rig = Proxied::start().await;
+                let cinder = Cinder::connect(rig.config.clone())
+                    .await
+                    .expect("connects through the proxy");
+                let mut problems = Vec::new();
+                let mut probes = 0;
+                for operation in READS.iter().skip(worker).step_by(WORKERS) {
+                    let Some(real) = probe(operation, &cinder, &fixture).await else {
+                        eprintln!(
+                            "{operation}: no fixture (no user message was recorded); skipped"
+                        );
+                        continue;
+                    };
+                    let real = real.unwrap_or_else(|e| panic!("{operation} fails unmangled: {e}"));
+                    if let Err(error) = &real.typed {
+                        problems.push(format!(
+                            "{operation}: the real answer does not decode: {error}"
+                        ));
+                    }
+                    for mangling in manglings(&real.json) {
+                        rig.cinder.inject(
+                            Matcher {
+                                method: Some("GET".into()),
+                                ..Matcher::any()
+                            },
+                            Fault::Mangle(mangling.clone()),
+                            1,
+                        );
+                        let result = probe(operation, &cinder, &fixture)
+                            .await
+                            .expect("fixture as before");
+                        rig.cinder.clear();
+                        probes += 1;
+                        problems.extend(check(operation, &mangling, result));
+                    }
+                }
+                (probes, problems)
+            }));
+        }
+        let mut probes = 0;
+        let mut problems = Vec::new();
+        for worker in workers {
+            let (count, found) = worker.await.expect("a worker panicked");
+            probes += count;
+            problems.extend(found);
+        }
+        eprintln!("{probes} mangled answers checked");
+        assert!(probes > 500, "too few answers were mangled: {probes}");
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn versions_document_tolerates_mangling() {
+    let rig = Proxied::start().await;
+    let cinder = Cinder::connect(rig.config.clone()).await.unwrap();
+    let real = serde_json::to_value(cinder.versions().await.unwrap()).unwrap();
+    for mangling in manglings(&real) {
+        rig.cinder.inject(
+            Matcher::request("GET", "/"),
+            Fault::Mangle(mangling.clone()),
+            1,
+        );
+        let result = cinder.versions().await;
+        rig.cinder.clear();
+        match (&result, &mangling) {
+            (Ok(_), _) | (Err(Error::Decode { .. }), Mangling::Remove(_) | Mangling::Null(_)) => {}
+            other => panic!("{mangling:?}: {other:?}"),
+        }
+    }
+}
