@@ -237,10 +237,12 @@ pub struct GlobalOpts {
     #[arg(long = "os-key", env = "OS_KEY", value_name = "key", global = true)]
     pub os_key: Option<PathBuf>,
 
-    /// Number of retries of a request that failed on the way (idempotent requests after a
-    /// connection error or 429/5xx; creates and actions only when they surely did not reach
-    /// the server), with growing, jittered waits that honour Retry-After.
-    #[arg(long, value_name = "retries", default_value_t = 0, global = true,
+    /// Number of retries of a request that failed on the way, with growing, jittered waits
+    /// that honour Retry-After: reads, updates and deletes after a connection lost before any
+    /// answer or an answer of 429, 502, 503 or 504; creates and actions only when they surely
+    /// did not reach the server (connection refused, 429). 0 turns retries off.
+    #[arg(long, value_name = "retries", default_value_t = RetryPolicy::DEFAULT_RETRIES,
+          global = true,
           value_parser = crate::values::retries, allow_negative_numbers = true)]
     pub retries: u32,
 

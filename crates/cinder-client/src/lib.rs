@@ -77,6 +77,7 @@ pub use config::{Auth, Config, Interface, NameOrId, ResponseObserver};
 #[doc(hidden)]
 pub use error::error_from_response;
 pub use error::{Error, RawError, Result};
+pub use hook::with_query;
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use retry::RetryPolicy;
 pub use settings::{AuthKind, Missing, Settings};
