@@ -40,10 +40,9 @@ pub fn cinderclient_words(mut cli: clap::Command) -> String {
             continue;
         }
         commands.push(sub.get_name().to_string());
-        for arg in sub
-            .get_arguments()
-            .filter(|a| !a.is_global_set() && !a.is_hide_set())
-        {
+        // Hidden options too (`upload-to-image --image_name`): cinderclient lists its
+        // suppressed ones as well.
+        for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
             let shorts = arg
                 .get_short()
                 .into_iter()

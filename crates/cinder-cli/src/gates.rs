@@ -103,8 +103,8 @@ pub const SNAPSHOT_LIST_METADATA: Needs =
 pub const SNAPSHOT_LIST_WITH_COUNT: Needs =
     gate("--with-count", "list_snapshots_detail", "query:with_count");
 
-pub const TYPE_LIST_EXTRA_SPECS: Needs =
-    gate("--filters extra_specs", "list_types", "query:extra_specs");
+/// cinderclient has `--filters` on type-list from the version that filters by extra specs.
+pub const TYPE_LIST_FILTERS: Needs = gate("--filters", "list_types", "query:extra_specs");
 
 pub const MESSAGE_LIST: Needs = op("message-list", "list_messages");
 pub const MESSAGE_LIST_PAGING: Needs = gate(
@@ -132,7 +132,7 @@ pub const ALL: &[&Needs] = &[
     &SUMMARY,
     &SNAPSHOT_LIST_METADATA,
     &SNAPSHOT_LIST_WITH_COUNT,
-    &TYPE_LIST_EXTRA_SPECS,
+    &TYPE_LIST_FILTERS,
     &MESSAGE_LIST,
     &MESSAGE_LIST_PAGING,
     &MESSAGE_SHOW,

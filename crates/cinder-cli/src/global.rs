@@ -26,7 +26,7 @@ pub struct GlobalOpts {
     /// Authentication plugin: password, token, v3applicationcredential or none (token + endpoint).
     #[arg(
         long = "os-auth-type",
-        alias = "os-auth-system",
+        aliases = ["os-auth-system", "os-auth-plugin", "os_auth_type"],
         env = "OS_AUTH_TYPE",
         value_name = "auth-type",
         global = true
@@ -36,6 +36,7 @@ pub struct GlobalOpts {
     /// Keystone URL.
     #[arg(
         long = "os-auth-url",
+        alias = "os_auth_url",
         env = "OS_AUTH_URL",
         value_name = "auth-url",
         global = true
@@ -45,6 +46,7 @@ pub struct GlobalOpts {
     /// OpenStack user name.
     #[arg(
         long = "os-username",
+        aliases = ["os-user-name", "os_username"],
         env = "OS_USERNAME",
         value_name = "auth-user-name",
         global = true
@@ -54,6 +56,7 @@ pub struct GlobalOpts {
     /// OpenStack user ID.
     #[arg(
         long = "os-user-id",
+        alias = "os_user_id",
         env = "OS_USER_ID",
         value_name = "auth-user-id",
         global = true
@@ -63,6 +66,7 @@ pub struct GlobalOpts {
     /// Password for the OpenStack user.
     #[arg(
         long = "os-password",
+        alias = "os_password",
         env = "OS_PASSWORD",
         hide_env_values = true,
         value_name = "auth-password",
@@ -73,7 +77,7 @@ pub struct GlobalOpts {
     /// Project name (also read from env[OS_TENANT_NAME]).
     #[arg(
         long = "os-project-name",
-        alias = "os-tenant-name",
+        aliases = ["os-tenant-name", "os_project_name"],
         env = "OS_PROJECT_NAME",
         value_name = "auth-project-name",
         global = true
@@ -83,7 +87,7 @@ pub struct GlobalOpts {
     /// Project ID (also read from env[OS_TENANT_ID]).
     #[arg(
         long = "os-project-id",
-        alias = "os-tenant-id",
+        aliases = ["os-tenant-id", "os_project_id"],
         env = "OS_PROJECT_ID",
         value_name = "auth-project-id",
         global = true
@@ -93,6 +97,7 @@ pub struct GlobalOpts {
     /// Domain name of the user.
     #[arg(
         long = "os-user-domain-name",
+        alias = "os_user_domain_name",
         env = "OS_USER_DOMAIN_NAME",
         value_name = "auth-user-domain-name",
         global = true
@@ -102,6 +107,7 @@ pub struct GlobalOpts {
     /// Domain ID of the user.
     #[arg(
         long = "os-user-domain-id",
+        alias = "os_user_domain_id",
         env = "OS_USER_DOMAIN_ID",
         value_name = "auth-user-domain-id",
         global = true
@@ -129,7 +135,7 @@ pub struct GlobalOpts {
     /// An existing token; with --os-endpoint, Keystone is not contacted at all.
     #[arg(
         long = "os-token",
-        alias = "os-auth-token",
+        aliases = ["os-auth-token", "os_token"],
         env = "OS_TOKEN",
         hide_env_values = true,
         value_name = "token",
@@ -140,7 +146,7 @@ pub struct GlobalOpts {
     /// Block-storage endpoint to use instead of the catalog's.
     #[arg(
         long = "os-endpoint",
-        alias = "bypass-url",
+        aliases = ["bypass-url", "os_endpoint"],
         env = "OS_ENDPOINT",
         value_name = "endpoint",
         global = true
@@ -178,6 +184,7 @@ pub struct GlobalOpts {
     /// Region name.
     #[arg(
         long = "os-region-name",
+        alias = "os_region_name",
         env = "OS_REGION_NAME",
         value_name = "region-name",
         global = true
@@ -187,6 +194,7 @@ pub struct GlobalOpts {
     /// Endpoint type: publicURL (default), internalURL or adminURL.
     #[arg(
         long = "os-endpoint-type",
+        alias = "os_endpoint_type",
         env = "OS_ENDPOINT_TYPE",
         value_name = "endpoint-type",
         global = true
@@ -202,9 +210,12 @@ pub struct GlobalOpts {
     )]
     pub os_interface: Option<String>,
 
-    /// Block Storage API version: 3, 3.N or 3.latest. Default: the latest both sides support.
+    /// Block Storage API version: 3, 3.N or 3.latest. Default: the latest both sides support,
+    /// which a 3.N newer than the server or this client supports also falls back to, with a
+    /// warning (as cinderclient does).
     #[arg(
         long = "os-volume-api-version",
+        alias = "os_volume_api_version",
         env = "OS_VOLUME_API_VERSION",
         value_name = "volume-api-ver",
         global = true
@@ -237,10 +248,12 @@ pub struct GlobalOpts {
     #[arg(long = "os-key", env = "OS_KEY", value_name = "key", global = true)]
     pub os_key: Option<PathBuf>,
 
-    /// Number of retries of a request that failed on the way (idempotent requests after a
-    /// connection error or 429/5xx; creates and actions only when they surely did not reach
-    /// the server), with growing, jittered waits that honour Retry-After.
-    #[arg(long, value_name = "retries", default_value_t = 0, global = true,
+    /// Number of retries of a request that failed on the way, with growing, jittered waits
+    /// that honour Retry-After: reads, updates and deletes after a connection lost before any
+    /// answer or an answer of 429, 502, 503 or 504; creates and actions only when they surely
+    /// did not reach the server (connection refused, 429). 0 turns retries off.
+    #[arg(long, value_name = "retries", default_value_t = RetryPolicy::DEFAULT_RETRIES,
+          global = true,
           value_parser = crate::values::retries, allow_negative_numbers = true)]
     pub retries: u32,
 
@@ -289,9 +302,17 @@ impl GlobalOpts {
     }
 
     /// The library configuration: the cloud from clouds.yaml/secure.yaml (`--os-cloud`), then
-    /// `OS_*` variables, then options, each overriding the one before.
-    pub fn config(&self) -> Result<Config> {
-        let settings = Settings::resolve(self.os_cloud.as_deref(), Some(self.settings()))?;
+    /// `OS_*` variables, then options, each overriding the one before. With it, the requested
+    /// microversion when it is newer than the client knows: the configuration asks for the
+    /// latest instead, and the caller warns once the version in use is known.
+    pub fn config(&self) -> Result<(Config, Option<String>)> {
+        let mut settings = Settings::resolve(self.os_cloud.as_deref(), Some(self.settings()))?;
+        let newer = settings
+            .api_version
+            .take_if(|requested| newer_than_client(requested));
+        if newer.is_some() {
+            settings.api_version = Some("3.latest".to_string());
+        }
         let needed = settings.missing();
         if !needed.is_empty() {
             bail!(missing_message(&needed, self.os_cloud.as_deref()));
@@ -311,8 +332,31 @@ impl GlobalOpts {
         if !self.no_cache {
             config.token_cache = TokenCache::default_dir().map(TokenCache::new);
         }
-        Ok(config)
+        Ok((config, newer))
     }
+}
+
+/// Whether `requested` is a well-formed `3.N` (cinderclient's form: no sign, no leading zero)
+/// above the newest microversion this client knows. cinderclient does not refuse such a
+/// version: it uses the newest both sides support and warns
+/// (`API version 3.998 requested, downgrading to 3.71 based on server support.`).
+pub fn newer_than_client(requested: &str) -> bool {
+    let Some(minor) = requested.strip_prefix("3.") else {
+        return false;
+    };
+    if minor.is_empty() || minor.starts_with('0') || !minor.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // Digits beyond what a u16 holds are newer still.
+    minor.parse::<u16>().map_or(true, |minor| {
+        minor > cinder_client::ApiVersion::CLIENT_MAX.0
+    })
+}
+
+/// cinderclient's warning after falling back from a version newer than the client knows
+/// (it logs it in two parts, "API version 3.998 requested, " and "downgrading to ...").
+pub fn downgrade_warning(requested: &str, used: cinder_client::ApiVersion) -> String {
+    format!("API version {requested} requested, downgrading to {used} based on server support.")
 }
 
 /// Refuses a URL the client could not send a request to, naming where it came from (else the
@@ -372,4 +416,26 @@ fn missing_message(needed: &[Missing], cloud: Option<&str>) -> String {
         flags.join(", "),
         envs.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_versions_above_the_clients_fall_back() {
+        for newer in ["3.72", "3.998", "3.99999999999999999999"] {
+            assert!(newer_than_client(newer), "{newer}");
+        }
+        // Known, malformed or other majors: refused or used as they are elsewhere.
+        for other in [
+            "3.71", "3.0", "3", "3.latest", "3.072", "3.x", "3.", "4.99", "2", " 3.80", "3.-80",
+        ] {
+            assert!(!newer_than_client(other), "{other}");
+        }
+        assert_eq!(
+            downgrade_warning("3.998", cinder_client::ApiVersion(71)),
+            "API version 3.998 requested, downgrading to 3.71 based on server support."
+        );
+    }
 }

@@ -13,6 +13,8 @@ mod logging;
 mod lookup;
 mod manpage;
 mod output;
+#[cfg(test)]
+mod spellings;
 mod values;
 mod waiting;
 
@@ -30,12 +32,16 @@ use global::GlobalOpts;
 /// fields are private: only [`main`] acts on it.
 #[derive(Parser, Debug)]
 // `long_about = None`: the rest of this comment is for Rust readers, not for `--help`.
+// As with cinderclient's argparse, a long option may be shortened to any unambiguous prefix
+// (`--field` for `--fields`), and an option given twice takes its last value.
 #[command(
     name = "cinder",
     version,
     long_about = None,
     arg_required_else_help = true,
-    max_term_width = 100
+    max_term_width = 100,
+    infer_long_args = true,
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -66,11 +72,28 @@ async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
     logging::init(global.debug);
     // The arguments first: a mistake in them costs no configuration reading and no request.
     command.check()?;
-    let config = global.config()?;
+    let (config, mut newer_version) = global.config()?;
     tracing::debug!("{config:?}");
-    let cinder = cinder_client::Cinder::connect(config).await?;
+    let cinder = match cinder_client::Cinder::connect(config.clone()).await {
+        // cinderclient does not refuse a version newer than the server's newest: it uses the
+        // newest, with a warning as for one newer than its own. Only this rare case pays for a
+        // second connection.
+        Err(cinder_client::Error::NotOffered { requested, server }) if requested > server.max => {
+            let mut config = config;
+            config.api_version = cinder_client::VersionRequest::Latest;
+            newer_version = Some(requested.to_string());
+            cinder_client::Cinder::connect(config).await?
+        }
+        connected => connected?,
+    };
     for warning in cinder.warnings() {
         eprintln!("WARNING: {warning}");
+    }
+    if let Some(requested) = newer_version {
+        eprintln!(
+            "WARNING: {}",
+            global::downgrade_warning(&requested, cinder.version())
+        );
     }
     tracing::debug!(
         "project {}, endpoint {} at API version {} (server {} to {})",

@@ -19,11 +19,12 @@ pub async fn volume_type(cinder: &Cinder, name_or_id: &str) -> Result<VolumeType
     Ok(cinder.volume_types().find(name_or_id).await?)
 }
 
-/// Messages are looked up by ID only.
+/// Messages are looked up by ID only (they have no names), with cinderclient's message when
+/// there is none: it searches names too, in vain.
 pub async fn message(cinder: &Cinder, id: &str) -> Result<Value> {
     match cinder.raw().show_message().message_id(id).run().await {
         Ok(response) => Ok(serde_json::to_value(response.message)?),
-        Err(e) if means_missing(&e) => bail!("No message with an ID of '{id}' exists."),
+        Err(e) if means_missing(&e) => bail!("No message with a name or ID of '{id}' exists."),
         Err(e) => Err(e.into()),
     }
 }

@@ -3,9 +3,10 @@
 //! message saying what was wrong and what is accepted (clap prefixes it with the value and the
 //! argument: `error: invalid value '0' for '[size]': ...`).
 //!
-//! Only what Cinder's own schemas require is checked here (sizes, UUIDs where the API wants a
-//! UUID, `key=value` pairs, sort directions); whatever depends on the cloud's contents (does
-//! that name exist? is that sort key a column?) is left to the server.
+//! Only what cinderclient refuses too, or what names nothing at all, is checked here (sizes,
+//! empty names and IDs, `key=value` pairs, sort directions); whatever the server can judge
+//! (does that name exist? is that ID well formed? is that sort key a column?) is left to it,
+//! as cinderclient leaves it.
 
 /// Cinder's largest volume size in GiB (`DB_MAX_INT`, the `maximum` of its size schema).
 pub const MAX_SIZE: u64 = 2_147_483_647;
@@ -114,17 +115,25 @@ pub fn seconds(text: &str) -> Result<f64, String> {
     Ok(seconds)
 }
 
-/// An ID the API requires to be a UUID (Cinder's `format: uuid`: `--snapshot-id`,
-/// `--source-volid`, `--backup-id`, group IDs, message IDs). Only these: names are looked up
-/// elsewhere, and project IDs are whatever Keystone's backend makes them.
-pub fn uuid(text: &str) -> Result<String, String> {
-    match uuid::Uuid::parse_str(text.trim()) {
-        Ok(_) => Ok(text.trim().to_string()),
-        Err(_) => Err(
-            "not a UUID; this ID is a UUID of 32 hexadecimal digits, such as \
-             5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5b"
-                .into(),
-        ),
+/// An ID passed on as it is (`create --snapshot-id`, `--source-volid`, `--backup-id`,
+/// `--group-id`, `--consisgroup-id`, message IDs): anything but the empty string. Not checked
+/// as a UUID: cinderclient sends whatever it is given, and Cinder's answer (`Invalid input for
+/// field/attribute snapshot_id ...`, `Group 5678 could not be found.`) says what is wrong.
+pub fn id(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("an ID cannot be empty; give the resource's ID".into());
+    }
+    Ok(text.to_string())
+}
+
+/// `--all-tenants [0|1]`: cinderclient's integer (any but 0 lists every project), or a boolean
+/// spelling (`true`, `yes`, ...).
+pub fn all_tenants(text: &str) -> Result<bool, String> {
+    match integer(text) {
+        Ok(n) => Ok(n != 0),
+        Err(true) => Ok(true),
+        Err(false) => crate::commands::parse_bool(text)
+            .map_err(|_| format!("'{text}' is neither a number nor a boolean (use 0 or 1)")),
     }
 }
 
@@ -241,11 +250,22 @@ mod tests {
     }
 
     #[test]
-    fn uuids_in_the_forms_cinder_accepts() {
-        assert!(uuid("5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5b").is_ok());
-        assert!(uuid("5F8E2B2A3C4D4E6F8A9B0C1D2E3F4A5B").is_ok());
-        assert!(uuid("not-a-uuid").is_err());
-        assert!(uuid("5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5").is_err());
+    fn ids_are_anything_but_empty() {
+        assert_eq!(id("1234"), Ok("1234".to_string()));
+        assert_eq!(id("snap-1"), Ok("snap-1".to_string()));
+        assert!(id("5f8e2b2a-3c4d-4e6f-8a9b-0c1d2e3f4a5b").is_ok());
+        assert!(id("").unwrap_err().contains("cannot be empty"));
+        assert!(id("  ").is_err());
+    }
+
+    #[test]
+    fn all_tenants_is_an_integer_or_a_boolean() {
+        assert_eq!(all_tenants("1"), Ok(true));
+        assert_eq!(all_tenants("2"), Ok(true));
+        assert_eq!(all_tenants("0"), Ok(false));
+        assert_eq!(all_tenants("True"), Ok(true));
+        assert_eq!(all_tenants("false"), Ok(false));
+        assert!(all_tenants("everyone").unwrap_err().contains("use 0 or 1"));
     }
 
     #[test]

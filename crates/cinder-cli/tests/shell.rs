@@ -83,6 +83,10 @@ fn bash_completion_lists_commands_then_options_like_cinderclient() {
         "--volume-type",
         "--all-tenants",
         "--all_tenants",
+        "--display_name",
+        "--display_description",
+        "--image_name",
+        "--image_ref",
         "-h",
         "--help",
     ] {

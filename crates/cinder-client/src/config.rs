@@ -175,7 +175,9 @@ pub struct Config {
     /// Reuse tokens across processes through this on-disk cache (off by default; the `cinder`
     /// command turns it on).
     pub token_cache: Option<crate::TokenCache>,
-    /// Which failed requests are sent again, how often and how patiently (none by default).
+    /// Which failed requests are sent again, how often and how patiently (by default
+    /// [`crate::RetryPolicy::DEFAULT_RETRIES`] retries of what is safe to repeat; see
+    /// [`crate::RetryPolicy`]).
     pub retry: crate::RetryPolicy,
     /// Per-request timeout.
     pub timeout: Option<Duration>,

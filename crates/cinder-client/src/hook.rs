@@ -1,7 +1,7 @@
 //! The request hooks given to the generated client. [`CinderHook`]: token and microversion
-//! headers, gating of operations and arguments by microversion, one re-authentication on 401,
-//! and normalisation of non-JSON error bodies. [`LogHook`]: nothing but the HTTP log, for the
-//! unauthenticated version discovery.
+//! headers, gating of operations and arguments by microversion, query pairs added by
+//! [`with_query`], one re-authentication on 401, and normalisation of non-JSON error bodies.
+//! [`LogHook`]: nothing but the HTTP log, for the unauthenticated version discovery.
 
 use std::sync::Arc;
 
@@ -104,6 +104,8 @@ impl RequestHook for CinderHook {
                 return Err(message);
             }
         }
+        // After the gating: these pairs are the server's to judge.
+        crate::extra_query::add_to(request);
         let token = self.session.token();
         let mut token =
             HeaderValue::from_str(&token).map_err(|_| "the token is not a valid header value")?;

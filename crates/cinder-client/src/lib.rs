@@ -61,6 +61,7 @@ mod config;
 mod discovery;
 mod error;
 mod exchange;
+mod extra_query;
 mod fault;
 mod handle;
 mod hook;
@@ -91,6 +92,7 @@ pub use config::{Auth, Config, Interface, NameOrId};
 #[doc(hidden)]
 pub use error::error_from_response;
 pub use error::{Error, RawError, Result, Versions};
+pub use extra_query::with_query;
 pub use handle::{means_missing, Handle};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use observer::ResponseObserver;

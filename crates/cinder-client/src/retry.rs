@@ -1,8 +1,12 @@
 //! Retrying requests that failed on the way, without ever doing an operation twice.
 //!
-//! The policy (docs/decisions/0010-retries.md):
-//! - GET, HEAD, PUT and DELETE are idempotent: they are retried after a connection failure, a
-//!   timeout, a reset, or an answer of 429, 500, 502, 503 or 504.
+//! The policy (docs/decisions/0010-retries.md), with [`RetryPolicy::DEFAULT_RETRIES`] retries
+//! unless configured otherwise:
+//! - GET, HEAD, PUT and DELETE are idempotent: they are retried after the connection failed
+//!   before any answer came (refused, reset, closed), or after an answer of 429, 502, 503 or
+//!   504 (a gateway or a throttle speaking, not the API having failed at the work). A 500 is
+//!   the API's own failure and a timeout a sign of an overloaded server: both are returned,
+//!   since repeating them rarely helps and multiplies the wait.
 //! - POST (create, actions) may have been carried out even when its answer was lost, so it is
 //!   retried only when it certainly was not: the connection could not be opened, or the server
 //!   refused it with 429 (rate limiting happens before any work).
@@ -17,7 +21,7 @@ use reqwest::{Method, StatusCode};
 /// How often and how patiently to retry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after the first attempt; 0 (the default, as cinderclient's `--retries`) never
+    /// Retries after the first attempt ([`RetryPolicy::DEFAULT_RETRIES`] by default); 0 never
     /// retries.
     pub max_retries: u32,
     /// The first wait before jitter.
@@ -31,7 +35,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 0,
+            max_retries: RetryPolicy::DEFAULT_RETRIES,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(120),
@@ -40,6 +44,11 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The retries a client makes unless told otherwise: enough to ride out a load balancer's
+    /// restart or a moment of throttling, few enough that an outage is reported within
+    /// seconds.
+    pub const DEFAULT_RETRIES: u32 = 2;
+
     /// The default waits with `max_retries` retries.
     pub fn retries(max_retries: u32) -> Self {
         RetryPolicy {
@@ -74,7 +83,7 @@ impl RetryPolicy {
     ) -> Verdict {
         let retryable = match status.as_u16() {
             429 => true,
-            500 | 502 | 503 | 504 => idempotent(method),
+            502..=504 => idempotent(method),
             _ => false,
         };
         if !retryable || attempt >= self.max_retries {
@@ -96,10 +105,12 @@ impl RetryPolicy {
     ) -> Verdict {
         // A refused or failed connection sent nothing: safe for every method.
         let never_sent = error.is_connect();
-        if attempt >= self.max_retries || !(never_sent || idempotent(method)) {
-            return Verdict::Stop;
-        }
-        if error.is_builder() || error.is_redirect() || error.is_decode() {
+        // The connection broke before any answer (reset, closed): an idempotent request may be
+        // sent again. A timeout is not retried (see the module's notes), nor is a failure while
+        // reading an answer that did come.
+        let no_answer = error.is_request() && !error.is_timeout();
+        let retryable = never_sent || (no_answer && idempotent(method));
+        if attempt >= self.max_retries || !retryable {
             return Verdict::Stop;
         }
         Verdict::Retry(self.backoff(attempt))
@@ -138,21 +149,27 @@ mod tests {
     }
 
     #[test]
-    fn idempotent_requests_retry_server_errors_post_does_not() {
+    fn idempotent_requests_retry_gateway_errors_post_does_not() {
         let p = policy();
-        for status in [500, 502, 503, 504] {
+        for status in [502, 503, 504] {
             let status = StatusCode::from_u16(status).unwrap();
-            assert!(matches!(
-                p.after_status(0, &Method::GET, status, None),
-                Verdict::Retry(_)
-            ));
-            assert!(matches!(
-                p.after_status(0, &Method::DELETE, status, None),
-                Verdict::Retry(_)
-            ));
+            for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE] {
+                assert!(
+                    matches!(p.after_status(0, &method, status, None), Verdict::Retry(_)),
+                    "{method} {status}"
+                );
+            }
             assert_eq!(
                 p.after_status(0, &Method::POST, status, None),
                 Verdict::Stop
+            );
+        }
+        // The API's own failure is returned, whatever the method.
+        for method in [Method::GET, Method::DELETE, Method::POST] {
+            assert_eq!(
+                p.after_status(0, &method, StatusCode::INTERNAL_SERVER_ERROR, None),
+                Verdict::Stop,
+                "{method}"
             );
         }
         assert_eq!(
@@ -184,7 +201,18 @@ mod tests {
             Verdict::Stop
         );
         assert_eq!(
-            RetryPolicy::default().after_status(0, &Method::GET, StatusCode::BAD_GATEWAY, None),
+            RetryPolicy::retries(0).after_status(0, &Method::GET, StatusCode::BAD_GATEWAY, None),
+            Verdict::Stop
+        );
+        // Retries are on by default.
+        let default = RetryPolicy::default();
+        assert_eq!(default.max_retries, RetryPolicy::DEFAULT_RETRIES);
+        assert!(matches!(
+            default.after_status(1, &Method::GET, StatusCode::BAD_GATEWAY, None),
+            Verdict::Retry(_)
+        ));
+        assert_eq!(
+            default.after_status(2, &Method::GET, StatusCode::BAD_GATEWAY, None),
             Verdict::Stop
         );
         for attempt in 0..12 {
@@ -193,6 +221,76 @@ mod tests {
             assert!(
                 wait >= ceiling / 2 && wait <= ceiling,
                 "{attempt}: {wait:?}"
+            );
+        }
+    }
+
+    /// A real transport error of each kind, from a loopback server that misbehaves on purpose.
+    async fn failure(kind: &str) -> reqwest::Error {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        match kind {
+            // Nobody listens any more: the connection is refused.
+            "refused" => drop(listener),
+            // The request is read, then the connection closed without an answer.
+            "closed" => {
+                std::thread::spawn(move || {
+                    let (mut stream, _) = listener.accept().unwrap();
+                    let _ = stream.read(&mut [0; 4096]);
+                });
+            }
+            // The request is read and never answered.
+            _ => {
+                std::thread::spawn(move || {
+                    let (mut stream, _) = listener.accept().unwrap();
+                    let _ = stream.read(&mut [0; 4096]);
+                    std::thread::sleep(Duration::from_secs(5));
+                });
+            }
+        }
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        client.get(url).send().await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn transport_failures_are_retried_only_when_no_work_can_have_been_done() {
+        let p = policy();
+        let refused = failure("refused").await;
+        assert!(refused.is_connect(), "{refused:?}");
+        for method in [Method::GET, Method::POST] {
+            assert!(
+                matches!(p.after_error(0, &method, &refused), Verdict::Retry(_)),
+                "{method}"
+            );
+        }
+        assert_eq!(p.after_error(3, &Method::GET, &refused), Verdict::Stop);
+
+        // Sent, then the connection closed before any answer: a read may go again, a create
+        // may have been carried out.
+        let closed = failure("closed").await;
+        assert!(!closed.is_connect() && !closed.is_timeout(), "{closed:?}");
+        assert!(matches!(
+            p.after_error(0, &Method::GET, &closed),
+            Verdict::Retry(_)
+        ));
+        assert!(matches!(
+            p.after_error(0, &Method::DELETE, &closed),
+            Verdict::Retry(_)
+        ));
+        assert_eq!(p.after_error(0, &Method::POST, &closed), Verdict::Stop);
+
+        let timed_out = failure("silent").await;
+        assert!(timed_out.is_timeout(), "{timed_out:?}");
+        for method in [Method::GET, Method::POST] {
+            assert_eq!(
+                p.after_error(0, &method, &timed_out),
+                Verdict::Stop,
+                "{method}"
             );
         }
     }

@@ -1,13 +1,13 @@
 //! Limits, availability zones, messages and API versions.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use cinder_client::microversion::{MAX_VERSION, MIN_VERSION};
 use cinder_client::Cinder;
 use cinder_client::Run;
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::{for_each, json, unsupported_filter};
+use super::{for_each, json};
 use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::{kv, lookup, values};
@@ -146,52 +146,55 @@ pub struct MessageListArgs {
     /// Filters results by the message level.
     #[arg(long, value_name = "level")]
     pub level: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later).
+    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
+    /// list-filters); key~=value matches inexactly (3.34 and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// The filters `--filters` can set on a message list.
-const MESSAGE_FILTERS: &[&str] = &[
-    "resource_uuid",
-    "resource_type",
-    "event_id",
-    "request_id",
-    "message_level",
-];
-
-/// The query of a message list beyond paging.
+/// The query of a message list beyond paging: what the options set, then `--filters` as they
+/// are.
 struct MessageFilters {
     resource_uuid: Option<String>,
     resource_type: Option<String>,
     event_id: Option<String>,
     request_id: Option<String>,
     message_level: Option<String>,
+    filters: Vec<(String, String)>,
 }
 
 impl MessageFilters {
     /// The query the options ask for; needs no server, so mistakes show before connecting.
     fn from_args(args: &MessageListArgs) -> Result<Self> {
+        // cinderclient sends the type and the level in capitals (Cinder stores them so).
         let mut f = MessageFilters {
             resource_uuid: args.resource_uuid.clone(),
-            resource_type: args.resource_type.clone(),
+            resource_type: args.resource_type.as_ref().map(|t| t.to_uppercase()),
             event_id: args.event_id.clone(),
             request_id: args.request_id.clone(),
-            message_level: args.level.clone(),
+            message_level: args.level.as_ref().map(|l| l.to_uppercase()),
+            filters: Vec::new(),
         };
         if let Some(filters) = &args.filters {
-            for (key, value) in kv::parse(filters)? {
-                match key.as_str() {
-                    "resource_uuid" => f.resource_uuid = Some(value),
-                    "resource_type" => f.resource_type = Some(value),
-                    "event_id" => f.event_id = Some(value),
-                    "request_id" => f.request_id = Some(value),
-                    "message_level" | "level" => f.message_level = Some(value),
-                    other => bail!(unsupported_filter(other, MESSAGE_FILTERS)),
-                }
+            let mut filters = kv::filters(filters)?;
+            // cinderclient's RESOURCE_FILTERS["message-list"] with the options that set them
+            // (--level is not among them: cinderclient lets it win over the filter).
+            kv::check_filters_once(
+                &filters,
+                &[
+                    ("resource_uuid", args.resource_uuid.is_some()),
+                    ("resource_type", args.resource_type.is_some()),
+                    ("event_id", args.event_id.is_some()),
+                    ("request_id", args.request_id.is_some()),
+                ],
+            )?;
+            if args.level.is_some() {
+                filters.remove("message_level");
             }
+            // cinderclient leaves out a filter with an empty value.
+            f.filters = filters.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         }
         Ok(f)
     }
@@ -217,6 +220,7 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
         event_id,
         request_id,
         message_level,
+        filters,
     } = MessageFilters::from_args(&args)?;
     let sort = args.page.sort.clone();
     // cinderclient sorts the table by ID unless the server was asked for an order.
@@ -240,8 +244,9 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
             limit,
             sort
         );
+        let filters = filters.clone();
         async move {
-            let list = q.run().await?;
+            let list = cinder_client::with_query(filters, q).run().await?;
             Ok(ListPage {
                 rows: list.messages.iter().map(json).collect::<Result<_>>()?,
                 links: list.messages_links,
@@ -256,8 +261,8 @@ pub async fn message_list(cinder: &Cinder, args: MessageListArgs) -> Result<()> 
 
 #[derive(Args, Debug)]
 pub struct MessageArgs {
-    /// ID of message (a UUID: messages have no names).
-    #[arg(value_name = "message", value_parser = values::uuid)]
+    /// ID of message.
+    #[arg(value_name = "message", value_parser = values::id)]
     pub message: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -271,8 +276,8 @@ pub async fn message_show(cinder: &Cinder, args: MessageArgs) -> Result<()> {
 
 #[derive(Args, Debug)]
 pub struct MessagesArgs {
-    /// ID of message(s) to delete (UUIDs: messages have no names).
-    #[arg(value_name = "message", required = true, value_parser = values::uuid)]
+    /// ID of one or more message to be deleted.
+    #[arg(value_name = "message", required = true, value_parser = values::id)]
     pub messages: Vec<String>,
 }
 

@@ -303,12 +303,15 @@ pub fn json<T: Serialize>(value: &T) -> Result<Value> {
     Ok(serde_json::to_value(value)?)
 }
 
-/// The error for a `--filters` key the command does not know.
-pub fn unsupported_filter(key: &str, supported: &[&str]) -> String {
-    format!(
-        "Unsupported filter '{key}'; supported: {}",
-        supported.join(", ")
-    )
+/// Whether `--filters` sets `key` to something (as cinderclient's `search_opts[key]`, which
+/// decides the "Tenant ID" column when the key is `all_tenants`).
+pub fn filter_given(filters: &Option<Vec<String>>, key: &str) -> bool {
+    filters
+        .iter()
+        .flatten()
+        .filter_map(|pair| pair.split_once('='))
+        .rfind(|(k, _)| *k == key)
+        .is_some_and(|(_, value)| !value.is_empty())
 }
 
 /// cinderclient's boolean spellings.

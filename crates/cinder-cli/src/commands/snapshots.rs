@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use super::volumes::{MetadataAction, MetadataChange};
-use super::{body, for_each, json, parse_bool, unsupported_filter};
+use super::{body, for_each, json, parse_bool};
 use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
@@ -21,10 +21,11 @@ pub struct CreateArgs {
           value_parser = parse_bool)]
     pub force: Option<bool>,
     /// Snapshot name.
-    #[arg(long, alias = "display-name", value_name = "name")]
+    #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
     pub name: Option<String>,
     /// Snapshot description.
-    #[arg(long, alias = "display-description", value_name = "description")]
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
     pub description: Option<String>,
     /// Snapshot metadata key and value pairs.
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
@@ -113,10 +114,10 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
 pub struct ListArgs {
     /// Shows details for all tenants. Admin only.
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = parse_bool)]
+          default_missing_value = "1", value_parser = values::all_tenants)]
     pub all_tenants: Option<bool>,
     /// Filters results by a name.
-    #[arg(long, alias = "display-name", value_name = "name")]
+    #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
     pub name: Option<String>,
     /// Filters results by a status.
     #[arg(long, value_name = "status")]
@@ -127,12 +128,14 @@ pub struct ListArgs {
     #[command(flatten)]
     pub page: PageArgs,
     /// Display information from single tenant (Admin only).
-    #[arg(long, value_name = "tenant")]
+    // cinderclient takes `--tenant` without a value too, and then lists as without it.
+    #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
     /// Filters results by a metadata key and value pair (API 3.22 and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub metadata: Option<Vec<String>>,
-    /// Filter key and value pairs (API 3.33 and later).
+    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
+    /// list-filters); key~=value matches inexactly (3.34 and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     /// Show total number of snapshot entities (API 3.45 and later).
@@ -143,17 +146,8 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-/// The filters `--filters` can set on a snapshot list.
-const SNAPSHOT_FILTERS: &[&str] = &[
-    "name",
-    "status",
-    "volume_id",
-    "metadata",
-    "availability_zone",
-    "project_id",
-];
-
-/// The query of a snapshot list beyond paging.
+/// The query of a snapshot list beyond paging: what the options set, then `--filters` as they
+/// are (each replaces an option's parameter of the same name).
 #[derive(Default)]
 struct SnapshotFilters {
     all_tenants: bool,
@@ -161,8 +155,8 @@ struct SnapshotFilters {
     status: Option<String>,
     volume_id: Option<String>,
     metadata: Option<String>,
-    availability_zone: Option<String>,
     project_id: Option<String>,
+    filters: Vec<(String, String)>,
 }
 
 impl SnapshotFilters {
@@ -177,20 +171,22 @@ impl SnapshotFilters {
             ..Default::default()
         };
         if let Some(pairs) = &args.metadata {
-            f.metadata = Some(kv::to_json(&kv::parse(pairs)?).to_string());
+            f.metadata = Some(kv::python_dict_of(&kv::parse(pairs)?));
         }
         if let Some(filters) = &args.filters {
-            for (key, value) in kv::parse(filters)? {
-                match key.as_str() {
-                    "name" => f.name = Some(value),
-                    "status" => f.status = Some(value),
-                    "volume_id" => f.volume_id = Some(value),
-                    "metadata" => f.metadata = Some(value),
-                    "availability_zone" => f.availability_zone = Some(value),
-                    "project_id" => f.project_id = Some(value),
-                    other => bail!(unsupported_filter(other, SNAPSHOT_FILTERS)),
-                }
-            }
+            let filters = kv::filters(filters)?;
+            // cinderclient's RESOURCE_FILTERS["snapshot-list"] with the options that set them.
+            kv::check_filters_once(
+                &filters,
+                &[
+                    ("name", args.name.is_some()),
+                    ("status", args.status.is_some()),
+                    ("volume_id", args.volume_id.is_some()),
+                    ("metadata", args.metadata.is_some()),
+                ],
+            )?;
+            // cinderclient leaves out a filter with an empty value.
+            f.filters = filters.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         }
         Ok(f)
     }
@@ -205,7 +201,10 @@ pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
     if version >= ApiVersion(41) {
         headers.push("User ID");
     }
-    if args.all_tenants == Some(true) || args.tenant.is_some() {
+    if args.all_tenants == Some(true)
+        || args.tenant.is_some()
+        || super::filter_given(&args.filters, "all_tenants")
+    {
         headers.insert(1, "Tenant ID");
     }
     columns(&headers)
@@ -234,8 +233,8 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
         status,
         volume_id,
         metadata,
-        availability_zone,
         project_id,
+        filters,
     } = SnapshotFilters::from_args(&args)?;
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");
@@ -256,20 +255,10 @@ pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
             )*};
         }
         let PageRequest { marker, limit } = request;
-        set!(
-            name,
-            status,
-            volume_id,
-            metadata,
-            availability_zone,
-            project_id,
-            limit,
-            sort,
-            with_count,
-            marker
-        );
+        set!(name, status, volume_id, metadata, project_id, limit, sort, with_count, marker);
+        let filters = filters.clone();
         async move {
-            let page = q.run().await?;
+            let page = cinder_client::with_query(filters, q).run().await?;
             Ok(ListPage {
                 rows: page.snapshots.iter().map(list_row).collect::<Result<_>>()?,
                 links: page.snapshots_links,
@@ -313,7 +302,8 @@ pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct RenameArgs {
     /// Snapshot description.
-    #[arg(long, alias = "display-description", value_name = "description")]
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
     pub description: Option<String>,
     /// Name or ID of snapshot.
     #[arg(value_name = "snapshot", value_parser = values::name_or_id)]

@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use super::volumes::{MetadataAction, MetadataChange};
-use super::{body, for_each, json, parse_bool, unsupported_filter};
+use super::{body, for_each, json, parse_bool};
 use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::{kv, lookup, values};
@@ -23,12 +23,13 @@ fn print_type(output: &OutputArgs, vtype: &types::VolumeType) -> Result<()> {
     output.print_row(&type_columns(), Some(&json(vtype)?))
 }
 
-/// The query of `GET /types` beyond paging.
+/// The query of `GET /types` beyond paging; `--filters` as they are, each replacing the
+/// parameter of the same name.
 #[derive(Default)]
 struct TypeQuery {
     is_public: Option<String>,
-    extra_specs: Option<String>,
     sort: Option<String>,
+    filters: Vec<(String, String)>,
 }
 
 impl TypeQuery {
@@ -49,9 +50,6 @@ impl TypeQuery {
         if let Some(is_public) = &self.is_public {
             q = q.is_public(is_public.clone());
         }
-        if let Some(extra_specs) = &self.extra_specs {
-            q = q.extra_specs(extra_specs.clone());
-        }
         if let Some(sort) = &self.sort {
             q = q.sort(sort.clone());
         }
@@ -61,7 +59,9 @@ impl TypeQuery {
         if let Some(limit) = request.limit {
             q = q.limit(limit);
         }
-        let list = q.run().await?;
+        let list = cinder_client::with_query(self.filters.clone(), q)
+            .run()
+            .await?;
         Ok((list.volume_types, list.volume_type_links))
     }
 
@@ -131,7 +131,8 @@ pub async fn delete(cinder: &Cinder, args: DeleteArgs) -> Result<()> {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Filter key and value pairs: is_public, extra_specs (API 3.52 and later for extra_specs).
+    /// Filter key and value pairs, such as is_public=false or extra_specs={key:value} (API 3.52
+    /// and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
@@ -149,13 +150,10 @@ impl TypeQuery {
             ..TypeQuery::all()
         };
         if let Some(filters) = &args.filters {
-            for (key, value) in kv::parse(filters)? {
-                match key.as_str() {
-                    "is_public" => query.is_public = Some(value),
-                    "extra_specs" => query.extra_specs = Some(value),
-                    other => bail!(unsupported_filter(other, &["is_public", "extra_specs"])),
-                }
-            }
+            let mut filters = kv::filters(filters)?;
+            // cinderclient drops it: not a filter of types. Empty values are sent, as there.
+            filters.remove("all_tenants");
+            query.filters = filters.into_iter().collect();
         }
         Ok(query)
     }
@@ -169,8 +167,8 @@ pub fn check_list(args: &ListArgs) -> Result<()> {
 
 pub async fn list(cinder: &Cinder, args: ListArgs) -> Result<()> {
     let query = TypeQuery::from_args(&args)?;
-    if query.extra_specs.is_some() {
-        require(cinder, &gates::TYPE_LIST_EXTRA_SPECS)?;
+    if args.filters.is_some() {
+        require(cinder, &gates::TYPE_LIST_FILTERS)?;
     }
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = args.page.sort.is_none().then_some("id");

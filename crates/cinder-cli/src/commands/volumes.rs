@@ -9,7 +9,7 @@ use cinder_client::{ApiVersion, Cinder};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use super::{body, bulk, for_each, json, parse_bool, unsupported_filter};
+use super::{body, bulk, for_each, json, parse_bool};
 use crate::gates::{self, require};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::waiting::WaitArgs;
@@ -22,10 +22,10 @@ pub struct ListArgs {
     pub group_id: Option<String>,
     /// Shows details for all tenants. Admin only.
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = parse_bool)]
+          default_missing_value = "1", value_parser = values::all_tenants)]
     pub all_tenants: Option<bool>,
     /// Filters results by a name.
-    #[arg(long, value_name = "name")]
+    #[arg(long, alias = "display-name", value_name = "name")]
     pub name: Option<String>,
     /// Filters results by a status.
     #[arg(long, value_name = "status")]
@@ -54,9 +54,11 @@ pub struct ListArgs {
     #[arg(long, value_name = "fields")]
     pub fields: Option<String>,
     /// Display information from single tenant (Admin only).
-    #[arg(long, value_name = "tenant")]
+    // cinderclient takes `--tenant` without a value too, and then lists as without it.
+    #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later).
+    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
+    /// list-filters); key~=value matches inexactly (3.34 and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
     pub filters: Option<Vec<String>>,
     /// Show total number of volume entities (API 3.45 and later).
@@ -67,11 +69,14 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-/// A dict literal for Cinder's `metadata` filters.
+/// A dict literal for Cinder's `metadata` filters, as cinderclient writes it.
 fn dict_filter(pairs: &[String]) -> Result<String> {
-    Ok(kv::to_json(&kv::parse(pairs)?).to_string())
+    Ok(kv::python_dict_of(&kv::parse(pairs)?))
 }
 
+/// The query of a volume list beyond paging: what the options set, then `--filters` as they
+/// are (each replaces an option's parameter of the same name, as cinderclient's dictionary
+/// update does).
 #[derive(Default)]
 struct VolumeFilters {
     all_tenants: Option<bool>,
@@ -83,31 +88,10 @@ struct VolumeFilters {
     glance_metadata: Option<String>,
     group_id: Option<String>,
     project_id: Option<String>,
-    availability_zone: Option<String>,
-    size: Option<i64>,
-    consumes_quota: Option<bool>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
     sort: Option<String>,
     with_count: Option<bool>,
+    filters: Vec<(String, String)>,
 }
-
-/// The filters `--filters` can set on a volume list.
-const VOLUME_FILTERS: &[&str] = &[
-    "name",
-    "status",
-    "bootable",
-    "migration_status",
-    "metadata",
-    "glance_metadata",
-    "group_id",
-    "project_id",
-    "availability_zone",
-    "consumes_quota",
-    "size",
-    "created_at",
-    "updated_at",
-];
 
 impl VolumeFilters {
     /// The query the options ask for; needs no server, so mistakes show before connecting.
@@ -134,34 +118,21 @@ impl VolumeFilters {
             f.glance_metadata = Some(dict_filter(pairs)?);
         }
         if let Some(filters) = &args.filters {
-            for (key, value) in kv::parse(filters)? {
-                let bool_value = || {
-                    parse_bool(&value)
-                        .map_err(|e| anyhow::anyhow!("Invalid filter {key}={value}: {e}"))
-                };
-                match key.as_str() {
-                    "name" => f.name = Some(value),
-                    "status" => f.status = Some(value),
-                    "bootable" => f.bootable = Some(bool_value()?),
-                    "migration_status" => f.migration_status = Some(value),
-                    "metadata" => f.metadata = Some(value),
-                    "glance_metadata" | "image_metadata" => f.glance_metadata = Some(value),
-                    "group_id" => f.group_id = Some(value),
-                    "project_id" => f.project_id = Some(value),
-                    "availability_zone" => f.availability_zone = Some(value),
-                    "consumes_quota" => f.consumes_quota = Some(bool_value()?),
-                    "created_at" => f.created_at = Some(value),
-                    "updated_at" => f.updated_at = Some(value),
-                    "size" => {
-                        f.size = Some(value.parse().map_err(|_| {
-                            anyhow::anyhow!(
-                                "Invalid filter size={value}: a size is a whole number of GiB"
-                            )
-                        })?)
-                    }
-                    other => bail!(unsupported_filter(other, VOLUME_FILTERS)),
-                }
-            }
+            let filters = kv::filters(filters)?;
+            // cinderclient's RESOURCE_FILTERS["list"] with the options that set them.
+            kv::check_filters_once(
+                &filters,
+                &[
+                    ("name", args.name.is_some()),
+                    ("status", args.status.is_some()),
+                    ("metadata", args.metadata.is_some()),
+                    ("bootable", args.bootable.is_some()),
+                    ("migration_status", args.migration_status.is_some()),
+                    ("group_id", args.group_id.is_some()),
+                ],
+            )?;
+            // cinderclient leaves out a filter with an empty value.
+            f.filters = filters.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         }
         Ok(f)
     }
@@ -200,11 +171,6 @@ impl VolumeFilters {
             glance_metadata,
             group_id,
             project_id,
-            availability_zone,
-            size,
-            consumes_quota,
-            created_at,
-            updated_at,
             sort,
             with_count
         );
@@ -214,7 +180,9 @@ impl VolumeFilters {
         if let Some(limit) = request.limit {
             q = q.limit(limit);
         }
-        let page = q.run().await?;
+        let page = cinder_client::with_query(self.filters.clone(), q)
+            .run()
+            .await?;
         Ok(ListPage {
             rows: page.volumes.iter().map(list_row).collect::<Result<_>>()?,
             links: page.volumes_links,
@@ -267,7 +235,10 @@ pub fn list_columns(version: ApiVersion, args: &ListArgs) -> Vec<Column> {
     if version >= ApiVersion(65) {
         headers.insert(4, "Consumes Quota");
     }
-    if args.all_tenants == Some(true) || args.tenant.is_some() {
+    if args.all_tenants == Some(true)
+        || args.tenant.is_some()
+        || super::filter_given(&args.filters, "all_tenants")
+    {
         headers.insert(1, "Tenant ID");
     }
     columns(&headers)
@@ -328,18 +299,18 @@ pub async fn show(cinder: &Cinder, args: ShowArgs) -> Result<()> {
 pub struct CreateArgs {
     /// ID of a consistency group where the new volume belongs to.
     #[arg(long = "consisgroup-id", value_name = "consistencygroup-id",
-          value_parser = values::uuid)]
+          value_parser = values::id)]
     pub consisgroup_id: Option<String>,
     /// ID of a group where the new volume belongs to (API 3.13 and later).
-    #[arg(long = "group-id", value_name = "group-id", value_parser = values::uuid)]
+    #[arg(long = "group-id", value_name = "group-id", value_parser = values::id)]
     pub group_id: Option<String>,
     /// Creates volume from snapshot ID.
     #[arg(long = "snapshot-id", alias = "snapshot_id", value_name = "snapshot-id",
-          value_parser = values::uuid, group = "source")]
+          value_parser = values::id, group = "source")]
     pub snapshot_id: Option<String>,
     /// Creates volume from volume ID.
     #[arg(long = "source-volid", alias = "source_volid", value_name = "source-volid",
-          value_parser = values::uuid, group = "source")]
+          value_parser = values::id, group = "source")]
     pub source_volid: Option<String>,
     /// Creates volume from image ID.
     #[arg(
@@ -350,17 +321,18 @@ pub struct CreateArgs {
     )]
     pub image_id: Option<String>,
     /// Creates a volume from image (ID; names need the Image service and are not resolved).
-    #[arg(long, value_name = "image", group = "source")]
+    #[arg(long, alias = "image_ref", value_name = "image", group = "source")]
     pub image: Option<String>,
     /// Creates a volume from backup ID (API 3.47 and later).
-    #[arg(long = "backup-id", value_name = "backup-id", value_parser = values::uuid,
+    #[arg(long = "backup-id", value_name = "backup-id", value_parser = values::id,
           group = "source")]
     pub backup_id: Option<String>,
     /// Volume name.
-    #[arg(long, alias = "display-name", value_name = "name")]
+    #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
     pub name: Option<String>,
     /// Volume description.
-    #[arg(long, alias = "display-description", value_name = "description")]
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
     pub description: Option<String>,
     /// Volume type.
     #[arg(
@@ -550,7 +522,8 @@ pub async fn force_delete(cinder: &Cinder, args: VolumesArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct RenameArgs {
     /// Volume description.
-    #[arg(long, alias = "display-description", value_name = "description")]
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
     pub description: Option<String>,
     /// Name or ID of volume to rename.
     #[arg(value_name = "volume", value_parser = values::name_or_id)]
@@ -1004,6 +977,9 @@ pub struct UploadArgs {
     /// The new image name.
     #[arg(value_name = "image-name")]
     pub image_name: String,
+    /// cinderclient's hidden `--image_name`: the image name again; it wins over the positional.
+    #[arg(long = "image_name", hide = true, value_name = "image-name")]
+    pub image_name_option: Option<String>,
     #[command(flatten)]
     pub wait: WaitArgs,
     #[command(flatten)]
@@ -1016,7 +992,7 @@ pub async fn upload_to_image(cinder: &Cinder, args: UploadArgs) -> Result<()> {
     }
     let volume = lookup::volume(cinder, &args.volume).await?;
     let mut request = json!({
-        "image_name": args.image_name,
+        "image_name": args.image_name_option.unwrap_or(args.image_name),
         "container_format": args.container_format,
         "disk_format": args.disk_format,
         "force": args.force.unwrap_or(false),
@@ -1070,7 +1046,7 @@ pub async fn revert_to_snapshot(cinder: &Cinder, args: RevertArgs) -> Result<()>
 pub struct SummaryArgs {
     /// Shows details for all tenants. Admin only.
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = parse_bool)]
+          default_missing_value = "1", value_parser = values::all_tenants)]
     pub all_tenants: Option<bool>,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -21,12 +21,18 @@ pub struct Recorder {
 impl Recorder {
     /// A server whose versions document says the server supports 3.0 to `max_version`.
     pub fn start(max_version: &str) -> Recorder {
+        Recorder::start_range("3.0", max_version)
+    }
+
+    /// A server whose versions document says the server supports `min_version` to
+    /// `max_version`.
+    pub fn start_range(min_version: &str, max_version: &str) -> Recorder {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let log = Arc::new(Mutex::new(Vec::new()));
         let (server_log, server_base) = (log.clone(), base.clone());
         let versions = format!(
-            r#"{{"versions": [{{"id": "v3.0", "status": "CURRENT", "version": "{max_version}", "min_version": "3.0", "updated": "2023-08-31T00:00:00Z", "links": [], "media-types": []}}]}}"#
+            r#"{{"versions": [{{"id": "v3.0", "status": "CURRENT", "version": "{max_version}", "min_version": "{min_version}", "updated": "2023-08-31T00:00:00Z", "links": [], "media-types": []}}]}}"#
         );
         std::thread::spawn(move || {
             // Ends with the test process; every connection is answered in turn.
