@@ -1063,6 +1063,10 @@ pub struct VolumeUploadImage {
     ///The name of the new image.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub image_name: ::std::option::Option<::std::string::String>,
+    /// Whether the new image is public, instead of `visibility`, when the Image service answers
+    /// with a Glance v1 style `is_public` (older deployments).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_public: ::std::option::Option<bool>,
     ///Whether the new image is protected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protected: ::std::option::Option<bool>,
@@ -2798,6 +2802,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        is_public: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         protected: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         size: ::std::result::Result<i64, ::std::string::String>,
         status: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2823,6 +2828,7 @@ pub mod builder {
                 id: Err("no value supplied for id".to_string()),
                 image_id: Err("no value supplied for image_id".to_string()),
                 image_name: Err("no value supplied for image_name".to_string()),
+                is_public: Ok(Default::default()),
                 protected: Ok(Default::default()),
                 size: Err("no value supplied for size".to_string()),
                 status: Err("no value supplied for status".to_string()),
@@ -2891,6 +2897,16 @@ pub mod builder {
             self.image_name = value
                 .try_into()
                 .map_err(|e| format!("error converting supplied value for image_name: {e}"));
+            self
+        }
+        pub fn is_public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_public = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for is_public: {e}"));
             self
         }
         pub fn protected<T>(mut self, value: T) -> Self
@@ -2966,6 +2982,7 @@ pub mod builder {
                 id: value.id?,
                 image_id: value.image_id?,
                 image_name: value.image_name?,
+                is_public: value.is_public?,
                 protected: value.protected?,
                 size: value.size?,
                 status: value.status?,
@@ -2984,6 +3001,7 @@ pub mod builder {
                 id: Ok(value.id),
                 image_id: Ok(value.image_id),
                 image_name: Ok(value.image_name),
+                is_public: Ok(value.is_public),
                 protected: Ok(value.protected),
                 size: Ok(value.size),
                 status: Ok(value.status),
