@@ -68,7 +68,8 @@ pub struct Message {
     pub guaranteed_until: ::std::option::Option<::std::string::String>,
     ///The UUID of the message.
     pub id: ::std::string::String,
-    ///The `self` and `bookmark` links of the message.
+    ///The `self` and `bookmark` links of the message (may be absent; see `required`).
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub links: ::std::vec::Vec<Link>,
     ///The level of the message. Known values: `ERROR`.
     pub message_level: ::std::string::String,
@@ -151,7 +152,7 @@ pub mod builder {
                 event_id: Err("no value supplied for event_id".to_string()),
                 guaranteed_until: Err("no value supplied for guaranteed_until".to_string()),
                 id: Err("no value supplied for id".to_string()),
-                links: Err("no value supplied for links".to_string()),
+                links: Ok(Default::default()),
                 message_level: Err("no value supplied for message_level".to_string()),
                 request_id: Err("no value supplied for request_id".to_string()),
                 resource_type: Ok(Default::default()),

@@ -1063,6 +1063,10 @@ pub struct VolumeUploadImage {
     ///The name of the new image.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub image_name: ::std::option::Option<::std::string::String>,
+    /// Whether the new image is public, instead of `visibility`, when the Image service answers
+    /// with a Glance v1 style `is_public` (older deployments).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_public: ::std::option::Option<bool>,
     ///Whether the new image is protected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protected: ::std::option::Option<bool>,
@@ -2913,6 +2917,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        is_public: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         protected: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         size: ::std::result::Result<i64, ::std::string::String>,
         status: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2938,6 +2943,7 @@ pub mod builder {
                 id: Err("no value supplied for id".to_string()),
                 image_id: Err("no value supplied for image_id".to_string()),
                 image_name: Err("no value supplied for image_name".to_string()),
+                is_public: Ok(Default::default()),
                 protected: Ok(Default::default()),
                 size: Err("no value supplied for size".to_string()),
                 status: Err("no value supplied for status".to_string()),
@@ -3028,6 +3034,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn is_public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_public = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "is_public")
+                });
+            self
+        }
         pub fn protected<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<bool>,
@@ -3113,6 +3132,7 @@ pub mod builder {
                 id: value.id?,
                 image_id: value.image_id?,
                 image_name: value.image_name?,
+                is_public: value.is_public?,
                 protected: value.protected?,
                 size: value.size?,
                 status: value.status?,
@@ -3131,6 +3151,7 @@ pub mod builder {
                 id: Ok(value.id),
                 image_id: Ok(value.image_id),
                 image_name: Ok(value.image_name),
+                is_public: Ok(value.is_public),
                 protected: Ok(value.protected),
                 size: Ok(value.size),
                 status: Ok(value.status),

@@ -249,11 +249,12 @@ impl Volume {
         Default::default()
     }
 }
-///An attachment of a volume, as embedded in the volume's `attachments`.
+/// An attachment of a volume, as embedded in the volume's `attachments`. `attached_at` may be
+/// absent (older releases and other implementations of the API do not send it).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeAttachmentInfo {
-    ///The date and time of the attachment, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///The date and time of the attachment, or null; may be absent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attached_at: ::std::option::Option<::std::string::String>,
     ///The UUID of the attachment.
     pub attachment_id: ::std::string::String,
@@ -2197,7 +2198,7 @@ pub mod builder {
     impl ::std::default::Default for VolumeAttachmentInfo {
         fn default() -> Self {
             Self {
-                attached_at: Err("no value supplied for attached_at".to_string()),
+                attached_at: Ok(Default::default()),
                 attachment_id: Err("no value supplied for attachment_id".to_string()),
                 device: Err("no value supplied for device".to_string()),
                 host_name: Err("no value supplied for host_name".to_string()),
