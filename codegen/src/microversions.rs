@@ -47,8 +47,9 @@ pub fn table(operations: &[Operation]) -> TokenStream {
         //! Microversion ranges from the spec's `x-openstack-min-version` and
         //! `x-openstack-max-version` extensions. Versions are the minor number `N` of `3.N`.
 
-        /// A parameter (`query:<name>`), request body field (`body:<dotted.path>`) or action
-        /// (`action:<key>`) that exists in a narrower range than its operation.
+        /// A parameter (`query:<name>`), request body field (`body:<dotted.path>`), action
+        /// (`action:<key>`) or field of the answer (`response:<dotted.path>`, arrays adding no
+        /// step) that exists in a narrower range than its operation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct Gate {
             pub name: &'static str,

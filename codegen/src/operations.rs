@@ -77,7 +77,8 @@ pub struct Action {
 /// its operation's.
 #[derive(Clone, Debug)]
 pub struct Gate {
-    /// `query:with_count` or `body:volume.backup_id`.
+    /// `query:with_count`, `body:volume.backup_id`, or `response:volumes.consumes_quota` (a
+    /// field of the answer).
     pub name: String,
     pub versions: VersionRange,
 }
@@ -176,6 +177,27 @@ fn read_operation(
             }
         } else {
             collect_body_gates(document, schema, "", &id, &mut gates, 0)?;
+        }
+    }
+
+    // Fields of the answer that only some versions send, so that a client can tell which
+    // columns a version shows: `response:<dotted.path>` (arrays add no step to the path).
+    let success = operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'));
+    if let Some((_, response)) = success {
+        let response = resolve(document, response)?;
+        if let Some(schema) = response.pointer("/content/application~1json/schema") {
+            let schema = resolve(document, schema)?;
+            let mut fields = Vec::new();
+            collect_body_gates(document, schema, "", &id, &mut fields, 0)?;
+            gates.extend(fields.into_iter().map(|gate| Gate {
+                name: gate.name.replacen("body:", "response:", 1),
+                versions: gate.versions,
+            }));
         }
     }
 
@@ -292,6 +314,10 @@ fn collect_body_gates(
         }
         let property = resolve(document, property)?;
         collect_body_gates(document, property, &path, operation_id, gates, depth + 1)?;
+        if let Some(items) = property.get("items") {
+            let items = resolve(document, items)?;
+            collect_body_gates(document, items, &path, operation_id, gates, depth + 1)?;
+        }
     }
     Ok(())
 }

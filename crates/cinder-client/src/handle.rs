@@ -105,8 +105,9 @@ impl<'c, R: Resource> Handle<'c, R> {
 
     async fn find_by_name(&self, name: &str) -> Result<Value> {
         let Some(field) = R::NAME_FIELD else {
+            // cinderclient's words, although this resource has no names.
             return Err(Error::NotFound(format!(
-                "No {} with an ID of '{name}' exists.",
+                "No {} with a name or ID of '{name}' exists.",
                 R::NAME
             )));
         };
@@ -422,6 +423,14 @@ fn exactly_one(kind: &str, name_or_id: &str, mut matches: Vec<Value>) -> Result<
         _ => Err(Error::Ambiguous(format!(
             "Multiple {kind} matches found for '{name_or_id}', use an ID to be more specific."
         ))),
+    }
+}
+
+impl Cinder {
+    /// The handle of resource `R` (a marker type of [`cinder_raw::resources`]), for code that
+    /// is generic over resources; `cinder.volumes()` and the like are the same.
+    pub fn handle<R: Resource>(&self) -> Handle<'_, R> {
+        Handle::new(self)
     }
 }
 

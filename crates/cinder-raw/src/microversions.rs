@@ -3,8 +3,9 @@
 
 //! Microversion ranges from the spec's `x-openstack-min-version` and
 //! `x-openstack-max-version` extensions. Versions are the minor number `N` of `3.N`.
-/// A parameter (`query:<name>`), request body field (`body:<dotted.path>`) or action
-/// (`action:<key>`) that exists in a narrower range than its operation.
+/// A parameter (`query:<name>`), request body field (`body:<dotted.path>`), action
+/// (`action:<key>`) or field of the answer (`response:<dotted.path>`, arrays adding no
+/// step) that exists in a narrower range than its operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gate {
     pub name: &'static str,
@@ -33,7 +34,23 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/snapshots",
         min: 0u16,
         max: 71u16,
-        gates: &[],
+        gates: &[
+            Gate {
+                name: "response:snapshot.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.group_snapshot_id",
+                min: 14u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.user_id",
+                min: 41u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "create_snapshot_metadata",
@@ -82,6 +99,46 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "body:volume.group_id",
                 min: 13u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.cluster_name",
+                min: 61u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.group_id",
+                min: 13u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.provider_id",
+                min: 21u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.service_uuid",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.shared_targets",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.volume_type_id",
+                min: 63u16,
                 max: 71u16,
             },
         ],
@@ -272,6 +329,11 @@ pub const OPERATIONS: &[OperationVersions] = &[
                 min: 45u16,
                 max: 71u16,
             },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
         ],
     },
     OperationVersions {
@@ -294,6 +356,26 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "query:with_count",
                 min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshots.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshots.group_snapshot_id",
+                min: 14u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshots.user_id",
+                min: 41u16,
                 max: 71u16,
             },
         ],
@@ -379,6 +461,11 @@ pub const OPERATIONS: &[OperationVersions] = &[
                 min: 45u16,
                 max: 71u16,
             },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
         ],
     },
     OperationVersions {
@@ -416,6 +503,51 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "query:with_count",
                 min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.cluster_name",
+                min: 61u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.group_id",
+                min: 13u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.provider_id",
+                min: 21u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.service_uuid",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.shared_targets",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volumes.volume_type_id",
+                min: 63u16,
                 max: 71u16,
             },
         ],
@@ -474,7 +606,23 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/snapshots/{snapshot_id}",
         min: 0u16,
         max: 71u16,
-        gates: &[],
+        gates: &[
+            Gate {
+                name: "response:snapshot.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.group_snapshot_id",
+                min: 14u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.user_id",
+                min: 41u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "show_snapshot_metadata_item",
@@ -530,7 +678,48 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/volumes/{volume_id}",
         min: 0u16,
         max: 71u16,
-        gates: &[],
+        gates: &[
+            Gate {
+                name: "response:volume.cluster_name",
+                min: 61u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.group_id",
+                min: 13u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.provider_id",
+                min: 21u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.service_uuid",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.shared_targets",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.volume_type_id",
+                min: 63u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "show_volume_metadata_item",
@@ -562,7 +751,23 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/snapshots/{snapshot_id}",
         min: 0u16,
         max: 71u16,
-        gates: &[],
+        gates: &[
+            Gate {
+                name: "response:snapshot.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.group_snapshot_id",
+                min: 14u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:snapshot.user_id",
+                min: 41u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "update_snapshot_metadata_item",
@@ -602,7 +807,48 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/volumes/{volume_id}",
         min: 0u16,
         max: 71u16,
-        gates: &[],
+        gates: &[
+            Gate {
+                name: "response:volume.cluster_name",
+                min: 61u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.consumes_quota",
+                min: 65u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.group_id",
+                min: 13u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.provider_id",
+                min: 21u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.service_uuid",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.shared_targets",
+                min: 48u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:volume.volume_type_id",
+                min: 63u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "update_volume_metadata_item",
@@ -661,7 +907,11 @@ pub const OPERATIONS: &[OperationVersions] = &[
         path: "/volumes/summary",
         min: 12u16,
         max: 71u16,
-        gates: &[],
+        gates: &[Gate {
+            name: "response:volume-summary.metadata",
+            min: 36u16,
+            max: 71u16,
+        }],
     },
 ];
 /// The ranges of one operation, by its `operationId`.
