@@ -1,45 +1,25 @@
-//! The microversions that commands and options need, looked up in the table generated from
-//! the spec (`cinder_raw::microversions`) instead of being repeated here: when a
-//! regeneration moves a gate, the CLI follows, and a gate the spec lost fails a test.
+//! The microversions that commands, options and columns need, looked up in the table
+//! generated from the spec (`cinder_raw::microversions`) at compile time: when a
+//! regeneration moves a gate, the CLI follows; a gate the spec lost, or one at 3.0 (which
+//! would make its check dead code), fails the build.
 
 use anyhow::{bail, Result};
 use cinder_client::{ApiVersion, Cinder};
-use cinder_raw::microversions;
+use cinder_raw::microversions::{OperationVersions, OPERATIONS};
 
-/// A part of the API a command line uses: an operation, or a gate inside it, and how the
-/// command line names it in an error.
+/// A part of the API a command line uses, how the command line names it in an error, and the
+/// lowest microversion (the `N` of 3.N) that has it.
 #[derive(Debug)]
 pub struct Needs {
-    /// The option or command, as the user typed it (`--with-count`, `summary`).
+    /// The option, command or column, as the user sees it (`--with-count`, `summary`).
     pub what: &'static str,
-    /// The spec's operationId.
-    pub operation: &'static str,
-    /// The gate inside the operation (`query:<name>`, `body:<path>`, `action:<key>`), or
-    /// `None` for the operation itself.
-    pub gate: Option<&'static str>,
-}
-
-impl Needs {
-    /// The lowest microversion (the `N` of 3.N) where it exists. Every `Needs` of this module
-    /// is in [`ALL`], whose test makes sure the table has it.
-    pub fn min(&self) -> u16 {
-        let operation = microversions::lookup(self.operation)
-            .unwrap_or_else(|| panic!("{} is not an operation of the spec", self.operation));
-        match self.gate {
-            None => operation.min,
-            Some(name) => operation
-                .gates
-                .iter()
-                .find(|gate| gate.name == name)
-                .map(|gate| gate.min)
-                .unwrap_or_else(|| panic!("{} has no gate {name}", self.operation)),
-        }
-    }
+    /// The lowest microversion that has it.
+    pub min: u16,
 }
 
 /// Refuses `needs` unless the negotiated microversion has it.
 pub fn require(cinder: &Cinder, needs: &Needs) -> Result<()> {
-    let minor = needs.min();
+    let minor = needs.min;
     let version = cinder.version();
     if version < ApiVersion(minor) {
         bail!(
@@ -51,20 +31,65 @@ pub fn require(cinder: &Cinder, needs: &Needs) -> Result<()> {
     Ok(())
 }
 
+/// Whether the version in use has `needs` (a column that only some versions show, say).
+pub fn has(version: ApiVersion, needs: &Needs) -> bool {
+    version >= ApiVersion(needs.min)
+}
+
+/// Operation `operation` as a whole.
 const fn op(what: &'static str, operation: &'static str) -> Needs {
     Needs {
         what,
-        operation,
-        gate: None,
+        min: above_3_0(operation_of(operation).min),
     }
 }
 
+/// Gate `gate` (`query:<name>`, `body:<path>`, `action:<key>`, `response:<path>`) inside
+/// operation `operation`.
 const fn gate(what: &'static str, operation: &'static str, gate: &'static str) -> Needs {
-    Needs {
-        what,
-        operation,
-        gate: Some(gate),
+    let gates = operation_of(operation).gates;
+    let mut i = 0;
+    while i < gates.len() {
+        if same(gates[i].name, gate) {
+            return Needs {
+                what,
+                min: above_3_0(gates[i].min),
+            };
+        }
+        i += 1;
     }
+    panic!("a gate of the CLI is not in the spec's microversion table")
+}
+
+const fn operation_of(operation: &str) -> &'static OperationVersions {
+    let mut i = 0;
+    while i < OPERATIONS.len() {
+        if same(OPERATIONS[i].operation_id, operation) {
+            return &OPERATIONS[i];
+        }
+        i += 1;
+    }
+    panic!("an operation the CLI gates is not in the spec")
+}
+
+const fn above_3_0(min: u16) -> u16 {
+    assert!(min > 0, "a gate at 3.0 would make its check dead code");
+    min
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// `--filters` on list commands: generic filters are checked against the resource filters
@@ -97,11 +122,26 @@ pub const UPLOAD_VISIBILITY: Needs = gate(
 );
 pub const REVERT: Needs = gate("revert-to-snapshot", "volume_action", "action:revert");
 pub const SUMMARY: Needs = op("summary", "volume_summary");
+pub const VOLUME_CONSUMES_QUOTA: Needs = gate(
+    "Consumes Quota",
+    "list_volumes_detail",
+    "response:volumes.consumes_quota",
+);
 
 pub const SNAPSHOT_LIST_METADATA: Needs =
     gate("--metadata", "list_snapshots_detail", "query:metadata");
 pub const SNAPSHOT_LIST_WITH_COUNT: Needs =
     gate("--with-count", "list_snapshots_detail", "query:with_count");
+pub const SNAPSHOT_CONSUMES_QUOTA: Needs = gate(
+    "Consumes Quota",
+    "list_snapshots_detail",
+    "response:snapshots.consumes_quota",
+);
+pub const SNAPSHOT_USER_ID: Needs = gate(
+    "User ID",
+    "list_snapshots_detail",
+    "response:snapshots.user_id",
+);
 
 /// cinderclient has `--filters` on type-list from the version that filters by extra specs.
 pub const TYPE_LIST_FILTERS: Needs = gate("--filters", "list_types", "query:extra_specs");
@@ -114,50 +154,3 @@ pub const MESSAGE_LIST_PAGING: Needs = gate(
 );
 pub const MESSAGE_SHOW: Needs = op("message-show", "show_message");
 pub const MESSAGE_DELETE: Needs = op("message-delete", "delete_message");
-
-/// Every `Needs` above (checked against the generated table by the tests).
-#[cfg(test)]
-pub const ALL: &[&Needs] = &[
-    &FILTERS,
-    &LIST_FILTERS,
-    &VOLUME_LIST_GROUP_ID,
-    &VOLUME_LIST_IMAGE_METADATA,
-    &VOLUME_LIST_WITH_COUNT,
-    &VOLUME_CREATE_GROUP_ID,
-    &VOLUME_CREATE_BACKUP_ID,
-    &VOLUME_DELETE_FORCE,
-    &MIGRATE_CLUSTER,
-    &UPLOAD_VISIBILITY,
-    &REVERT,
-    &SUMMARY,
-    &SNAPSHOT_LIST_METADATA,
-    &SNAPSHOT_LIST_WITH_COUNT,
-    &TYPE_LIST_FILTERS,
-    &MESSAGE_LIST,
-    &MESSAGE_LIST_PAGING,
-    &MESSAGE_SHOW,
-    &MESSAGE_DELETE,
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_gate_is_in_the_generated_table_and_above_3_0() {
-        for needs in ALL {
-            // A gate at 3.0 would make its check dead code; one the spec lost panics here.
-            assert!(needs.min() > 0, "{needs:?} exists at 3.0");
-        }
-    }
-
-    #[test]
-    fn all_lists_every_gate_of_this_module() {
-        let source = include_str!("gates.rs");
-        let declared = source
-            .lines()
-            .filter(|l| l.starts_with("pub const ") && l.contains(": Needs ="))
-            .count();
-        assert_eq!(declared, ALL.len());
-    }
-}

@@ -85,6 +85,36 @@ pub fn check_filters_once(
     Ok(())
 }
 
+/// `--filters` of a list as cinderclient sends them: each key once (refused when its own
+/// option in `given` is used too), empty values left out.
+pub fn list_filters(
+    filters: &Option<Vec<String>>,
+    given: &[(&str, bool)],
+) -> Result<Vec<(String, String)>> {
+    let Some(pairs) = filters else {
+        return Ok(Vec::new());
+    };
+    let filters = self::filters(pairs)?;
+    check_filters_once(&filters, given)?;
+    Ok(filters.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+}
+
+/// Whether `--filters` sets `key` to something (as cinderclient's `search_opts[key]`, which
+/// decides the "Tenant ID" column when the key is `all_tenants`).
+pub fn filter_given(filters: &Option<Vec<String>>, key: &str) -> bool {
+    filters
+        .iter()
+        .flatten()
+        .filter_map(|pair| pair.split_once('='))
+        .rfind(|(k, _)| *k == key)
+        .is_some_and(|(_, value)| !value.is_empty())
+}
+
+/// The Python dictionary text of `key=value` arguments (a `--metadata` filter).
+pub fn python_dict_from(pairs: &[String]) -> Result<String> {
+    Ok(python_dict_of(&parse(pairs)?))
+}
+
 /// The text of the Python dictionary cinderclient sends for `--metadata key=value ...` filters
 /// (`{'key': 'value'}`), which Cinder reads back with `literal_eval`.
 pub fn python_dict_of(map: &BTreeMap<String, String>) -> String {

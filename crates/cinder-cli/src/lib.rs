@@ -10,7 +10,6 @@ mod gates;
 mod global;
 mod kv;
 mod logging;
-mod lookup;
 mod manpage;
 mod output;
 #[cfg(test)]
@@ -103,7 +102,7 @@ async fn run(global: GlobalOpts, command: Command) -> anyhow::Result<()> {
         cinder.server_range().min,
         cinder.server_range().max
     );
-    commands::run(&cinder, command).await
+    command.run(&cinder).await
 }
 
 /// The `cinder` program: parses the process's arguments and runs the command.

@@ -22,6 +22,15 @@ fn integer(text: &str) -> Result<i128, bool> {
     text.parse().map_err(|_| true)
 }
 
+/// cinderclient's boolean spellings.
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" | "t" | "y" => Ok(true),
+        "false" | "0" | "no" | "off" | "f" | "n" => Ok(false),
+        _ => Err(format!("'{text}' is not a boolean (use True or False)")),
+    }
+}
+
 /// A volume size in GiB: a whole number from 1 to [`MAX_SIZE`].
 pub fn size(text: &str) -> Result<u64, String> {
     let range = format!("a size is a whole number of GiB from 1 to {MAX_SIZE}");
@@ -132,7 +141,7 @@ pub fn all_tenants(text: &str) -> Result<bool, String> {
     match integer(text) {
         Ok(n) => Ok(n != 0),
         Err(true) => Ok(true),
-        Err(false) => crate::commands::parse_bool(text)
+        Err(false) => parse_bool(text)
             .map_err(|_| format!("'{text}' is neither a number nor a boolean (use 0 or 1)")),
     }
 }

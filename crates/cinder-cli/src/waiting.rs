@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
-use cinder_client::types::{Snapshot, Volume};
+use cinder_client::resources::WithStatus;
 use cinder_client::wait::{wait_for, Observed, Progress, WaitOptions};
 use cinder_client::Cinder;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
 
 /// The waiting options of a command.
 #[derive(Args, Debug, Default, Clone, Copy)]
@@ -72,64 +73,31 @@ impl WaitArgs {
         Ok(options)
     }
 
-    /// With `--wait`: volume `id` at one of `targets`, else `None`.
-    pub async fn volume(
+    /// With `--wait`: resource `id` of kind `R` at one of `targets` (as the server last sent
+    /// it), else `None`.
+    pub async fn until<R: WithStatus>(
         &self,
         cinder: &Cinder,
         id: &str,
         targets: &[&str],
-    ) -> Result<Option<Volume>> {
+    ) -> Result<Option<Value>> {
         if !self.wait {
             return Ok(None);
         }
-        let spinner = Spinner::start(&format!("volume {id}"));
+        let spinner = Spinner::start(&format!("{} {id}", R::NAME));
         let options = self.options(&spinner)?;
-        Ok(Some(
-            cinder
-                .volumes()
-                .wait_for_with(id, targets, &options)
-                .await?,
-        ))
+        let handle = cinder.handle::<R>();
+        Ok(Some(handle.wait_json(id, targets, &options).await?))
     }
 
-    /// With `--wait`: until volume `id` is gone.
-    pub async fn volume_deleted(&self, cinder: &Cinder, id: &str) -> Result<()> {
+    /// With `--wait`: until resource `id` of kind `R` is gone.
+    pub async fn until_deleted<R: WithStatus>(&self, cinder: &Cinder, id: &str) -> Result<()> {
         if !self.wait {
             return Ok(());
         }
-        let spinner = Spinner::start(&format!("volume {id} to be deleted"));
+        let spinner = Spinner::start(&format!("{} {id} to be deleted", R::NAME));
         let options = self.options(&spinner)?;
-        Ok(cinder.volumes().wait_deleted_with(id, &options).await?)
-    }
-
-    /// With `--wait`: snapshot `id` at one of `targets`, else `None`.
-    pub async fn snapshot(
-        &self,
-        cinder: &Cinder,
-        id: &str,
-        targets: &[&str],
-    ) -> Result<Option<Snapshot>> {
-        if !self.wait {
-            return Ok(None);
-        }
-        let spinner = Spinner::start(&format!("snapshot {id}"));
-        let options = self.options(&spinner)?;
-        Ok(Some(
-            cinder
-                .snapshots()
-                .wait_for_with(id, targets, &options)
-                .await?,
-        ))
-    }
-
-    /// With `--wait`: until snapshot `id` is gone.
-    pub async fn snapshot_deleted(&self, cinder: &Cinder, id: &str) -> Result<()> {
-        if !self.wait {
-            return Ok(());
-        }
-        let spinner = Spinner::start(&format!("snapshot {id} to be deleted"));
-        let options = self.options(&spinner)?;
-        Ok(cinder.snapshots().wait_deleted_with(id, &options).await?)
+        Ok(cinder.handle::<R>().wait_deleted_with(id, &options).await?)
     }
 
     /// With `--wait`: until volume `id`'s migration ends; an `error` migration fails.
@@ -140,14 +108,10 @@ impl WaitArgs {
         let what = format!("volume {id} to migrate");
         let spinner = Spinner::start(&what);
         let options = self.options(&spinner)?;
-        let migration = |volume: Volume| {
-            // The `migration_status` field of the generated type is optional; the admin-only
-            // attribute carries it too.
-            volume.migration_status.unwrap_or_else(|| "none".into())
-        };
         let waited = wait_for(&what, &["success"], &options, || async {
-            let volume = cinder.volumes().show(id).await?;
-            Ok(Observed::Status(migration(volume)))
+            let volume = cinder.volumes().show_json(id).await?;
+            let status = volume.get("migration_status").and_then(Value::as_str);
+            Ok(Observed::Status(status.unwrap_or("none").to_string()))
         })
         .await;
         match waited {

@@ -87,7 +87,7 @@ pub mod wait;
 
 use std::sync::Arc;
 
-pub use cinder_raw::{resources, types, ResponseValue};
+pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId};
 #[doc(hidden)]
 pub use error::error_from_response;
@@ -106,6 +106,13 @@ pub use http_log::TARGET as HTTP_LOG_TARGET;
 
 use hook::CinderHook;
 use session::Session;
+
+/// The resources of the spec (marker types such as [`resources::Volumes`], for
+/// [`Cinder::handle`]) and the traits that say what each supports.
+pub mod resources {
+    pub use cinder_raw::calls::{Creatable, Deletable, Resource, WithMetadata, WithStatus};
+    pub use cinder_raw::resources::*;
+}
 
 /// The traits that give generated requests their verbs: `use cinder_client::prelude::*;`
 /// for `.run()`, `.run_json()` and `.paginate()`.

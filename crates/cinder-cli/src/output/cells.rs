@@ -1,18 +1,23 @@
-//! The text of a JSON value in a table cell or in the `value` format.
+//! The text of a JSON value in a table cell or in the `value` format, as python-cinderclient
+//! prints the value it decoded from the same JSON: Python's `str()` of it.
 
 use serde_json::Value;
 
-/// A value as cinderclient prints it in a table: strings bare, `None`, `True`/`False`, lists
-/// comma-separated, dicts as `key : value` lines (keys sorted, so the text never depends on
-/// the order a response listed them in).
+/// A value as cinderclient prints it in a table (Python's `str()`): strings bare, `None`,
+/// `True`/`False`, numbers; lists and dicts as Python writes them (`['a', 'b']`,
+/// `{'k': 'v'}`, in the order the server sent them). A carriage return becomes a space, as
+/// cinderclient's printers replace it.
 pub fn text(value: &Value) -> String {
     match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
+        Value::String(s) => s.replace('\r', " "),
+        other => repr(other),
+    }
+}
+
+/// A dict as cinderclient's formatters print one (`_pretty_format_dict`): `key : value` lines,
+/// keys sorted; anything else as [`text`].
+pub fn pretty(value: &Value) -> String {
+    match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
@@ -21,6 +26,7 @@ pub fn text(value: &Value) -> String {
                 .collect::<Vec<_>>()
                 .join("\n")
         }
+        other => text(other),
     }
 }
 
@@ -33,10 +39,62 @@ pub fn list_text(value: &Value) -> String {
     }
 }
 
-/// A cell of the `value` format: the table's text on one line (the lines of a dict or of a
+/// A cell of the `value` format: [`pretty`] on one line (the lines of a dict or of a
 /// multi-line string joined by `, `), since each output line is one row.
 pub fn one_line(value: &Value) -> String {
-    text(value).lines().collect::<Vec<_>>().join(", ")
+    pretty(value).lines().collect::<Vec<_>>().join(", ")
+}
+
+/// Python's `repr()` of the value Python's JSON decoder makes of `value`.
+fn repr(value: &Value) -> String {
+    match value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => repr_str(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", repr_str(k), repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python's `repr()` of a string: single quotes, or double quotes when the text has a single
+/// quote and no double one; backslashes and control characters escaped.
+fn repr_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 #[cfg(test)]
@@ -45,18 +103,29 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn formats_values_like_python() {
+    fn formats_values_as_python_prints_them() {
         assert_eq!(text(&Value::Null), "None");
         assert_eq!(text(&Value::Bool(true)), "True");
         assert_eq!(text(&json!(3)), "3");
-        assert_eq!(text(&json!(["a", 1])), "a, 1");
-        assert_eq!(text(&json!({"b": "2", "a": "1"})), "a : 1\nb : 2");
+        assert_eq!(text(&json!("a\rb")), "a b");
+        assert_eq!(text(&json!(["a", 1, null])), "['a', 1, None]");
+        assert_eq!(text(&json!([])), "[]");
+        assert_eq!(text(&json!({"b": "2", "a": true})), "{'b': '2', 'a': True}");
+        assert_eq!(text(&json!(["it's"])), "[\"it's\"]");
+        assert_eq!(text(&json!(["a'b\"c\\"])), "['a\\'b\"c\\\\']");
+    }
+
+    #[test]
+    fn pretty_dicts_are_sorted_lines() {
+        assert_eq!(pretty(&json!({"b": "2", "a": "1"})), "a : 1\nb : 2");
+        assert_eq!(pretty(&json!({"a": null})), "a : None");
+        assert_eq!(pretty(&json!("x")), "x");
     }
 
     #[test]
     fn list_tables_show_a_null_as_a_dash() {
         assert_eq!(list_text(&Value::Null), "-");
-        assert_eq!(list_text(&json!({"a": null})), "a : None");
+        assert_eq!(list_text(&json!({"a": null})), "{'a': None}");
         assert_eq!(list_text(&json!("x")), "x");
     }
 

@@ -3,11 +3,23 @@
 use anyhow::{bail, Result};
 
 /// One column: the header tables show and the key JSON and YAML use.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Column {
     pub header: String,
     pub key: String,
+    /// How a table cell shows the value when cinderclient has a formatter for the column
+    /// (`None`: as its `print_list` shows any value). JSON, YAML and `value` are not affected.
+    pub formatter: Option<fn(&serde_json::Value) -> String>,
 }
+
+/// Columns are the same when they show the same field under the same header.
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header && self.key == other.key
+    }
+}
+
+impl Eq for Column {}
 
 impl Column {
     /// A column whose key follows from its header (see [`key_of`]).
@@ -15,6 +27,7 @@ impl Column {
         Column {
             header: header.to_string(),
             key: key_of(header),
+            formatter: None,
         }
     }
 
@@ -23,6 +36,15 @@ impl Column {
         Column {
             header: key.to_string(),
             key: key.to_string(),
+            formatter: None,
+        }
+    }
+
+    /// The column, its table cells written by `formatter`.
+    pub fn formatted(self, formatter: fn(&serde_json::Value) -> String) -> Self {
+        Column {
+            formatter: Some(formatter),
+            ..self
         }
     }
 

@@ -128,7 +128,11 @@ impl<W: Write> ListWriter<W> {
                     grid.row(
                         self.columns
                             .iter()
-                            .map(|c| row.get(&c.key).map(cells::list_text).unwrap_or_default())
+                            .map(|c| {
+                                let value = row.get(&c.key).unwrap_or(&Value::Null);
+                                c.formatter
+                                    .map_or_else(|| cells::list_text(value), |f| f(value))
+                            })
                             .collect(),
                     );
                 }

@@ -61,6 +61,8 @@ mod paging;
 mod serialize;
 mod single;
 
+pub use cells::text as cell_text;
 pub use columns::{columns, Column};
 pub use format::OutputArgs;
 pub use paging::{ListPage, PageArgs, PageRequest};
+pub use single::Shape;

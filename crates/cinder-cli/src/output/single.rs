@@ -12,13 +12,42 @@ use super::format::{Format, OutputArgs};
 use super::grid::Grid;
 use super::serialize::{self, Projected};
 
+/// How a `Property | Value` table is drawn: cinderclient's `print_dict` arguments.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// The first column's header: `Property`, or `Metadata-property` for metadata.
+    pub property: &'static str,
+    /// The fields whose dict is written as `key : value` lines (cinderclient's formatters);
+    /// other dicts and lists are written as Python writes them.
+    pub pretty: &'static [&'static str],
+}
+
+impl Shape {
+    /// cinderclient's `print_dict(info)`.
+    pub const PLAIN: Shape = Shape {
+        property: "Property",
+        pretty: &[],
+    };
+
+    /// cinderclient's `print_dict(metadata, 'Metadata-property')`.
+    pub const METADATA: Shape = Shape {
+        property: "Metadata-property",
+        pretty: &[],
+    };
+}
+
 impl OutputArgs {
-    /// Prints a resource as cinderclient's `Property | Value` table: every field but `links`,
-    /// sorted by name; `-c` picks fields by their (API) name.
+    /// Prints a resource as cinderclient's plain `Property | Value` table: every field but
+    /// `links`, sorted by name; `-c` picks fields by their (API) name.
     pub fn print_object(&self, object: &Value) -> Result<()> {
+        self.print_shaped(object, Shape::PLAIN)
+    }
+
+    /// [`OutputArgs::print_object`], the table drawn as `shape` says.
+    pub fn print_shaped(&self, object: &Value, shape: Shape) -> Result<()> {
         let selected = columns::select(&fields_of(object), &self.columns)?;
         let mut out = io::stdout().lock();
-        write_object(self.format, &selected, object, &mut out)
+        write_object(self.format, shape, &selected, object, &mut out)
     }
 
     /// Prints a resource as one row under `available` columns, as cinderclient prints a type it
@@ -42,15 +71,21 @@ fn fields_of(object: &Value) -> Vec<Column> {
 
 fn write_object<W: Write>(
     format: Format,
+    shape: Shape,
     selected: &[Column],
     object: &Value,
     out: &mut W,
 ) -> Result<()> {
     let table = || {
-        let mut grid = Grid::new(&["Property", "Value"]);
+        let mut grid = Grid::new(&[shape.property, "Value"]);
         for column in selected {
             let value = object.get(&column.key).unwrap_or(&Value::Null);
-            grid.row(vec![column.key.clone(), cells::text(value)]);
+            let text = if shape.pretty.contains(&column.key.as_str()) {
+                cells::pretty(value)
+            } else {
+                cells::text(value)
+            };
+            grid.row(vec![column.key.clone(), text]);
         }
         grid
     };
@@ -130,7 +165,7 @@ mod tests {
         let wanted: Vec<String> = wanted.iter().map(|w| w.to_string()).collect();
         let selected = select(&fields_of(&volume()), &wanted).unwrap();
         let mut out = Vec::new();
-        write_object(format, &selected, &volume(), &mut out).unwrap();
+        write_object(format, Shape::PLAIN, &selected, &volume(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -138,14 +173,14 @@ mod tests {
     fn object_table_is_sorted_without_links() {
         assert_eq!(
             object(Format::Table, &[]),
-            "+-----------------------+-------+\n\
-             | Property              | Value |\n\
-             +-----------------------+-------+\n\
-             | id                    | v1    |\n\
-             | metadata              | k : v |\n\
-             | os-vol-host-attr:host | h@b#p |\n\
-             | size                  | 1     |\n\
-             +-----------------------+-------+\n"
+            "+-----------------------+------------+\n\
+             | Property              | Value      |\n\
+             +-----------------------+------------+\n\
+             | id                    | v1         |\n\
+             | metadata              | {'k': 'v'} |\n\
+             | os-vol-host-attr:host | h@b#p      |\n\
+             | size                  | 1          |\n\
+             +-----------------------+------------+\n"
         );
     }
 

@@ -1,0 +1,83 @@
+//! A filtered, paged list, as every list command prints one: the query its options and
+//! `--filters` make, pages fetched as JSON through the library's paging of the generated list
+//! builder (so a resource lacking or adding fields is printed as sent), rows shaped per
+//! command, the table sorted by ID unless the server was asked for an order.
+
+use anyhow::Result;
+use cinder_client::paging::{page_json, JsonPage, PagedList};
+use serde_json::Value;
+
+use crate::output::{Column, ListPage, OutputArgs, PageArgs, PageRequest};
+
+/// The query of a list beyond paging, in the order it is sent: what the options set, then
+/// `--filters` as given (a pair replaces an option's parameter of the same name, as
+/// cinderclient's dictionary update does). Encoded as cinderclient encodes it.
+#[derive(Clone, Debug, Default)]
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// `key=value`, when there is a value; replaces an earlier `key`.
+    pub fn set(mut self, key: &str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.0.retain(|(k, _)| k != key);
+            self.0.push((key.to_string(), value.to_string()));
+        }
+        self
+    }
+
+    /// `--filters` pairs, each replacing an earlier pair of the same key.
+    pub fn filters(self, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        pairs
+            .into_iter()
+            .fold(self, |query, (key, value)| query.set(&key, Some(value)))
+    }
+
+    /// The pairs.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.0.clone()
+    }
+}
+
+/// One page of `list` with `query`, as [`PageArgs::stream`] asks for it.
+pub async fn page<L: PagedList>(list: &L, query: &Query, request: PageRequest) -> Result<JsonPage> {
+    let mut list = list.clone();
+    if let Some(marker) = request.marker {
+        list = list.with_marker(marker);
+    }
+    if let Some(limit) = request.limit {
+        list = list.with_limit(limit);
+    }
+    Ok(cinder_client::with_query(query.pairs(), page_json(list)).await?)
+}
+
+/// Prints every row of `list` with `query` under `columns`, each item made a row by `row`,
+/// following `--marker`, `--limit`, `--sort` and `--page-size`; returns the total the server
+/// counted, when asked to (`--with-count`).
+pub async fn print<L: PagedList>(
+    list: L,
+    query: Query,
+    paging: &PageArgs,
+    output: &OutputArgs,
+    columns: &[Column],
+    row: impl Fn(Value) -> Value,
+) -> Result<Option<u64>> {
+    // cinderclient sorts the table by ID unless the server was asked for an order.
+    let sort_by = paging.sort.is_none().then_some("id");
+    let mut out = output.list(columns)?.sort_table_by(sort_by);
+    let query = query.set("sort", paging.sort.as_ref());
+    let count = paging
+        .stream(&mut out, |request| {
+            let (list, query, row) = (&list, &query, &row);
+            async move {
+                let page = page(list, query, request).await?;
+                Ok(ListPage {
+                    rows: page.items.into_iter().map(row).collect(),
+                    next_marker: page.next_marker,
+                    count: page.count,
+                })
+            }
+        })
+        .await?;
+    out.finish()?;
+    Ok(count)
+}

@@ -1,0 +1,390 @@
+//! The snapshot family: `snapshot-create`, `-delete`, `-list`, `-show`, `-rename`,
+//! `-reset-state` and snapshot metadata.
+
+use anyhow::{bail, Result};
+use cinder_client::resources::{Snapshots, Volumes};
+use cinder_client::{types, ApiVersion, Cinder, Run};
+use clap::Args;
+use serde_json::{json, Value};
+
+use super::shared::each::AtOnce;
+use super::shared::find::{find_id, id_of};
+use super::shared::list::{self, Query};
+use super::shared::metadata::{self, Action};
+use super::shared::show::show;
+use super::shared::{body, without_nulls};
+use super::Cmd;
+use crate::gates::{self, require};
+use crate::kv;
+use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
+use crate::values::{self, parse_bool};
+use crate::waiting::WaitArgs;
+
+#[derive(Args, Debug)]
+pub struct SnapshotCreate {
+    /// Allows or disallows snapshot of a volume when the volume is attached to an instance.
+    #[arg(long, value_name = "True|False", num_args = 0..=1, default_missing_value = "true",
+          value_parser = parse_bool)]
+    pub force: Option<bool>,
+    /// Snapshot name.
+    #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
+    pub name: Option<String>,
+    /// Snapshot description.
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
+    pub description: Option<String>,
+    /// Snapshot metadata key and value pairs.
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    pub metadata: Option<Vec<String>>,
+    /// Name or ID of volume to snapshot.
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
+    pub volume: String,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Cmd for SnapshotCreate {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let metadata = self.metadata.as_deref().map(kv::parse).transpose()?;
+        let volume_id = find_id::<Volumes>(cinder, &self.volume).await?;
+        let snapshot = without_nulls(json!({
+            "volume_id": volume_id,
+            "force": self.force,
+            "name": self.name,
+            "description": self.description,
+            "metadata": metadata,
+        }));
+        let request: types::SnapshotCreateRequest = body(json!({ "snapshot": snapshot }))?;
+        let answer = cinder
+            .raw()
+            .create_snapshot()
+            .body(request)
+            .run_json()
+            .await?;
+        let created = answer.into_json()["snapshot"].take();
+        let waited = self
+            .wait
+            .until::<Snapshots>(cinder, &id_of(&created)?, &["available"])
+            .await?;
+        self.output.print_object(&waited.unwrap_or(created))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotDelete {
+    /// Allows deleting snapshot of a volume when its status is other than "available" or
+    /// "error". Default=False.
+    #[arg(long)]
+    pub force: bool,
+    /// Name or ID of the snapshot(s) to delete.
+    #[arg(value_name = "snapshot", required = true, value_parser = values::name_or_id)]
+    pub snapshots: Vec<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+impl Cmd for SnapshotDelete {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let names = &self.snapshots;
+        AtOnce::ONE_BY_ONE
+            .for_each_found::<Snapshots, _, _>(cinder, names, "Delete", |id, _| async move {
+                if self.force {
+                    cinder.raw().snapshot_force_delete(&id).run().await?;
+                } else {
+                    cinder
+                        .raw()
+                        .delete_snapshot()
+                        .snapshot_id(&id)
+                        .run()
+                        .await?;
+                }
+                self.wait.until_deleted::<Snapshots>(cinder, &id).await
+            })
+            .await
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotList {
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = values::all_tenants)]
+    pub all_tenants: Option<bool>,
+    /// Filters results by a name.
+    #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
+    pub name: Option<String>,
+    /// Filters results by a status.
+    #[arg(long, value_name = "status")]
+    pub status: Option<String>,
+    /// Filters results by a volume ID.
+    #[arg(long = "volume-id", alias = "volume_id", value_name = "volume-id")]
+    pub volume_id: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
+    /// Display information from single tenant (Admin only).
+    // cinderclient takes `--tenant` without a value too, and then lists as without it.
+    #[arg(long, value_name = "tenant", num_args = 0..=1)]
+    pub tenant: Option<String>,
+    /// Filters results by a metadata key and value pair (API 3.22 and later).
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    pub metadata: Option<Vec<String>>,
+    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
+    /// list-filters); key~=value matches inexactly (3.34 and later).
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    pub filters: Option<Vec<String>>,
+    /// Show total number of snapshot entities (API 3.45 and later).
+    #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
+          default_missing_value = "true", value_parser = parse_bool)]
+    pub with_count: Option<bool>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl SnapshotList {
+    /// The query beyond paging; needs no server, so mistakes show before connecting.
+    fn query(&self) -> Result<Query> {
+        let all_tenants = self.all_tenants == Some(true) || self.tenant.is_some();
+        let metadata = self
+            .metadata
+            .as_deref()
+            .map(kv::python_dict_from)
+            .transpose()?;
+        let query = Query::default()
+            .set("all_tenants", all_tenants.then_some(true))
+            .set("name", self.name.as_ref())
+            .set("status", self.status.as_ref())
+            .set("volume_id", self.volume_id.as_ref())
+            .set("metadata", metadata)
+            .set("project_id", self.tenant.as_ref())
+            .set("with_count", self.with_count);
+        // cinderclient's RESOURCE_FILTERS["snapshot-list"] with the options that set them.
+        let once = [
+            ("name", self.name.is_some()),
+            ("status", self.status.is_some()),
+            ("volume_id", self.volume_id.is_some()),
+            ("metadata", self.metadata.is_some()),
+        ];
+        Ok(query.filters(kv::list_filters(&self.filters, &once)?))
+    }
+
+    /// The columns at `version`.
+    fn columns_at(&self, version: ApiVersion) -> Vec<Column> {
+        let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
+        if gates::has(version, &gates::SNAPSHOT_CONSUMES_QUOTA) {
+            headers.push("Consumes Quota");
+        }
+        if gates::has(version, &gates::SNAPSHOT_USER_ID) {
+            headers.push("User ID");
+        }
+        if self.all_tenants == Some(true)
+            || self.tenant.is_some()
+            || kv::filter_given(&self.filters, "all_tenants")
+        {
+            headers.insert(1, "Tenant ID");
+        }
+        columns(&headers)
+    }
+}
+
+impl Cmd for SnapshotList {
+    fn check(&self) -> Result<()> {
+        self.query().map(drop)
+    }
+
+    fn columns(&self) -> Option<(&OutputArgs, Vec<Column>)> {
+        Some((&self.output, self.columns_at(ApiVersion::CLIENT_MAX)))
+    }
+
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        for (given, needs) in [
+            (self.metadata.is_some(), &gates::SNAPSHOT_LIST_METADATA),
+            (self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT),
+            (self.filters.is_some(), &gates::FILTERS),
+        ] {
+            if given {
+                require(cinder, needs)?;
+            }
+        }
+        let list = cinder.snapshots().list();
+        let columns = self.columns_at(cinder.version());
+        let count =
+            list::print(list, self.query()?, &self.page, &self.output, &columns, row).await?;
+        if let Some(count) = count {
+            self.output
+                .note(&format!("Total number of snapshots: {count}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A snapshot as a row of `cinder snapshot-list`: the server's fields plus `tenant_id`.
+fn row(mut snapshot: Value) -> Value {
+    let tenant = snapshot
+        .get("os-extended-snapshot-attributes:project_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Value::Object(fields) = &mut snapshot {
+        fields.insert("tenant_id".into(), tenant);
+    }
+    snapshot
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    /// Name or ID of the snapshot.
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
+    pub snapshot: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotShow {
+    #[command(flatten)]
+    pub args: SnapshotArgs,
+}
+
+impl Cmd for SnapshotShow {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let (snapshot, output) = (&self.args.snapshot, &self.args.output);
+        show::<Snapshots>(
+            cinder,
+            snapshot,
+            output,
+            Shape::PLAIN,
+            std::convert::identity,
+        )
+        .await
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotRename {
+    /// Snapshot description.
+    #[arg(long, aliases = ["display-description", "display_description"],
+          value_name = "description")]
+    pub description: Option<String>,
+    /// Name or ID of snapshot.
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
+    pub snapshot: String,
+    /// New name for snapshot.
+    #[arg(value_name = "name")]
+    pub name: Option<String>,
+}
+
+impl Cmd for SnapshotRename {
+    fn check(&self) -> Result<()> {
+        if self.name.is_none() && self.description.is_none() {
+            bail!("Must supply either name or description.");
+        }
+        Ok(())
+    }
+
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let id = find_id::<Snapshots>(cinder, &self.snapshot).await?;
+        let fields = without_nulls(json!({ "name": self.name, "description": self.description }));
+        let request: types::SnapshotUpdateRequest = body(json!({ "snapshot": fields }))?;
+        cinder
+            .raw()
+            .update_snapshot()
+            .snapshot_id(id)
+            .body(request)
+            .run()
+            .await?;
+        Ok(())
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotResetState {
+    /// The state to assign to the snapshot. Default=available.
+    #[arg(long, default_value = "available", value_name = "state")]
+    pub state: String,
+    /// Name or ID of snapshot to modify.
+    #[arg(value_name = "snapshot", required = true, value_parser = values::name_or_id)]
+    pub snapshots: Vec<String>,
+}
+
+impl Cmd for SnapshotResetState {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let state = json!({ "status": self.state });
+        let names = &self.snapshots;
+        AtOnce::ONE_BY_ONE
+            .for_each_found::<Snapshots, _, _>(cinder, names, "Reset state", |id, _| {
+                let state = state.clone();
+                async move {
+                    Ok(cinder
+                        .raw()
+                        .snapshot_reset_status(&id, body(state)?)
+                        .run()
+                        .await?)
+                }
+            })
+            .await
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotMetadata {
+    /// ID of snapshot for which to update metadata.
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
+    pub snapshot: String,
+    /// The action: set or unset.
+    #[arg(value_enum, value_name = "action")]
+    pub action: Action,
+    /// Metadata key and value pair to set or unset (for unset, specify only the key).
+    #[arg(value_name = "key=value", required = true)]
+    pub metadata: Vec<String>,
+}
+
+impl Cmd for SnapshotMetadata {
+    fn check(&self) -> Result<()> {
+        self.action.change(&self.metadata).map(drop)
+    }
+
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        metadata::apply::<Snapshots>(cinder, &self.snapshot, self.action, &self.metadata).await
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotMetadataShow {
+    #[command(flatten)]
+    pub args: SnapshotArgs,
+}
+
+impl Cmd for SnapshotMetadataShow {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        metadata::show::<Snapshots>(cinder, &self.args.snapshot, &self.args.output).await
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotMetadataUpdateAll {
+    /// ID of snapshot for which to update metadata.
+    #[arg(value_name = "snapshot", value_parser = values::name_or_id)]
+    pub snapshot: String,
+    /// Metadata key and value pair or pairs to update.
+    #[arg(value_name = "key=value", required = true, value_parser = values::key_value)]
+    pub metadata: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Cmd for SnapshotMetadataUpdateAll {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let pairs = kv::parse(&self.metadata)?;
+        let id = find_id::<Snapshots>(cinder, &self.snapshot).await?;
+        let request: types::SnapshotMetadataRequest = body(json!({ "metadata": pairs }))?;
+        let request = cinder
+            .raw()
+            .replace_snapshot_metadata()
+            .snapshot_id(id)
+            .body(request);
+        let answer = request.run_json().await?.into_json();
+        self.output
+            .print_shaped(&answer["metadata"], Shape::METADATA)
+    }
+}

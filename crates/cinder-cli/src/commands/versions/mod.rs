@@ -1,0 +1,76 @@
+//! The API version family: `api-version` and `version-list`.
+
+use anyhow::Result;
+use cinder_client::microversion::{MAX_VERSION, MIN_VERSION};
+use cinder_client::Cinder;
+use clap::Args;
+use serde_json::Value;
+
+use super::Cmd;
+use crate::output::{columns, Column, OutputArgs};
+
+/// The server's versions document (`GET <service root>/`), each version as it was sent.
+async fn versions(cinder: &Cinder) -> Result<Vec<Value>> {
+    let document = serde_json::to_value(cinder.versions().await?)?;
+    Ok(serde_json::from_value(document["versions"].clone()).unwrap_or_default())
+}
+
+/// The columns of `api-version`.
+fn api_version_columns() -> Vec<Column> {
+    columns(&["ID", "Status", "Version", "Min_version"])
+}
+
+#[derive(Args, Debug)]
+pub struct ApiVersion {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Cmd for ApiVersion {
+    fn columns(&self) -> Option<(&OutputArgs, Vec<Column>)> {
+        Some((&self.output, api_version_columns()))
+    }
+
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        let current = versions(cinder).await?.into_iter();
+        let rows = current.filter(|v| v.get("status").and_then(Value::as_str) == Some("CURRENT"));
+        self.output
+            .print_list_sorted_by(&api_version_columns(), Some("id"), rows.collect())?;
+        let server = cinder.server_range();
+        self.output.note(&format!(
+            "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} \
+             to 3.{MAX_VERSION})",
+            cinder.version(),
+            server.min,
+            server.max
+        ))
+    }
+}
+
+/// The columns of `version-list`.
+fn version_list_columns() -> Vec<Column> {
+    columns(&["Id", "Status", "Updated", "Min Version", "Version"])
+}
+
+#[derive(Args, Debug)]
+pub struct VersionList {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Cmd for VersionList {
+    fn columns(&self) -> Option<(&OutputArgs, Vec<Column>)> {
+        Some((&self.output, version_list_columns()))
+    }
+
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        // Fetched before anything is printed, so that a failure prints nothing.
+        let rows = versions(cinder).await?;
+        self.output.note(&format!(
+            "Client supported API versions:\nMinimum version 3.{MIN_VERSION}\n\
+             Maximum version 3.{MAX_VERSION}\n\nServer supported API versions:"
+        ))?;
+        self.output
+            .print_list_sorted_by(&version_list_columns(), Some("id"), rows)
+    }
+}
