@@ -190,6 +190,8 @@ pub struct Seen {
     pub upstream_status: Option<u16>,
     /// The request body as text, when the request reached the server.
     pub body: Option<String>,
+    /// The body the client was sent, as text, when the server's answer was passed on.
+    pub answer: Option<String>,
 }
 
 #[derive(Default)]
@@ -410,17 +412,22 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let fault = take_fault(state, &method, &path, token.as_deref());
+    let record_answered =
+        |status: Option<u16>, upstream: Option<(u16, &Bytes)>, answer: Option<&Bytes>| {
+            state.lock().unwrap().seen.push(Seen {
+                method: method.clone(),
+                path: path.clone(),
+                fault: fault.clone(),
+                forwarded: upstream.is_some(),
+                status,
+                token: token.clone(),
+                upstream_status: upstream.map(|(s, _)| s),
+                body: upstream.map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
+                answer: answer.map(|a| String::from_utf8_lossy(a).into_owned()),
+            });
+        };
     let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes)>| {
-        state.lock().unwrap().seen.push(Seen {
-            method: method.clone(),
-            path: path.clone(),
-            fault: fault.clone(),
-            forwarded: upstream.is_some(),
-            status,
-            token: token.clone(),
-            upstream_status: upstream.map(|(s, _)| s),
-            body: upstream.map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
-        });
+        record_answered(status, upstream, None)
     };
     let record = |forwarded: bool, status: Option<u16>| {
         debug_assert!(
@@ -518,7 +525,7 @@ async fn handle(
         Some(Fault::Mangle(mangling)) => (status, Bytes::from(mangling.apply(&body))),
         _ => (status, body),
     };
-    record_full(Some(status), Some((status, &sent)));
+    record_answered(Some(status), Some((status, &sent)), Some(&body));
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
     for (name, value) in &headers {

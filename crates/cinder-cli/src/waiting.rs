@@ -90,6 +90,24 @@ impl WaitArgs {
         Ok(Some(handle.wait_json(id, targets, &options).await?))
     }
 
+    /// `resource` of kind `R` as it is once it reaches one of `targets` with `--wait`, else as
+    /// it is (its ID is only needed to wait).
+    pub async fn then<R: WithStatus>(
+        &self,
+        cinder: &Cinder,
+        resource: Value,
+        targets: &[&str],
+    ) -> Result<Value> {
+        if !self.wait {
+            return Ok(resource);
+        }
+        let id = crate::commands::id_of(&resource)?;
+        Ok(self
+            .until::<R>(cinder, &id, targets)
+            .await?
+            .unwrap_or(resource))
+    }
+
     /// With `--wait`: until resource `id` of kind `R` is gone.
     pub async fn until_deleted<R: WithStatus>(&self, cinder: &Cinder, id: &str) -> Result<()> {
         if !self.wait {

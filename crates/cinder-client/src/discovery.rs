@@ -18,9 +18,35 @@ pub fn service_root(endpoint: &str) -> String {
     }
 }
 
-/// `GET <root>/`: Cinder answers 300 Multiple Choices, which the generated call hands back as
-/// an unexpected response (progenitor only decodes 2xx bodies as success), so it is decoded here.
+/// `GET <root>/`, typed; a field that does not fit is named by its JSON path.
 pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
+    let text = versions_text(root).await?;
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| {
+        Error::Decode {
+            operation: format!("list_versions (GET {}/)", root.baseurl()),
+            path: Some(e.path().to_string()),
+            detail: format!("not a versions document: {}", e.inner()),
+            body: Some(text.clone()),
+            request_id: None,
+        }
+    })
+}
+
+/// `GET <root>/` as the server sent it.
+pub async fn list_versions_json(root: &cinder_raw::Client) -> Result<serde_json::Value> {
+    let text = versions_text(root).await?;
+    serde_json::from_str(&text).map_err(|e| Error::Decode {
+        operation: format!("list_versions (GET {}/)", root.baseurl()),
+        path: None,
+        detail: format!("not JSON: {e}"),
+        body: Some(text.clone()),
+        request_id: None,
+    })
+}
+
+/// `GET <root>/`: Cinder answers 300 Multiple Choices, which the generated call hands back as
+/// an unexpected response (progenitor only decodes 2xx bodies as success), so it is read here.
+async fn versions_text(root: &cinder_raw::Client) -> Result<String> {
     let url = format!("{}/", root.baseurl());
     let text = match root.list_versions().send().await {
         Ok(response) => {
@@ -42,13 +68,7 @@ pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
         }
         Err(error) => return Err(Error::from_raw(error).await),
     };
-    serde_json::from_str(&text).map_err(|e| Error::Decode {
-        operation: format!("list_versions (GET {url})"),
-        path: None,
-        detail: format!("not a versions document: {e}"),
-        body: Some(text.clone()),
-        request_id: None,
-    })
+    Ok(text)
 }
 
 /// The server's v3 microversion range, from its versions document.

@@ -313,6 +313,11 @@ impl Cinder {
         discovery::list_versions(&self.root).await
     }
 
+    /// [`Cinder::versions`], as the server sent the document.
+    pub async fn versions_json(&self) -> Result<serde_json::Value> {
+        discovery::list_versions_json(&self.root).await
+    }
+
     /// The negotiated microversion sent with every request.
     pub fn version(&self) -> ApiVersion {
         self.version

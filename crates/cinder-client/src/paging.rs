@@ -49,21 +49,17 @@ pub async fn page_json<L: ListOperation>(list: L) -> Result<JsonPage> {
     json_page::<L>(json)
 }
 
+/// A list answer's parts. An answer without its list, or with `null` for it, has no
+/// resources: it is printed as such rather than refused.
 fn json_page<L: ListOperation>(mut json: Value) -> Result<JsonPage> {
     let items = match json.get_mut(L::ITEMS).map(Value::take) {
         Some(Value::Array(items)) => items,
-        other => {
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => {
             return Err(Error::Decode {
                 operation: "a list".into(),
                 path: Some(L::ITEMS.to_string()),
-                detail: format!(
-                    "expected the list of resources, found {}",
-                    other.map_or("nothing", |v| if v.is_null() {
-                        "null"
-                    } else {
-                        "another type"
-                    })
-                ),
+                detail: "expected the list of resources, found another type".into(),
                 body: Some(json.to_string()),
                 request_id: None,
             })

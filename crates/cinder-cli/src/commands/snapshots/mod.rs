@@ -64,11 +64,11 @@ impl Cmd for SnapshotCreate {
             .run_json()
             .await?;
         let created = answer.into_json()["snapshot"].take();
-        let waited = self
+        let created = self
             .wait
-            .until::<Snapshots>(cinder, &id_of(&created)?, &["available"])
+            .then::<Snapshots>(cinder, created, &["available"])
             .await?;
-        self.output.print_object(&waited.unwrap_or(created))
+        self.output.print_object(&created)
     }
 }
 

@@ -35,6 +35,13 @@ async fn encryption_of(cinder: &Cinder, type_id: &str) -> Result<Option<Value>> 
         .then_some(encryption))
 }
 
+/// Whether `error` says the resource no longer exists.
+fn gone(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<cinder_client::Error>()
+        .is_some_and(cinder_client::Error::is_not_found)
+}
+
 /// The encryption of type `name_or_id`, which must have one.
 async fn existing_encryption(cinder: &Cinder, name_or_id: &str) -> Result<(String, String)> {
     let id = find_id::<VolumeTypes>(cinder, name_or_id).await?;
@@ -119,7 +126,12 @@ impl Cmd for EncryptionTypeList {
                 let page = list::page(types, query, request).await?;
                 let mut rows = Vec::new();
                 for vtype in &page.items {
-                    rows.extend(encryption_of(cinder, &id_of(vtype)?).await?);
+                    // A type deleted since the list was read has no encryption to show.
+                    match encryption_of(cinder, &id_of(vtype)?).await {
+                        Ok(encryption) => rows.extend(encryption),
+                        Err(e) if gone(&e) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 Ok(ListPage {
                     rows,

@@ -11,8 +11,8 @@ use crate::output::{columns, Column, OutputArgs};
 
 /// The server's versions document (`GET <service root>/`), each version as it was sent.
 async fn versions(cinder: &Cinder) -> Result<Vec<Value>> {
-    let document = serde_json::to_value(cinder.versions().await?)?;
-    Ok(serde_json::from_value(document["versions"].clone()).unwrap_or_default())
+    let mut document = cinder.versions_json().await?;
+    Ok(serde_json::from_value(document["versions"].take()).unwrap_or_default())
 }
 
 /// The columns of `api-version`.

@@ -224,12 +224,10 @@ impl Create {
                 let created = &created;
                 async move {
                     let volume = create(cinder, request).await?;
-                    let id = id_of(&volume)?;
-                    let waited = self
+                    let volume = self
                         .wait
-                        .until::<Volumes>(cinder, &id, &["available"])
+                        .then::<Volumes>(cinder, volume, &["available"])
                         .await?;
-                    let volume = waited.unwrap_or(volume);
                     created.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(volume);
                     Ok(())
                 }

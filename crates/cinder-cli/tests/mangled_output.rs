@@ -1,0 +1,431 @@
+//! Every printing command prints what the server sent, and never fails because an answer
+//! lacks a field, sends `null` where the spec does not expect it, or adds a field: the proxy
+//! in front of the real cloud (`cinder_tests::fault_proxy`) changes the answer each command
+//! prints, one field at a time, and the command must succeed and show the change (a removed
+//! field has no row, a `null` one shows `None`, an unknown one is kept).
+
+mod common;
+
+use cinder_tests::fault_proxy::{Fault, Mangling, Matcher, Proxied};
+use common::{clouds_yaml, ok, require_cloud, unique};
+use serde_json::Value;
+
+/// `cinder ARGS` as the local admin through the proxies, with a token cache of its own.
+async fn cinder_through(proxied: &Proxied, cache: &std::path::Path, args: &[&str]) -> common::Run {
+    let cinder_client::Auth::Password { auth_url, .. } = &proxied.config.auth else {
+        panic!("the local cloud uses password auth");
+    };
+    let endpoint = proxied
+        .config
+        .endpoint_override
+        .as_deref()
+        .expect("an endpoint");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinder"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OS_") || key == "RUST_LOG" {
+            command.env_remove(key);
+        }
+    }
+    let output = command
+        .env("OS_CLIENT_CONFIG_FILE", clouds_yaml())
+        .env("XDG_CACHE_HOME", cache)
+        .args([
+            "--os-cloud",
+            "local",
+            "--os-auth-url",
+            auth_url,
+            "--os-endpoint",
+            endpoint,
+        ])
+        .args(args)
+        .output()
+        .await
+        .expect("run cinder");
+    common::Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A printing command, the request whose answer it prints, and where in that answer the
+/// printed object is (`""` for a list: its first item is changed).
+struct Printer {
+    args: Vec<String>,
+    /// The method of the request whose answer is changed.
+    method: &'static str,
+    /// A substring of that request's path.
+    path: String,
+    /// Only a few changes, for a command that creates something each time it runs.
+    sample: bool,
+    /// The JSON pointer of the printed object in the answer.
+    object: &'static str,
+    /// Whether the command prints the object as a `Property | Value` table.
+    property_table: bool,
+}
+
+fn printer(args: &[&str], path: &str, object: &'static str, property_table: bool) -> Printer {
+    Printer {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        method: "GET",
+        path: path.to_string(),
+        sample: false,
+        object,
+        property_table,
+    }
+}
+
+/// A [`printer`] whose printed answer is that of a `method` request, changed a few times only.
+fn mutating(method: &'static str, p: Printer) -> Printer {
+    Printer {
+        method,
+        sample: true,
+        ..p
+    }
+}
+
+/// The first row of a `Property | Value` table whose property is `key`.
+fn property(table: &str, key: &str) -> Option<String> {
+    common::prop(table, key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn printing_commands_print_mangled_answers() {
+    require_cloud();
+    // What the commands print: a volume with metadata, its snapshot, a type with a spec.
+    let name = unique("mangled");
+    let volume = ok(&[
+        "create",
+        "1",
+        "--name",
+        &name,
+        "--metadata",
+        "tier=gold",
+        "--wait",
+        "-f",
+        "value",
+        "-c",
+        "id",
+    ]);
+    let volume = volume.trim().to_string();
+    let snapshot = ok(&[
+        "snapshot-create",
+        &volume,
+        "--name",
+        &name,
+        "--wait",
+        "-f",
+        "value",
+        "-c",
+        "id",
+    ]);
+    let snapshot = snapshot.trim().to_string();
+    let vtype = ok(&["type-create", &name, "-f", "value", "-c", "id"])
+        .trim()
+        .to_string();
+    ok(&["type-key", &vtype, "set", "tier=gold"]);
+    let private = format!("{name}-private");
+    let private = ok(&[
+        "type-create",
+        &private,
+        "--is-public",
+        "false",
+        "-f",
+        "value",
+        "-c",
+        "id",
+    ]);
+    let private = private.trim().to_string();
+    let project = ok(&[
+        "show",
+        &volume,
+        "-f",
+        "value",
+        "-c",
+        "os-vol-tenant-attr:tenant_id",
+    ]);
+    let project = project.trim();
+    ok(&[
+        "type-access-add",
+        "--volume-type",
+        &private,
+        "--project-id",
+        project,
+    ]);
+    ok(&[
+        "encryption-type-create",
+        &vtype,
+        "luks",
+        "--cipher",
+        "aes-xts-plain64",
+        "--key-size",
+        "256",
+    ]);
+    let message = ok(&["message-list", "-f", "value", "-c", "id"]);
+    ok(&["image-metadata", &volume, "set", "purpose=test"]);
+    let made = format!("{name}-made");
+
+    let printers = vec![
+        printer(&["show", &volume], "/volumes/", "/volume", true),
+        printer(
+            &["list", "--name", &name],
+            "/volumes/detail",
+            "/volumes/0",
+            false,
+        ),
+        printer(
+            &["metadata-show", &volume],
+            "/volumes/",
+            "/volume/metadata",
+            true,
+        ),
+        printer(
+            &["snapshot-show", &snapshot],
+            "/snapshots/",
+            "/snapshot",
+            true,
+        ),
+        printer(
+            &["snapshot-list", "--name", &name],
+            "/snapshots/detail",
+            "/snapshots/0",
+            false,
+        ),
+        printer(
+            &["snapshot-metadata-show", &snapshot],
+            "/snapshots/",
+            "/snapshot/metadata",
+            true,
+        ),
+        printer(&["type-show", &vtype], "/types/", "/volume_type", true),
+        printer(&["type-list"], "/types", "/volume_types/0", false),
+        printer(&["type-default"], "/types/default", "/volume_type", false),
+        printer(&["extra-specs-list"], "/types", "/volume_types/0", false),
+        printer(&["summary"], "/volumes/summary", "/volume-summary", true),
+        printer(&["absolute-limits"], "/limits", "/limits/absolute", false),
+        printer(
+            &["availability-zone-list"],
+            "/os-availability-zone",
+            "/availabilityZoneInfo/0",
+            false,
+        ),
+        printer(
+            &["list-filters"],
+            "/resource_filters",
+            "/resource_filters/0",
+            false,
+        ),
+        printer(&["message-list"], "/messages", "", false),
+        printer(&["api-version"], "/", "/versions/0", false),
+        printer(&["version-list"], "/", "/versions/0", false),
+        printer(&["rate-limits"], "/limits", "/limits", false),
+        printer(
+            &["type-access-list", "--volume-type", &private],
+            "os-volume-type-access",
+            "/volume_type_access/0",
+            false,
+        ),
+        printer(&["encryption-type-show", &vtype], "/encryption", "", false),
+        printer(&["encryption-type-list"], "/encryption", "", false),
+        mutating(
+            "POST",
+            printer(
+                &["image-metadata-show", &volume],
+                "/action",
+                "/metadata",
+                true,
+            ),
+        ),
+        mutating(
+            "GET",
+            printer(
+                &["create", "1", "--name", &made],
+                "/volumes/",
+                "/volume",
+                true,
+            ),
+        ),
+        mutating(
+            "POST",
+            printer(
+                &["snapshot-create", &volume, "--force", "--name", &made],
+                "/snapshots",
+                "/snapshot",
+                true,
+            ),
+        ),
+        mutating(
+            "POST",
+            printer(
+                &["type-create", &format!("{made}-{{n}}")],
+                "/types",
+                "/volume_type",
+                false,
+            ),
+        ),
+        mutating(
+            "PUT",
+            printer(
+                &["type-update", &vtype, "--description", "d"],
+                "/types/",
+                "/volume_type",
+                false,
+            ),
+        ),
+        mutating(
+            "PUT",
+            printer(
+                &["metadata-update-all", &volume, "tier=gold"],
+                "/metadata",
+                "/metadata",
+                true,
+            ),
+        ),
+        mutating(
+            "PUT",
+            printer(
+                &["snapshot-metadata-update-all", &snapshot, "tier=gold"],
+                "/metadata",
+                "/metadata",
+                true,
+            ),
+        ),
+    ];
+    let printers: Vec<Printer> = match message.lines().next() {
+        Some(message) => {
+            let show = printer(&["message-show", message], "/messages/", "/message", true);
+            printers.into_iter().chain([show]).collect()
+        }
+        None => printers,
+    };
+    let cache = common::workspace().join("target/test-cache-mangled");
+    let mut problems = Vec::new();
+    let mut runs = 0;
+    let chunks: Vec<Vec<Printer>> = {
+        let mut chunks: Vec<Vec<Printer>> = (0..4).map(|_| Vec::new()).collect();
+        for (i, p) in printers.into_iter().enumerate() {
+            chunks[i % 4].push(p);
+        }
+        chunks
+    };
+    let mut workers = Vec::new();
+    for chunk in chunks {
+        let cache = cache.clone();
+        workers.push(tokio::spawn(async move {
+            let proxied = Proxied::start().await;
+            let mut problems = Vec::new();
+            let mut runs = 0;
+            for p in chunk {
+                let args: Vec<&str> = p.args.iter().map(String::as_str).collect();
+                let mut json_args = args.clone();
+                json_args.extend(["-f", "json"]);
+                let real = cinder_through(&proxied, &cache, &json_args).await;
+                assert_eq!(real.code, Some(0), "{args:?}: {}", real.stderr);
+                // The fields of the printed object, from the real answer it printed.
+                let answer = last_answer(&proxied, p.method, &p.path);
+                let Some(Value::Object(object)) = answer.pointer(p.object) else {
+                    // Nothing to change (no messages, say): the unchanged run is the check.
+                    continue;
+                };
+                let mut manglings = vec![Mangling::AddUnknown(p.object.to_string())];
+                for key in object.keys() {
+                    let pointer =
+                        format!("{}/{}", p.object, key.replace('~', "~0").replace('/', "~1"));
+                    manglings.push(Mangling::Remove(pointer.clone()));
+                    manglings.push(Mangling::Null(pointer));
+                }
+                // A list's or a creating command's answer: a few changes show that it prints
+                // what it gets; a `Property | Value` table is checked field by field.
+                if p.sample || !p.property_table {
+                    manglings.truncate(if p.sample { 3 } else { 9 });
+                }
+                for (n, mangling) in manglings.into_iter().enumerate() {
+                    // A creating command makes something new each time: `{n}` numbers it.
+                    let numbered: Vec<String> = args
+                        .iter()
+                        .map(|a| a.replace("{n}", &n.to_string()))
+                        .collect();
+                    let args: Vec<&str> = numbered.iter().map(String::as_str).collect();
+                    let matcher = Matcher::request(p.method, &p.path);
+                    proxied
+                        .cinder
+                        .always(matcher, Fault::Mangle(mangling.clone()));
+                    let run = cinder_through(&proxied, &cache, &args).await;
+                    proxied.cinder.clear();
+                    runs += 1;
+                    let what = format!("cinder {} with {mangling:?}", args.join(" "));
+                    if run.code != Some(0) {
+                        problems.push(format!("{what}: failed: {}", run.stderr.trim()));
+                        continue;
+                    }
+                    if !p.property_table {
+                        continue;
+                    }
+                    let key = mangling.pointer().rsplit('/').next().unwrap_or_default();
+                    let shown = property(&run.stdout, key);
+                    let right = match &mangling {
+                        Mangling::Remove(_) => shown.is_none(),
+                        Mangling::Null(_) => shown.as_deref() == Some("None"),
+                        Mangling::AddUnknown(_) => {
+                            property(&run.stdout, "x-unknown-field").is_some()
+                        }
+                    };
+                    // Rows cinderclient derives from a field (attached_servers from
+                    // attachments) or leaves out (links) do not show the change as such.
+                    let derived = ["attachments", "links", "os-volume-type-access:is_public"];
+                    if !right && !derived.contains(&key) {
+                        problems.push(format!(
+                            "{what}: the table does not show it:\n{}",
+                            run.stdout
+                        ));
+                    }
+                }
+            }
+            (runs, problems)
+        }));
+    }
+    for worker in workers {
+        let (count, found) = worker.await.expect("a worker panicked");
+        runs += count;
+        problems.extend(found);
+    }
+    // What the runs made, then the fixture.
+    let made_by = |list: &str| -> Vec<String> {
+        let rows = ok(&[list, "-f", "value", "-c", "id", "-c", "name"]);
+        let made = rows.lines().filter(|row| row.contains(&made));
+        made.filter_map(|row| row.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    for id in made_by("snapshot-list") {
+        ok(&["snapshot-delete", &id, "--wait"]);
+    }
+    for id in made_by("list") {
+        ok(&["delete", &id, "--wait"]);
+    }
+    for id in made_by("type-list") {
+        ok(&["type-delete", &id]);
+    }
+    ok(&["snapshot-delete", &snapshot, "--wait"]);
+    ok(&["delete", &volume]);
+    ok(&["encryption-type-delete", &vtype]);
+    ok(&["type-delete", &vtype, &private]);
+    assert!(runs > 100, "too few mangled answers were printed: {runs}");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The answer the last `method` request of `path` got, as the proxy passed it on.
+fn last_answer(proxied: &Proxied, method: &str, path: &str) -> Value {
+    let seen = proxied.cinder.seen();
+    let answer = seen
+        .iter()
+        .rev()
+        .find(|s| s.method == method && s.path.contains(path))
+        .and_then(|s| s.answer.clone())
+        .unwrap_or_else(|| panic!("no answer to {method} {path} was seen"));
+    serde_json::from_str(&answer).unwrap_or(Value::Null)
+}
