@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use super::shared::each::AtOnce;
-use super::shared::find::{find_id, id_of};
+use super::shared::find::find_id;
 use super::shared::list::{self, Query};
 use super::shared::metadata::{self, Action};
 use super::shared::show::show;
