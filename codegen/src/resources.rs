@@ -35,6 +35,7 @@ pub struct ResourceSpec {
     /// looked for.
     find_query: Vec<(String, Option<String>)>,
     create: Option<Operation>,
+    update: Option<Operation>,
     delete: Option<Operation>,
     status: Option<String>,
     metadata: Option<Metadata>,
@@ -121,6 +122,7 @@ pub fn resources(document: &Value, operations: &[Operation]) -> Result<Vec<Resou
             find_field,
             find_query,
             create: optional_op("create")?,
+            update: optional_op("update")?,
             delete: optional_op("delete")?,
             status: text("status").map(str::to_string),
             metadata,
@@ -149,6 +151,9 @@ pub fn file(
         let mut traits = vec![quote!(Resource)];
         if resource.create.is_some() {
             traits.push(quote!(Creatable));
+        }
+        if resource.update.is_some() {
+            traits.push(quote!(Updatable));
         }
         if resource.delete.is_some() {
             traits.push(quote!(Deletable));
@@ -320,29 +325,35 @@ fn resource_impls(
         }
     };
     if let Some(create) = &resource.create {
-        let request = request_schema(document, create)?;
-        let params = schema(document, &request)?
-            .pointer(&format!("/properties/{key}"))
-            .and_then(held_schema)
-            .ok_or_else(|| anyhow!("{request} has no `{key}` naming a schema"))?;
-        let create_key = &key;
-        let params_type = type_ident(&params);
-        let create_key_setter = fields.field(&pascal_case(&request), create_key)?;
-        let created_schema = body_of(document, create)?;
-        let created = type_ident(&created_schema);
-        let created_field = fields.field(&pascal_case(&created_schema), &key)?;
-        let create_op = ident(&create.id);
+        let (params, call, answered) = put_under_key(document, fields, create, &key, &[])?;
         tokens.extend(quote! {
             impl Creatable for #marker {
-                type Params = types::builder::#params_type;
-                type Created = types::#created;
+                type Params = types::builder::#params;
+                type Created = types::#answered;
                 fn create<'a>(client: &'a Client, params: Self::Params) -> Call<'a, Self::Created> {
-                    ::std::boxed::Box::pin(
-                        client.#create_op().body_map(|body| body.#create_key_setter(params)).send(),
-                    )
+                    #call
                 }
                 fn created(body: Self::Created) -> Self::Item {
-                    body.#created_field
+                    body.#key_field
+                }
+            }
+        });
+    }
+    if let Some(update) = &resource.update {
+        let [id] = &path_parameters(update)[..] else {
+            bail!("{} must have one path parameter", update.id);
+        };
+        let (changes, call, answered) = put_under_key(document, fields, update, &key, &[id])?;
+        tokens.extend(quote! {
+            impl Updatable for #marker {
+                type Changes = types::builder::#changes;
+                type Fields = types::#changes;
+                type Updated = types::#answered;
+                fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+                    #call
+                }
+                fn updated(body: Self::Updated) -> Self::Item {
+                    body.#key_field
                 }
             }
         });
@@ -371,6 +382,33 @@ fn resource_impls(
         tokens.extend(metadata_impl(document, &marker, metadata)?);
     }
     Ok(tokens)
+}
+
+/// What an operation that sends the resource's fields under `key` (`{"volume": {...}}`) needs:
+/// the fields' builder type, the call (path parameter `id` as `id`), and the answer's type.
+/// The answer must hold the resource under the same key.
+fn put_under_key(
+    document: &Value,
+    fields: &FieldNames,
+    operation: &Operation,
+    key: &str,
+    id: &[&Ident],
+) -> Result<(Ident, TokenStream, Ident)> {
+    let request = request_schema(document, operation)?;
+    let params = schema(document, &request)?
+        .pointer(&format!("/properties/{key}"))
+        .and_then(held_schema)
+        .ok_or_else(|| anyhow!("{request} has no `{key}` naming a schema"))?;
+    let setter = fields.field(&pascal_case(&request), key)?;
+    let answered = body_of(document, operation)?;
+    fields.field(&pascal_case(&answered), key)?;
+    let op = ident(&operation.id);
+    let call = quote! {
+        ::std::boxed::Box::pin(
+            client.#op()#(.#id(id))*.body_map(|body| body.#setter(params)).send(),
+        )
+    };
+    Ok((type_ident(&params), call, type_ident(&answered)))
 }
 
 fn metadata_impl(document: &Value, marker: &Ident, metadata: &Metadata) -> Result<TokenStream> {

@@ -8,7 +8,8 @@
 //! - every list operation is a [`ListOperation`] (where its items and links are in the answer),
 //!   and the ones that take `marker` and `limit` are [`PagedList`]s;
 //! - every resource the spec marks with `x-openstack-resource` is a [`Resource`], with
-//!   [`Creatable`], [`Deletable`], [`WithStatus`] and [`WithMetadata`] where it has them (see
+//!   [`Creatable`], [`Updatable`], [`Deletable`], [`WithStatus`] and [`WithMetadata`] where it
+//!   has them (see
 //!   `resources.rs`).
 
 use std::collections::BTreeMap;
@@ -91,6 +92,20 @@ pub trait Creatable: Resource {
     fn create<'a>(client: &'a Client, params: Self::Params) -> Call<'a, Self::Created>;
     /// The typed resource of a create answer.
     fn created(body: Self::Created) -> Self::Item;
+}
+
+/// A resource whose fields are changed by `PUT`ting them under [`Resource::KEY`].
+pub trait Updatable: Resource {
+    /// The changes' builder (`types::builder::VolumeUpdateParams`).
+    type Changes: Default + Send;
+    /// The changes as a value (`types::VolumeUpdateParams`), e.g. read from JSON.
+    type Fields: serde::de::DeserializeOwned + Into<Self::Changes>;
+    /// The body of the update answer.
+    type Updated: serde::de::DeserializeOwned + Send;
+    /// Sends the update request.
+    fn update<'a>(client: &'a Client, id: &str, changes: Self::Changes) -> Call<'a, Self::Updated>;
+    /// The typed resource of an update answer.
+    fn updated(body: Self::Updated) -> Self::Item;
 }
 
 /// A resource deleted by id.

@@ -120,7 +120,13 @@ pub fn python_dict_from(pairs: &[String]) -> Result<String> {
 pub fn python_dict_of(map: &BTreeMap<String, String>) -> String {
     let items: Vec<String> = map
         .iter()
-        .map(|(key, value)| format!("{}: {}", python_str(key), python_str(value)))
+        .map(|(key, value)| {
+            format!(
+                "{}: {}",
+                crate::python::repr_str(key),
+                crate::python::repr_str(value)
+            )
+        })
         .collect();
     format!("{{{}}}", items.join(", "))
 }
@@ -140,38 +146,15 @@ fn python_dict(inner: &str) -> Option<String> {
     }
     let items: Vec<String> = items
         .iter()
-        .map(|(key, value)| format!("{}: {}", python_str(key), python_str(value)))
+        .map(|(key, value)| {
+            format!(
+                "{}: {}",
+                crate::python::repr_str(key),
+                crate::python::repr_str(value)
+            )
+        })
         .collect();
     Some(format!("{{{}}}", items.join(", ")))
-}
-
-/// Python's `repr` of a string: single quotes unless the text has one and no double quote,
-/// backslashes, the quote and control characters escaped.
-fn python_str(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 #[cfg(test)]
@@ -224,7 +207,7 @@ mod tests {
         for bad in ["metadata={a}", "metadata={}", "status"] {
             assert!(filters(&strings(&[bad])).is_err(), "{bad}");
         }
-        assert_eq!(python_str("a\\b\n"), r"'a\\b\n'");
+        assert_eq!(crate::python::repr_str("a\\b\n"), r"'a\\b\n'");
         let map = parse(&strings(&["b=2", "a=it's"])).unwrap();
         assert_eq!(python_dict_of(&map), r#"{'a': "it's", 'b': '2'}"#);
     }

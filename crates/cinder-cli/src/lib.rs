@@ -12,6 +12,7 @@ mod kv;
 mod logging;
 mod manpage;
 mod output;
+mod python;
 #[cfg(test)]
 mod spellings;
 mod values;

@@ -1,5 +1,5 @@
 //! The verbs every resource of the spec gets: `cinder.volumes().find(..)`, `.show`, `.list`,
-//! `.all`, `.create`, `.delete`, `.metadata`, `.set_metadata`, `.unset_metadata`,
+//! `.all`, `.create`, `.update`, `.delete`, `.metadata`, `.set_metadata`, `.unset_metadata`,
 //! `.wait_for`, `.wait_deleted`. Which resources exist, and which verbs each has, comes from
 //! the spec (`x-openstack-resource`, through [`cinder_raw::resources`]); this file is generic
 //! over them and holds no per-resource code.
@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use futures::Stream;
 use serde_json::Value;
 
-use cinder_raw::calls::{Creatable, Deletable, Resource, WithMetadata, WithStatus};
+use cinder_raw::calls::{Creatable, Deletable, Resource, Updatable, WithMetadata, WithStatus};
 
 use crate::error::{Error, Result};
 use crate::paging::{page_json, Paginate};
@@ -174,6 +174,34 @@ impl<R: Creatable> Handle<'_, R> {
     /// Creates a resource; its JSON as the server sent it.
     pub async fn create_json(&self, params: R::Params) -> Result<Value> {
         let json = R::create(self.cinder.raw(), params)
+            .run_json()
+            .await?
+            .into_json();
+        resource_of::<R>(json)
+    }
+}
+
+impl<R: Updatable> Handle<'_, R> {
+    /// Changes fields of a resource; the resource as the server answered.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let renamed = cinder.volumes().update(id, |v| v.name("new-name")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update(
+        &self,
+        id: &str,
+        changes: impl FnOnce(R::Changes) -> R::Changes,
+    ) -> Result<R::Item> {
+        let call = R::update(self.cinder.raw(), id, changes(R::Changes::default()));
+        call.run().await.map(R::updated)
+    }
+
+    /// Changes fields of a resource; its JSON as the server answered.
+    pub async fn update_json(&self, id: &str, changes: R::Changes) -> Result<Value> {
+        let json = R::update(self.cinder.raw(), id, changes)
             .run_json()
             .await?
             .into_json();

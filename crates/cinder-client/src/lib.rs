@@ -110,7 +110,9 @@ use session::Session;
 /// The resources of the spec (marker types such as [`resources::Volumes`], for
 /// [`Cinder::handle`]) and the traits that say what each supports.
 pub mod resources {
-    pub use cinder_raw::calls::{Creatable, Deletable, Resource, WithMetadata, WithStatus};
+    pub use cinder_raw::calls::{
+        Creatable, Deletable, Resource, Updatable, WithMetadata, WithStatus,
+    };
     pub use cinder_raw::resources::*;
 }
 

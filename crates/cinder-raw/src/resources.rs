@@ -45,6 +45,23 @@ impl Creatable for Volumes {
         body.volume
     }
 }
+impl Updatable for Volumes {
+    type Changes = types::builder::VolumeUpdateParams;
+    type Fields = types::VolumeUpdateParams;
+    type Updated = types::VolumeResponse;
+    fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+        ::std::boxed::Box::pin(
+            client
+                .update_volume()
+                .volume_id(id)
+                .body_map(|body| body.volume(params))
+                .send(),
+        )
+    }
+    fn updated(body: Self::Updated) -> Self::Item {
+        body.volume
+    }
+}
 impl Deletable for Volumes {
     fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
         ::std::boxed::Box::pin(client.delete_volume().volume_id(id).send())
@@ -121,6 +138,23 @@ impl Creatable for Snapshots {
         )
     }
     fn created(body: Self::Created) -> Self::Item {
+        body.snapshot
+    }
+}
+impl Updatable for Snapshots {
+    type Changes = types::builder::SnapshotUpdateParams;
+    type Fields = types::SnapshotUpdateParams;
+    type Updated = types::SnapshotResponse;
+    fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+        ::std::boxed::Box::pin(
+            client
+                .update_snapshot()
+                .snapshot_id(id)
+                .body_map(|body| body.snapshot(params))
+                .send(),
+        )
+    }
+    fn updated(body: Self::Updated) -> Self::Item {
         body.snapshot
     }
 }
@@ -203,6 +237,23 @@ impl Creatable for VolumeTypes {
         body.volume_type
     }
 }
+impl Updatable for VolumeTypes {
+    type Changes = types::builder::VolumeTypeUpdateParams;
+    type Fields = types::VolumeTypeUpdateParams;
+    type Updated = types::VolumeTypeResponse;
+    fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+        ::std::boxed::Box::pin(
+            client
+                .update_type()
+                .volume_type_id(id)
+                .body_map(|body| body.volume_type(params))
+                .send(),
+        )
+    }
+    fn updated(body: Self::Updated) -> Self::Item {
+        body.volume_type
+    }
+}
 impl Deletable for VolumeTypes {
     fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
         ::std::boxed::Box::pin(client.delete_type().volume_type_id(id).send())
@@ -277,10 +328,10 @@ impl Deletable for Messages {
 #[macro_export]
 macro_rules! for_each_resource {
     ($callback:ident) => {
-        $callback! { volumes Volumes "volume"[Resource Creatable Deletable WithStatus
-        WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable Deletable
-        WithStatus WithMetadata]; volume_types VolumeTypes "volume_type"[Resource
-        Creatable Deletable WithMetadata]; messages Messages "message"[Resource
-        Deletable] }
+        $callback! { volumes Volumes "volume"[Resource Creatable Updatable Deletable
+        WithStatus WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable
+        Updatable Deletable WithStatus WithMetadata]; volume_types VolumeTypes
+        "volume_type"[Resource Creatable Updatable Deletable WithMetadata]; messages
+        Messages "message"[Resource Deletable] }
     };
 }

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::python;
+
 /// A value as cinderclient prints it in a table (Python's `str()`): strings bare, `None`,
 /// `True`/`False`, numbers; lists and dicts as Python writes them (`['a', 'b']`,
 /// `{'k': 'v'}`, in the order the server sent them). A carriage return becomes a space, as
@@ -10,7 +12,7 @@ use serde_json::Value;
 pub fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.replace('\r', " "),
-        other => repr(other),
+        other => python::repr(other),
     }
 }
 
@@ -43,58 +45,6 @@ pub fn list_text(value: &Value) -> String {
 /// multi-line string joined by `, `), since each output line is one row.
 pub fn one_line(value: &Value) -> String {
     pretty(value).lines().collect::<Vec<_>>().join(", ")
-}
-
-/// Python's `repr()` of the value Python's JSON decoder makes of `value`.
-fn repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => repr_str(s),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", repr_str(k), repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// Python's `repr()` of a string: single quotes, or double quotes when the text has a single
-/// quote and no double one; backslashes and control characters escaped.
-fn repr_str(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 #[cfg(test)]

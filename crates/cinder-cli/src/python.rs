@@ -1,0 +1,70 @@
+//! Python's text of values (`repr()`), as python-cinderclient writes the values it decoded
+//! from JSON: in table cells, and in the dictionary filters it sends.
+
+use serde_json::Value;
+
+/// Python's `repr()` of the value Python's JSON decoder makes of `value`.
+pub fn repr(value: &Value) -> String {
+    match value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => repr_str(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", repr_str(k), repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python's `repr()` of a string: single quotes, or double quotes when the text has a single
+/// quote and no double one; backslashes and control characters escaped.
+pub fn repr_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn writes_values_as_python_does() {
+        assert_eq!(repr(&json!([null, true, 1, "a"])), "[None, True, 1, 'a']");
+        assert_eq!(repr(&json!({"b": "2", "a": 1})), "{'b': '2', 'a': 1}");
+        assert_eq!(repr_str("it's"), "\"it's\"");
+        assert_eq!(repr_str("a\\b\n"), r"'a\\b\n'");
+    }
+}
