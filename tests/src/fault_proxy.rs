@@ -120,6 +120,11 @@ pub struct Seen {
     pub upstream_status: Option<u16>,
     /// The request body as text, when the request reached the server.
     pub body: Option<String>,
+    /// The `OpenStack-API-Version` header it carried (the server reads the body by it).
+    pub version: Option<String>,
+    /// What the real server answered, as text, when the request reached it: the parity oracle
+    /// reads the IDs of what a command created from it, to clean up.
+    pub answer: Option<String>,
 }
 
 #[derive(Default)]
@@ -339,8 +344,13 @@ async fn handle(
         .get("x-auth-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let version = request
+        .headers()
+        .get("openstack-api-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let fault = take_fault(state, &method, &path, token.as_deref());
-    let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes)>| {
+    let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes, &Bytes)>| {
         state.lock().unwrap().seen.push(Seen {
             method: method.clone(),
             path: path.clone(),
@@ -348,8 +358,10 @@ async fn handle(
             forwarded: upstream.is_some(),
             status,
             token: token.clone(),
-            upstream_status: upstream.map(|(s, _)| s),
-            body: upstream.map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
+            upstream_status: upstream.map(|(s, _, _)| s),
+            body: upstream.map(|(_, b, _)| String::from_utf8_lossy(b).into_owned()),
+            version: version.clone(),
+            answer: upstream.map(|(_, _, a)| String::from_utf8_lossy(a).into_owned()),
         });
     };
     let record = |forwarded: bool, status: Option<u16>| {
@@ -431,23 +443,24 @@ async fn handle(
     let headers = answer.headers().clone();
     let body = answer.bytes().await.unwrap_or_default();
 
+    let answered = body.clone();
     let (status, body) = match &fault {
         Some(Fault::StatusAfterForwarding(injected)) => {
-            record_full(Some(*injected), Some((status, &sent)));
+            record_full(Some(*injected), Some((status, &sent, &body)));
             return Outcome::Answer(json_response(
                 *injected,
                 &format!(r#"{{"computeFault": {{"code": {injected}, "message": "injected"}}}}"#),
             ));
         }
         Some(Fault::ResetAfterForwarding) => {
-            record_full(None, Some((status, &sent)));
+            record_full(None, Some((status, &sent, &body)));
             return Outcome::Reset;
         }
         Some(Fault::Truncate) => (status, body.slice(..body.len() / 2)),
         Some(Fault::Corrupt) => (status, Bytes::from_static(b"\x00{not json at all")),
         _ => (status, body),
     };
-    record_full(Some(status), Some((status, &sent)));
+    record_full(Some(status), Some((status, &sent, &answered)));
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
     for (name, value) in &headers {
