@@ -38,7 +38,8 @@ use run::{Cli, Run, Tools};
 #[derive(Parser, Debug)]
 #[command(
     name = "cargo xtask parity",
-    about = "Compare our cinder with python-cinderclient 9.10 on the local cloud"
+    about = "Compare our cinder with python-cinderclient 9.10 on the local cloud",
+    override_usage = "cargo xtask parity [OPTIONS]"
 )]
 pub struct Args {
     /// Only this command or case (`show`, `show/by-name`); repeatable. Skips the coverage
@@ -51,7 +52,12 @@ pub struct Args {
     /// Start no more cases after the first failure (all cases run by default).
     #[arg(long)]
     pub fail_fast: bool,
-    /// Cases run at once (each runs its two CLIs one after the other).
+    /// Check the harness: python-cinderclient on both sides, no intentional differences, no
+    /// coverage check. Every case must pass; one that does not is the harness's fault (a
+    /// value not normalized, a fixture shared by mistake, a race between cases).
+    #[arg(long)]
+    pub self_check: bool,
+    /// Cases run at once (each runs both CLIs).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
     #[arg(long, hide = true)]
@@ -92,9 +98,14 @@ pub async fn main(args: Args) -> Result<bool> {
     let start = Instant::now();
     let all = cases::load(&args.cases)?;
     let ids: Vec<String> = all.iter().map(Case::id).collect();
-    let listed = compare::load(&args.differences, &ids)?;
+    let mut listed = compare::load(&args.differences, &ids)?;
     let selected = cases::select(all.clone(), &args.only)?;
-    let coverage_missing = if args.only.is_empty() {
+    let mut ours = args.ours.clone();
+    if args.self_check {
+        listed.clear();
+        ours = args.python.clone();
+    }
+    let coverage_missing = if args.only.is_empty() && !args.self_check {
         coverage::missing(&args.ours, &all)?
     } else {
         Vec::new()
@@ -125,7 +136,7 @@ pub async fn main(args: Args) -> Result<bool> {
     let ctx = Arc::new(Ctx {
         tools: Tools {
             python: args.python.clone(),
-            ours: args.ours.clone(),
+            ours,
             work: args.work.clone(),
             cinder_url: args.cinder_url.clone(),
             project_id: args.project_id.clone(),

@@ -103,14 +103,16 @@ impl Tools {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        match cli {
+        // Both CLIs get all of them (each ignores the other's), so that either binary can sit
+        // on either side: running cinderclient against itself checks the harness.
+        command
+            // cinderclient's endpoint override; ours is OS_ENDPOINT.
+            .env("CINDER_ENDPOINT", &endpoint)
+            .env("OS_ENDPOINT", &endpoint)
             // cinderclient insists on a project even when the token says it all.
-            Cli::Python => command
-                .env("CINDER_ENDPOINT", &endpoint)
-                .env("OS_PROJECT_ID", &self.project_id),
-            Cli::Ours => command.env("OS_ENDPOINT", &endpoint),
-        };
-        command.args(AUTH).args(args);
+            .env("OS_PROJECT_ID", &self.project_id)
+            .args(AUTH)
+            .args(args);
         let start = Instant::now();
         let child = command
             .spawn()
