@@ -190,7 +190,10 @@ pub struct Seen {
     pub upstream_status: Option<u16>,
     /// The request body as text, when the request reached the server.
     pub body: Option<String>,
-    /// The body the client was sent, as text, when the server's answer was passed on.
+    /// The `OpenStack-API-Version` header it carried (the server reads the body by it).
+    pub version: Option<String>,
+    /// What the real server answered, as text, when the request reached it: the parity oracle
+    /// reads the IDs of what a command created from it, to clean up.
     pub answer: Option<String>,
 }
 
@@ -411,23 +414,25 @@ async fn handle(
         .get("x-auth-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let version = request
+        .headers()
+        .get("openstack-api-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let fault = take_fault(state, &method, &path, token.as_deref());
-    let record_answered =
-        |status: Option<u16>, upstream: Option<(u16, &Bytes)>, answer: Option<&Bytes>| {
-            state.lock().unwrap().seen.push(Seen {
-                method: method.clone(),
-                path: path.clone(),
-                fault: fault.clone(),
-                forwarded: upstream.is_some(),
-                status,
-                token: token.clone(),
-                upstream_status: upstream.map(|(s, _)| s),
-                body: upstream.map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
-                answer: answer.map(|a| String::from_utf8_lossy(a).into_owned()),
-            });
-        };
-    let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes)>| {
-        record_answered(status, upstream, None)
+    let record_full = |status: Option<u16>, upstream: Option<(u16, &Bytes, &Bytes)>| {
+        state.lock().unwrap().seen.push(Seen {
+            method: method.clone(),
+            path: path.clone(),
+            fault: fault.clone(),
+            forwarded: upstream.is_some(),
+            status,
+            token: token.clone(),
+            upstream_status: upstream.map(|(s, _, _)| s),
+            body: upstream.map(|(_, b, _)| String::from_utf8_lossy(b).into_owned()),
+            version: version.clone(),
+            answer: upstream.map(|(_, _, a)| String::from_utf8_lossy(a).into_owned()),
+        });
     };
     let record = |forwarded: bool, status: Option<u16>| {
         debug_assert!(
@@ -508,16 +513,17 @@ async fn handle(
     let headers = answer.headers().clone();
     let body = answer.bytes().await.unwrap_or_default();
 
+    let answered = body.clone();
     let (status, body) = match &fault {
         Some(Fault::StatusAfterForwarding(injected)) => {
-            record_full(Some(*injected), Some((status, &sent)));
+            record_full(Some(*injected), Some((status, &sent, &body)));
             return Outcome::Answer(json_response(
                 *injected,
                 &format!(r#"{{"computeFault": {{"code": {injected}, "message": "injected"}}}}"#),
             ));
         }
         Some(Fault::ResetAfterForwarding) => {
-            record_full(None, Some((status, &sent)));
+            record_full(None, Some((status, &sent, &body)));
             return Outcome::Reset;
         }
         Some(Fault::Truncate) => (status, body.slice(..body.len() / 2)),
@@ -525,7 +531,7 @@ async fn handle(
         Some(Fault::Mangle(mangling)) => (status, Bytes::from(mangling.apply(&body))),
         _ => (status, body),
     };
-    record_answered(Some(status), Some((status, &sent)), Some(&body));
+    record_full(Some(status), Some((status, &sent, &answered)));
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
     for (name, value) in &headers {

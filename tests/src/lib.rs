@@ -4,4 +4,5 @@ pub mod cloud;
 pub mod conformance;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod parity;
 pub mod schema;

@@ -4,6 +4,7 @@ mod bench;
 mod cloud;
 mod codegen;
 mod man;
+mod parity;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -29,7 +30,11 @@ enum Command {
     Cloud(cloud::CloudArgs),
     /// Write the man pages of `cinder` into target/man (cinder.1, cinder-<subcommand>.1).
     Man(man::ManArgs),
-    /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests.
+    /// Run the same command lines with python-cinderclient 9.10 and our `cinder` on the local
+    /// cloud and compare requests, exit status and output (tests/parity/cases.yaml).
+    Parity(parity::ParityArgs),
+    /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests,
+    /// parity with python-cinderclient.
     Test(test::TestArgs),
 }
 
@@ -47,6 +52,7 @@ fn main() -> std::process::ExitCode {
         Command::Codegen(args) => codegen::run(args),
         Command::Cloud(args) => cloud::run(args),
         Command::Man(args) => man::run(args),
+        Command::Parity(args) => parity::run(args),
         Command::Test(args) => test::run(args),
     };
     match result {

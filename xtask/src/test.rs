@@ -62,6 +62,9 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         ("local cloud", vec!["xtask", "cloud", "up"]),
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),
+        // The same command lines through python-cinderclient 9.10 and ours, compared
+        // (tests/parity/cases.yaml; intentional differences in tests/parity/differences.yaml).
+        ("parity with python-cinderclient", vec!["xtask", "parity"]),
         // Every benchmark scenario once, tiny, so `cargo xtask bench` keeps working; its
         // numbers are not looked at (timings are never asserted).
         ("benchmark smoke run", vec!["xtask", "bench", "--smoke"]),

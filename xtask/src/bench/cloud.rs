@@ -59,16 +59,7 @@ impl BenchCloud {
         let state = State::load(layout)?.with_context(missing)?;
         let secrets = Secrets::load(layout)?.with_context(missing)?;
         let password = secrets.admin_password.clone();
-        let admin = keystone::login(&state, "admin", &password, "admin")
-            .context("logging in as the cloud's admin")?;
-        let project = admin.ensure_project(PROJECT)?;
-        let user = admin
-            .find("users", "name=admin&domain_id=default")?
-            .context("the cloud has no admin user")?;
-        let role = admin.ensure_role("admin")?;
-        admin.grant(&project, &user, &role)?;
-        let session = keystone::login(&state, "admin", &password, PROJECT)
-            .with_context(|| format!("logging in to project {PROJECT}"))?;
+        let session = keystone::admin_in_project(&state, &password, PROJECT)?;
         let endpoint = format!("{}/v3/{}", state.cinder_url(), session.project_id);
         Ok(BenchCloud {
             keystone_url: state.keystone_url(),

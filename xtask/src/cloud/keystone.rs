@@ -138,6 +138,22 @@ pub fn login(state: &State, user: &str, password: &str, project: &str) -> Result
     })
 }
 
+/// The admin user logged in to `project`, after creating the project and granting the admin
+/// user the admin role in it if needed: a corner of the cloud of its own for one tool, whose
+/// lists hold only what that tool made.
+pub fn admin_in_project(state: &State, password: &str, project: &str) -> Result<Session> {
+    let admin =
+        login(state, "admin", password, "admin").context("logging in as the cloud's admin")?;
+    let project_id = admin.ensure_project(project)?;
+    let user = admin
+        .find("users", "name=admin&domain_id=default")?
+        .context("the cloud has no admin user")?;
+    let role = admin.ensure_role("admin")?;
+    admin.grant(&project_id, &user, &role)?;
+    login(state, "admin", password, project)
+        .with_context(|| format!("logging in to project {project}"))
+}
+
 impl Session {
     pub fn token(&self) -> &str {
         &self.token

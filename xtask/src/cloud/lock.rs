@@ -1,4 +1,4 @@
-//! Guard so that two `up`/`down` never run at once on the same state dir.
+//! Guard so that two `up`/`down` (or two parity runs) never run at once on the same state dir.
 //!
 //! An advisory `flock` on `<state>/cloud.lock`: the kernel releases it when the holder exits,
 //! however it exits, so there is no stale lock to detect. Rust opens files with `O_CLOEXEC`, so
@@ -28,7 +28,7 @@ pub fn acquire(path: &Path) -> Result<Lock> {
             return Err(err).with_context(|| format!("locking {}", path.display()));
         }
         println!(
-            "[cloud] another `cargo xtask cloud up/down` holds {}; waiting for it",
+            "[xtask] another `cargo xtask` holds {}; waiting for it",
             path.display()
         );
         // SAFETY: as above; blocks until the other holder exits or unlocks.

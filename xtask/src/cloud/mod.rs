@@ -9,7 +9,7 @@ mod env;
 pub(crate) mod http;
 mod install;
 pub(crate) mod keystone;
-mod lock;
+pub(crate) mod lock;
 pub(crate) mod paths;
 mod process;
 mod services;

@@ -1,0 +1,578 @@
+//! Creating what cases need and deleting everything afterwards, through Cinder's REST API
+//! directly: the oracle does not lean on the client library it helps to check.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::cases::{expand, Fixture, SnapshotFixture, TypeFixture, VolumeFixture};
+
+/// Every fixture and created resource is named with this first (sweeps look for it).
+pub const NAME_PREFIX: &str = "parity-";
+/// The microversion of the fixtures' own requests (Cinder 29's newest).
+const MICROVERSION: &str = "volume 3.71";
+const POLL: Duration = Duration::from_millis(250);
+const WAIT: Duration = Duration::from_secs(120);
+
+/// An authenticated connection to the project's Cinder endpoint.
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    /// `http://127.0.0.1:8776/v3/<project id>`.
+    endpoint: String,
+    token: String,
+}
+
+impl Api {
+    pub fn new(endpoint: &str, token: &str) -> Result<Api> {
+        Ok(Api {
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .timeout(Duration::from_secs(60))
+                .build()?,
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+        })
+    }
+
+    /// Status and JSON body (`null` when empty).
+    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<(u16, Value)> {
+        let url = format!("{}{path}", self.endpoint);
+        let mut request = self
+            .http
+            .request(method.clone(), &url)
+            .header("X-Auth-Token", &self.token)
+            .header("OpenStack-API-Version", MICROVERSION)
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("{method} {url}"))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap_or_default();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Ok((status, value))
+    }
+
+    /// The body of a successful answer; any other status is an error naming the request.
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value> {
+        let (status, answer) = self.send(method.clone(), path, body.as_ref()).await?;
+        if !(200..300).contains(&status) {
+            let text = answer.to_string();
+            bail!(
+                "{method} {path}: HTTP {status} {}",
+                text.chars().take(300).collect::<String>()
+            );
+        }
+        Ok(answer)
+    }
+
+    async fn action(&self, path: &str, body: Value) -> Result<()> {
+        self.ok(Method::POST, &format!("{path}/action"), Some(body))
+            .await
+            .map(drop)
+    }
+
+    /// Polls `path` until its `field` (`volume`, `snapshot`) has one of `statuses`; an
+    /// `error*` status not asked for ends the wait.
+    async fn wait_status(&self, path: &str, field: &str, statuses: &[&str]) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let value = self.ok(Method::GET, path, None).await?;
+            let status = value[field]["status"].as_str().unwrap_or_default();
+            if statuses.contains(&status) {
+                return Ok(());
+            }
+            if status.starts_with("error") {
+                bail!("{path} is {status}, not {statuses:?}");
+            }
+            if start.elapsed() > WAIT {
+                bail!("{path} is still {status} after {WAIT:?}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Polls `path` until it answers 404.
+    async fn wait_gone(&self, path: &str) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            if self.send(Method::GET, path, None).await?.0 == 404 {
+                return Ok(());
+            }
+            if start.elapsed() > WAIT {
+                bail!("{path} still exists after {WAIT:?}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The `id`s in a list answer.
+    async fn ids(&self, path: &str, field: &str) -> Result<Vec<Value>> {
+        let list = self.ok(Method::GET, path, None).await?;
+        Ok(list[field].as_array().cloned().unwrap_or_default())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Resource {
+    Volume(String),
+    Snapshot(String),
+    Type(String),
+    Message(String),
+}
+
+/// What one side of a case created (fixtures and what the command made), deleted together.
+#[derive(Clone, Default)]
+pub struct Cleanup(Arc<Mutex<Vec<Resource>>>);
+
+impl Cleanup {
+    pub fn volume(&self, id: &str) {
+        self.push(Resource::Volume(id.into()));
+    }
+    pub fn snapshot(&self, id: &str) {
+        self.push(Resource::Snapshot(id.into()));
+    }
+    pub fn volume_type(&self, id: &str) {
+        self.push(Resource::Type(id.into()));
+    }
+    fn message(&self, id: &str) {
+        self.push(Resource::Message(id.into()));
+    }
+
+    fn push(&self, resource: Resource) {
+        let mut all = self.0.lock().unwrap();
+        if !all.contains(&resource) {
+            all.push(resource);
+        }
+    }
+
+    /// Deletes everything, dependents first, waiting until volumes are gone (a type in use
+    /// cannot be deleted). Returns what could not be deleted.
+    pub async fn run(&self, api: &Api) -> Vec<String> {
+        let all = std::mem::take(&mut *self.0.lock().unwrap());
+        let mut problems = Vec::new();
+        let of = |pick: fn(&Resource) -> Option<&String>| -> Vec<String> {
+            all.iter().filter_map(pick).cloned().collect()
+        };
+        for id in of(|r| match r {
+            Resource::Message(id) => Some(id),
+            _ => None,
+        }) {
+            // Messages also expire by themselves; a failure here leaves nothing that matters.
+            let _ = api
+                .send(Method::DELETE, &format!("/messages/{id}"), None)
+                .await;
+        }
+        let snapshots = of(|r| match r {
+            Resource::Snapshot(id) => Some(id),
+            _ => None,
+        });
+        let results =
+            futures::future::join_all(snapshots.iter().map(|id| delete_snapshot(api, id))).await;
+        problems.extend(
+            results
+                .into_iter()
+                .filter_map(Result::err)
+                .map(|e| format!("{e:#}")),
+        );
+        let volumes = of(|r| match r {
+            Resource::Volume(id) => Some(id),
+            _ => None,
+        });
+        let results =
+            futures::future::join_all(volumes.iter().map(|id| delete_volume(api, id))).await;
+        problems.extend(
+            results
+                .into_iter()
+                .filter_map(Result::err)
+                .map(|e| format!("{e:#}")),
+        );
+        for id in of(|r| match r {
+            Resource::Type(id) => Some(id),
+            _ => None,
+        }) {
+            if let Err(e) = delete_type(api, &id).await {
+                problems.push(format!("{e:#}"));
+            }
+        }
+        problems
+    }
+}
+
+/// The status of `path`'s `field`, `None` once it is gone.
+async fn status(api: &Api, path: &str, field: &str) -> Result<Option<String>> {
+    let (code, value) = api.send(Method::GET, path, None).await?;
+    Ok((code != 404).then(|| {
+        value[field]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }))
+}
+
+/// Whether a DELETE (or force-delete) was taken, or found nothing to delete.
+fn accepted(status: u16) -> bool {
+    matches!(status, 202 | 204 | 404)
+}
+
+async fn delete_snapshot(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/snapshots/{id}");
+    match status(api, &path, "snapshot").await?.as_deref() {
+        None => return Ok(()),
+        // The case deleted it: let that finish.
+        Some("deleting") => return api.wait_gone(&path).await,
+        Some(_) => {}
+    }
+    if !accepted(api.send(Method::DELETE, &path, None).await?.0) {
+        // A state the delete refuses (a case reset it): make it deletable.
+        let _ = api
+            .action(&path, json!({"os-reset_status": {"status": "available"}}))
+            .await;
+        let (code, answer) = api.send(Method::DELETE, &path, None).await?;
+        if !accepted(code) {
+            bail!("DELETE {path}: HTTP {code} {answer}");
+        }
+    }
+    api.wait_gone(&path).await
+}
+
+async fn delete_volume(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/volumes/{id}");
+    match status(api, &path, "volume").await?.as_deref() {
+        None => return Ok(()),
+        Some("deleting") => return api.wait_gone(&path).await,
+        Some(_) => {}
+    }
+    let cascade = format!("{path}?cascade=true");
+    if !accepted(api.send(Method::DELETE, &cascade, None).await?.0) {
+        // Reset by a case (error, attached, migrating...): make it deletable, then force.
+        let reset = json!({"os-reset_status": {
+            "status": "available", "attach_status": "detached", "migration_status": "none"}});
+        let _ = api.action(&path, reset).await;
+        if !accepted(api.send(Method::DELETE, &cascade, None).await?.0) {
+            let (code, answer) = api
+                .send(
+                    Method::POST,
+                    &format!("{path}/action"),
+                    Some(&json!({"os-force_delete": {}})),
+                )
+                .await?;
+            if !accepted(code) {
+                bail!("force-deleting {path}: HTTP {code} {answer}");
+            }
+        }
+    }
+    api.wait_gone(&path).await
+}
+
+async fn delete_type(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/types/{id}");
+    for _ in 0..5 {
+        let (status, _) = api.send(Method::DELETE, &path, None).await?;
+        if status == 202 || status == 404 {
+            return Ok(());
+        }
+        // An encryption type keeps its volume type; a volume being deleted may still use it.
+        let encryption = api
+            .ok(Method::GET, &format!("{path}/encryption"), None)
+            .await?;
+        if let Some(encryption_id) = encryption["encryption_id"].as_str() {
+            let _ = api
+                .send(
+                    Method::DELETE,
+                    &format!("{path}/encryption/{encryption_id}"),
+                    None,
+                )
+                .await;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    bail!("volume type {id} could not be deleted")
+}
+
+/// Creates `fixtures` in order, named `<prefix>-<key>`; returns `builtins` with the
+/// placeholder values added (`key` for the ID, `key.name`, `key.resource`). `builtins`
+/// expands placeholders inside fixture fields (metadata values, type access projects).
+pub async fn create(
+    api: &Api,
+    fixtures: &[(String, Fixture)],
+    prefix: &str,
+    builtins: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<BTreeMap<String, String>> {
+    let mut values = builtins.clone();
+    for (key, fixture) in fixtures {
+        let name = format!("{prefix}-{key}");
+        let id = match fixture {
+            Fixture::Volume(spec) => volume(api, spec, &name, &values, cleanup).await,
+            Fixture::Snapshot(spec) => snapshot(api, spec, &name, &values, cleanup).await,
+            Fixture::Type(spec) => volume_type(api, spec, &name, builtins, cleanup).await,
+            Fixture::Message(_) => {
+                let (message, volume) = message(api, &name, cleanup).await?;
+                values.insert(format!("{key}.resource"), volume);
+                Ok(message)
+            }
+        }
+        .with_context(|| format!("creating fixture {key}"))?;
+        if !matches!(fixture, Fixture::Message(_)) {
+            values.insert(format!("{key}.name"), name);
+        }
+        values.insert(key.clone(), id);
+    }
+    Ok(values)
+}
+
+/// `map` with placeholders in its values expanded.
+fn expanded(
+    map: &BTreeMap<String, String>,
+    values: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
+    map.iter()
+        .map(|(k, v)| Ok((k.clone(), expand(v, values)?)))
+        .collect()
+}
+
+async fn volume(
+    api: &Api,
+    spec: &VolumeFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name, "size": spec.size});
+    if let Some(key) = &spec.volume_type {
+        body["volume_type"] = json!(values[key]);
+    }
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    if !spec.metadata.is_empty() {
+        body["metadata"] = json!(expanded(&spec.metadata, values)?);
+    }
+    let created = api
+        .ok(Method::POST, "/volumes", Some(json!({ "volume": body })))
+        .await?;
+    let id = created["volume"]["id"]
+        .as_str()
+        .context("a created volume without id")?
+        .to_string();
+    cleanup.volume(&id);
+    let path = format!("/volumes/{id}");
+    api.wait_status(&path, "volume", &["available"]).await?;
+    if spec.bootable {
+        api.action(&path, json!({"os-set_bootable": {"bootable": true}}))
+            .await?;
+    }
+    if !spec.image_metadata.is_empty() {
+        api.action(
+            &path,
+            json!({"os-set_image_metadata": {"metadata": expanded(&spec.image_metadata, values)?}}),
+        )
+        .await?;
+    }
+    if let Some(status) = &spec.status {
+        api.action(&path, json!({"os-reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn snapshot(
+    api: &Api,
+    spec: &SnapshotFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name, "volume_id": values[&spec.volume]});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    if !spec.metadata.is_empty() {
+        body["metadata"] = json!(expanded(&spec.metadata, values)?);
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/snapshots",
+            Some(json!({ "snapshot": body })),
+        )
+        .await?;
+    let id = created["snapshot"]["id"]
+        .as_str()
+        .context("a created snapshot without id")?
+        .to_string();
+    cleanup.snapshot(&id);
+    let path = format!("/snapshots/{id}");
+    api.wait_status(&path, "snapshot", &["available"]).await?;
+    if let Some(status) = &spec.status {
+        api.action(&path, json!({"os-reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn volume_type(
+    api: &Api,
+    spec: &TypeFixture,
+    name: &str,
+    builtins: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    if let Some(public) = spec.is_public {
+        body["os-volume-type-access:is_public"] = json!(public);
+    }
+    if !spec.extra_specs.is_empty() {
+        body["extra_specs"] = json!(spec.extra_specs);
+    }
+    let created = api
+        .ok(Method::POST, "/types", Some(json!({ "volume_type": body })))
+        .await?;
+    let id = created["volume_type"]["id"]
+        .as_str()
+        .context("a created type without id")?
+        .to_string();
+    cleanup.volume_type(&id);
+    let path = format!("/types/{id}");
+    if let Some(encryption) = &spec.encryption {
+        api.ok(
+            Method::POST,
+            &format!("{path}/encryption"),
+            Some(json!({ "encryption": encryption })),
+        )
+        .await?;
+    }
+    for project in &spec.access {
+        let project = expand(project, builtins)?;
+        api.action(&path, json!({"addProjectAccess": {"project": project}}))
+            .await?;
+    }
+    Ok(id)
+}
+
+/// A volume of a type no back end has fails in the scheduler, which records a user message.
+async fn message(api: &Api, name: &str, cleanup: &Cleanup) -> Result<(String, String)> {
+    let nowhere = TypeFixture {
+        extra_specs: [(
+            "volume_backend_name".to_string(),
+            "parity-no-such-backend".to_string(),
+        )]
+        .into(),
+        ..TypeFixture::default()
+    };
+    let type_id = volume_type(
+        api,
+        &nowhere,
+        &format!("{name}-type"),
+        &BTreeMap::new(),
+        cleanup,
+    )
+    .await?;
+    let created = api
+        .ok(
+            Method::POST,
+            "/volumes",
+            Some(
+                json!({"volume": {"name": format!("{name}-volume"), "size": 1,
+                                   "volume_type": type_id}}),
+            ),
+        )
+        .await?;
+    let volume = created["volume"]["id"]
+        .as_str()
+        .context("a created volume without id")?
+        .to_string();
+    cleanup.volume(&volume);
+    let start = Instant::now();
+    loop {
+        let messages = api
+            .ids(&format!("/messages?resource_uuid={volume}"), "messages")
+            .await?;
+        if let Some(id) = messages.first().and_then(|m| m["id"].as_str()) {
+            cleanup.message(id);
+            return Ok((id.to_string(), volume));
+        }
+        if start.elapsed() > WAIT {
+            bail!("no user message about volume {volume} after {WAIT:?}");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Registers for cleanup what a command created, read from the server's answer to a
+/// successful `POST` (a volume, snapshot or volume type).
+pub fn created_by(answer: &str, cleanup: &Cleanup) {
+    let Ok(value) = serde_json::from_str::<Value>(answer) else {
+        return;
+    };
+    if let Some(id) = value["volume"]["id"].as_str() {
+        cleanup.volume(id);
+    }
+    if let Some(id) = value["snapshot"]["id"].as_str() {
+        cleanup.snapshot(id);
+    }
+    if let Some(id) = value["volume_type"]["id"].as_str() {
+        cleanup.volume_type(id);
+    }
+}
+
+/// Deletes everything in the parity project and every volume type named `parity-*`: what an
+/// interrupted run left (before a run) or a cleanup missed (after). Only one parity run uses
+/// the project at a time (the caller holds the lock). Returns what it deleted (`kind name
+/// id`) and the problems.
+pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
+    let cleanup = Cleanup::default();
+    let mut found = Vec::new();
+    let mut note = |kind: &str, item: &Value| -> Option<String> {
+        let id = item["id"].as_str()?.to_string();
+        found.push(format!(
+            "{kind} {} {id}",
+            item["name"].as_str().unwrap_or("(no name)")
+        ));
+        Some(id)
+    };
+    // Messages are also what Cinder records about the failures cases provoke on purpose:
+    // deleted, not reported.
+    for message in api.ids("/messages", "messages").await? {
+        if let Some(id) = message["id"].as_str() {
+            cleanup.message(id);
+        }
+    }
+    for snapshot in api.ids("/snapshots", "snapshots").await? {
+        if let Some(id) = note("snapshot", &snapshot) {
+            cleanup.snapshot(&id);
+        }
+    }
+    for volume in api.ids("/volumes", "volumes").await? {
+        if let Some(id) = note("volume", &volume) {
+            cleanup.volume(&id);
+        }
+    }
+    for volume_type in api.ids("/types?is_public=None", "volume_types").await? {
+        let name = volume_type["name"].as_str().unwrap_or_default();
+        if name.starts_with(NAME_PREFIX) {
+            if let Some(id) = note("volume type", &volume_type) {
+                cleanup.volume_type(&id);
+            }
+        }
+    }
+    let problems = cleanup.run(api).await;
+    Ok((found, problems))
+}
