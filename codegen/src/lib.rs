@@ -3,7 +3,7 @@
 //! The pipeline: [`bundle`] the multi-file spec into one document, read the [`operations`] and
 //! [`lint`] the spec's own conventions, [`prepare`] a copy for progenitor, run it
 //! ([`generate`]), [`split`] the output by resource, make the type builders' [`setters`] take
-//! plain values, add the typed [`actions`], what generic code needs of the builders
+//! plain values, keep the other members of [`open_objects`], add the typed [`actions`], what generic code needs of the builders
 //! ([`calls`]), the [`resources`], the [`microversions`] table and the list of
 //! [`response_bodies`], and [`assemble`] the files.
 
@@ -16,6 +16,7 @@ pub mod generate;
 pub mod lint;
 pub mod microversions;
 pub mod names;
+pub mod open_objects;
 pub mod operations;
 pub mod prepare;
 pub mod resources;
@@ -56,6 +57,8 @@ pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
     let placement = split::Placement::new(&bundle.schema_resources, &operations);
     let mut split = split::split(file, &placement, &operations)?;
     setters::rewrite(&mut split.type_builders);
+    let open = open_objects::open_objects(&bundle.document);
+    open_objects::add_extra(&mut split.types, &mut split.type_builders, &open);
     let fields = calls::FieldNames::new(split.types.values().flatten());
     calls::extend_builders(&mut split.builders, &bundle.document, &operations, &fields)?;
     let resources = resources::resources(&bundle.document, &operations)?;

@@ -28,6 +28,8 @@ pub struct ResourceSpec {
     pub tag: String,
     /// The singular (`volume`).
     pub name: String,
+    /// What lookups call one in messages (`message-name`, default the singular).
+    message_name: String,
     show: Operation,
     list: Operation,
     find_field: Option<String>,
@@ -117,6 +119,7 @@ pub fn resources(document: &Value, operations: &[Operation]) -> Result<Vec<Resou
         };
         let resource = ResourceSpec {
             name: required("name")?.to_string(),
+            message_name: text("message-name").unwrap_or(required("name")?).to_string(),
             show: find(required("show")?, &tag_name)?,
             list: find(required("list")?, &tag_name)?,
             find_field,
@@ -255,6 +258,7 @@ fn resource_impls(
 ) -> Result<TokenStream> {
     let marker = marker(resource);
     let name = &resource.name;
+    let message_name = &resource.message_name;
     let shown = body_of(document, &resource.show)?;
     let (key, inner) = wrapped(document, &shown)?;
     let item = held_schema(&inner).ok_or_else(|| anyhow!("{shown}.{key} is not a $ref"))?;
@@ -305,6 +309,7 @@ fn resource_impls(
 
         impl Resource for #marker {
             const NAME: &'static str = #name;
+            const MESSAGE_NAME: &'static str = #message_name;
             const KEY: &'static str = #key;
             const NAME_FIELD: ::std::option::Option<&'static str> = #name_field;
             type Item = types::#item_type;

@@ -59,8 +59,11 @@ pub trait PagedList: ListOperation {
 
 /// A kind of resource of the API: shown by id, listed, and found by name or id.
 pub trait Resource: Send + Sync + 'static {
-    /// What one is called in messages (`volume`, `volume_type`), as cinderclient says it.
+    /// What one is called (`volume`, `volume_type`).
     const NAME: &'static str;
+    /// What a failed lookup calls one, as python-cinderclient's messages do (its resource
+    /// class, lowercased: `volumetype`).
+    const MESSAGE_NAME: &'static str;
     /// The key holding one resource in a show or create answer (`volume`).
     const KEY: &'static str;
     /// The listed field holding a resource's name, if resources have names.

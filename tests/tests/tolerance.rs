@@ -94,3 +94,30 @@ fn a_message_without_links_decodes() {
     let decoded: MessageResponse = serde_json::from_value(body).unwrap();
     assert!(decoded.message.links.is_empty());
 }
+
+/// An open object (`additionalProperties: true` beside its properties) keeps the members the
+/// spec does not name, both ways: a driver's connection detail received, a connector key sent.
+#[test]
+fn open_objects_keep_members_the_spec_does_not_name() {
+    let info: cinder_client::types::VolumeConnectionInfo = serde_json::from_value(json!({
+        "driver_volume_type": "nvmeof",
+        "data": {"target_nqn": "nqn.x"},
+        "target_portals": ["10.0.0.1:4420"]
+    }))
+    .unwrap();
+    assert_eq!(info.extra["target_portals"], json!(["10.0.0.1:4420"]));
+
+    let connector = cinder_client::types::VolumeConnector::builder()
+        .host("compute-1")
+        .extra([("nvme_hostid", "5f1c")]);
+    let connector = cinder_client::types::VolumeConnector::try_from(connector).unwrap();
+    let sent = serde_json::to_value(&connector).unwrap();
+    assert_eq!(sent, json!({"host": "compute-1", "nvme_hostid": "5f1c"}));
+    // Hints are any keys: a cloud's own scheduler filters read their own.
+    let hints: cinder_client::types::VolumeSchedulerHints =
+        serde_json::from_value(json!({"same_host": "a", "rack": "r1", "a": ["1", "2"]})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&hints).unwrap()["a"],
+        json!(["1", "2"])
+    );
+}

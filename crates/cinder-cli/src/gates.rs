@@ -8,13 +8,15 @@ use cinder_client::{ApiVersion, Cinder};
 use cinder_raw::microversions::{OperationVersions, OPERATIONS};
 
 /// A part of the API a command line uses, how the command line names it in an error, and the
-/// lowest microversion (the `N` of 3.N) that has it.
+/// microversions (the `N` of 3.N) that have it.
 #[derive(Debug)]
 pub struct Needs {
     /// The option, command or column, as the user sees it (`--with-count`, `summary`).
     pub what: &'static str,
     /// The lowest microversion that has it.
     pub min: u16,
+    /// The highest microversion that has it.
+    pub max: u16,
 }
 
 /// Refuses `needs` unless the negotiated microversion has it.
@@ -33,27 +35,48 @@ pub fn require(cinder: &Cinder, needs: &Needs) -> Result<()> {
 
 /// Whether the version in use has `needs` (a column that only some versions show, say).
 pub fn has(version: ApiVersion, needs: &Needs) -> bool {
-    version >= ApiVersion(needs.min)
+    (needs.min..=needs.max).contains(&version.0)
 }
 
 /// Operation `operation` as a whole.
 const fn op(what: &'static str, operation: &'static str) -> Needs {
+    let operation = operation_of(operation);
     Needs {
         what,
-        min: above_3_0(operation_of(operation).min),
+        min: above_3_0(operation.min),
+        max: operation.max,
     }
 }
 
 /// Gate `gate` (`query:<name>`, `body:<path>`, `action:<key>`, `response:<path>`) inside
-/// operation `operation`.
+/// operation `operation`, which starts after 3.0.
 const fn gate(what: &'static str, operation: &'static str, gate: &'static str) -> Needs {
+    let needs = any_gate(what, operation, gate);
+    Needs {
+        min: above_3_0(needs.min),
+        ..needs
+    }
+}
+
+/// Gate `gate` inside operation `operation`, which ends before the newest version.
+const fn until(what: &'static str, operation: &'static str, gate: &'static str) -> Needs {
+    let needs = any_gate(what, operation, gate);
+    assert!(
+        needs.max < cinder_raw::microversions::MAX_VERSION,
+        "a gate that never ends would make its check dead code"
+    );
+    needs
+}
+
+const fn any_gate(what: &'static str, operation: &'static str, gate: &'static str) -> Needs {
     let gates = operation_of(operation).gates;
     let mut i = 0;
     while i < gates.len() {
         if same(gates[i].name, gate) {
             return Needs {
                 what,
-                min: above_3_0(gates[i].min),
+                min: gates[i].min,
+                max: gates[i].max,
             };
         }
         i += 1;
@@ -137,6 +160,8 @@ pub const SNAPSHOT_CONSUMES_QUOTA: Needs = gate(
     "list_snapshots_detail",
     "response:snapshots.consumes_quota",
 );
+/// cinderclient's `--force` of `snapshot-create`: gone from 3.66 (Cinder only tolerates `true`).
+pub const SNAPSHOT_FORCE: Needs = until("force", "create_snapshot", "body:snapshot.force");
 pub const SNAPSHOT_USER_ID: Needs = gate(
     "User ID",
     "list_snapshots_detail",

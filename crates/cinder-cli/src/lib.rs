@@ -4,6 +4,7 @@
 //! lets the fuzz targets (`crates/cinder-fuzz`, `fuzz/`) parse arbitrary command lines with
 //! the real definition, [`Cli`], without running anything. Nothing here is a stable API.
 
+mod argv;
 mod commands;
 mod completion;
 mod gates;
@@ -133,7 +134,10 @@ pub fn main() -> ExitCode {
 /// to do one command and exit.
 fn parse() -> Cli {
     let mut command = Cli::command();
-    let mut matches = command.get_matches_mut();
+    let args = argv::end_pair_lists(std::env::args_os());
+    let mut matches = command
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|e| e.format(&mut command).exit());
     let cli =
         Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut command).exit());
     std::mem::forget(command);

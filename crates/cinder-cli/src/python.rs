@@ -55,6 +55,27 @@ pub fn repr_str(text: &str) -> String {
     out
 }
 
+/// Python's `str.title()`: each run of letters starts upper case, the rest lower case
+/// (`volume_type` -> `Volume_Type`).
+pub fn title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if in_word {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            in_word = true;
+        } else {
+            out.push(c);
+            in_word = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +86,8 @@ mod tests {
         assert_eq!(repr(&json!([null, true, 1, "a"])), "[None, True, 1, 'a']");
         assert_eq!(repr(&json!({"b": "2", "a": 1})), "{'b': '2', 'a': 1}");
         assert_eq!(repr_str("it's"), "\"it's\"");
+        assert_eq!(title("volume_type"), "Volume_Type");
+        assert_eq!(title("os-vol-host-attr:host"), "Os-Vol-Host-Attr:Host");
         assert_eq!(repr_str("a\\b\n"), r"'a\\b\n'");
     }
 }

@@ -22,6 +22,17 @@ fn integer(text: &str) -> Result<i128, bool> {
     text.parse().map_err(|_| true)
 }
 
+/// One of cinderclient's `choices=['True', 'true', 'False', 'false']`, and nothing else.
+pub fn true_false(text: &str) -> Result<bool, String> {
+    match text {
+        "True" | "true" => Ok(true),
+        "False" | "false" => Ok(false),
+        _ => Err(format!(
+            "invalid choice: '{text}' (choose from 'True', 'true', 'False', 'false')"
+        )),
+    }
+}
+
 /// cinderclient's boolean spellings.
 pub fn parse_bool(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {

@@ -108,7 +108,7 @@ fn microversion_errors() {
     );
     // The same flags work at a new enough version.
     let out = ok(&["--os-volume-api-version", "3.45", "list", "--with-count"]);
-    assert!(out.contains("Total number of volumes:"), "{out}");
+    assert!(out.contains("Volume in total:"), "{out}");
 }
 
 #[test]

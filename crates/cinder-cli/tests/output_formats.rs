@@ -500,11 +500,7 @@ fn read_only_commands_in_json() {
     assert!(serde_json::from_str::<Value>(&run.stdout)
         .unwrap()
         .is_array());
-    assert!(
-        run.stderr.contains("Total number of volumes:"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("Volume in total:"), "{}", run.stderr);
 
     // Messages page from 3.5 on.
     let text = ok(&[

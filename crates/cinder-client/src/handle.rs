@@ -108,7 +108,7 @@ impl<'c, R: Resource> Handle<'c, R> {
             // cinderclient's words, although this resource has no names.
             return Err(Error::NotFound(format!(
                 "No {} with a name or ID of '{name}' exists.",
-                R::NAME
+                R::MESSAGE_NAME
             )));
         };
         let page = page_json(R::named(self.cinder.raw(), name)).await?;
@@ -117,7 +117,7 @@ impl<'c, R: Resource> Handle<'c, R> {
             .into_iter()
             .filter(|item| item.get(field).and_then(Value::as_str) == Some(name))
             .collect();
-        exactly_one(R::NAME, name, matches)
+        exactly_one(R::MESSAGE_NAME, name, matches)
     }
 
     /// The list request, for filters, sorting and a page size; send it with `.run()` for one
@@ -332,6 +332,19 @@ impl<R: WithMetadata> Handle<'_, R> {
         K: Into<String>,
         V: Into<String>,
     {
+        decode_value(self.set_metadata_json(id, pairs).await?, R::METADATA_KEY)
+    }
+
+    /// [`Handle::set_metadata`]; the answer's metadata as the server sent it.
+    pub async fn set_metadata_json<K, V>(
+        &self,
+        id: &str,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Value>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
         let pairs = pairs
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
@@ -340,7 +353,7 @@ impl<R: WithMetadata> Handle<'_, R> {
             .run_json()
             .await?
             .into_json();
-        decode_value(member(json, R::METADATA_KEY)?, R::METADATA_KEY)
+        member(json, R::METADATA_KEY)
     }
 
     /// Removes these keys, one request each, in order.

@@ -96,6 +96,7 @@ impl RequestHook for CinderHook {
         request: &mut reqwest::Request,
         operation_id: &'static str,
     ) -> Result<(), String> {
+        crate::body_override::apply(request);
         if let Some(row) = microversions::lookup(operation_id) {
             if let Err(refusal) = check_versions(row, request, self.version) {
                 // The message is all progenitor can carry; the note gives the error its fields.

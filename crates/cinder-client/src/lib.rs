@@ -56,6 +56,7 @@
 //! `curl` command line and the response, with tokens and secrets redacted: install any
 //! subscriber to see it (the `cinder` CLI's `--debug` does).
 
+mod body_override;
 pub mod clouds;
 mod config;
 mod discovery;
@@ -87,6 +88,7 @@ pub mod wait;
 
 use std::sync::Arc;
 
+pub use body_override::with_body;
 pub use cinder_raw::{types, ResponseValue};
 pub use config::{Auth, Config, Interface, NameOrId};
 #[doc(hidden)]

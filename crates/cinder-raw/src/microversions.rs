@@ -36,6 +36,11 @@ pub const OPERATIONS: &[OperationVersions] = &[
         max: 71u16,
         gates: &[
             Gate {
+                name: "body:snapshot.force",
+                min: 0u16,
+                max: 65u16,
+            },
+            Gate {
                 name: "response:snapshot.consumes_quota",
                 min: 65u16,
                 max: 71u16,

@@ -12,6 +12,7 @@ use crate::Client;
 pub struct Volumes;
 impl Resource for Volumes {
     const NAME: &'static str = "volume";
+    const MESSAGE_NAME: &'static str = "volume";
     const KEY: &'static str = "volume";
     const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
     type Item = types::Volume;
@@ -108,6 +109,7 @@ impl WithMetadata for Volumes {
 pub struct Snapshots;
 impl Resource for Snapshots {
     const NAME: &'static str = "snapshot";
+    const MESSAGE_NAME: &'static str = "snapshot";
     const KEY: &'static str = "snapshot";
     const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
     type Item = types::Snapshot;
@@ -204,6 +206,7 @@ impl WithMetadata for Snapshots {
 pub struct VolumeTypes;
 impl Resource for VolumeTypes {
     const NAME: &'static str = "volume_type";
+    const MESSAGE_NAME: &'static str = "volumetype";
     const KEY: &'static str = "volume_type";
     const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
     type Item = types::VolumeType;
@@ -299,6 +302,7 @@ impl WithMetadata for VolumeTypes {
 pub struct Messages;
 impl Resource for Messages {
     const NAME: &'static str = "message";
+    const MESSAGE_NAME: &'static str = "message";
     const KEY: &'static str = "message";
     const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::None;
     type Item = types::Message;

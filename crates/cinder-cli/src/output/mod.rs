@@ -22,7 +22,7 @@
 //!   kind of name (`Attached to` → `attached_to`, the comma-separated server IDs;
 //!   `Tenant ID` → `tenant_id`; an availability zone's `Name`/`Status` → `name`/`status`).
 //! - An object keeps the API's own keys (`os-vol-host-attr:host`, `volume_type`), all those the
-//!   table shows: every field but `links`.
+//!   table shows: every field (a command leaves out what cinderclient leaves out, such as `links`).
 //!
 //! Values keep their JSON types where the API gave JSON (numbers, booleans, `null`, nested
 //! objects); the table's text (`None`, `True`) is for tables only. A list row's or row's keys

@@ -37,8 +37,8 @@ impl Shape {
 }
 
 impl OutputArgs {
-    /// Prints a resource as cinderclient's plain `Property | Value` table: every field but
-    /// `links`, sorted by name; `-c` picks fields by their (API) name.
+    /// Prints a resource as cinderclient's plain `Property | Value` table: every field, sorted
+    /// by name; `-c` picks fields by their (API) name.
     pub fn print_object(&self, object: &Value) -> Result<()> {
         self.print_shaped(object, Shape::PLAIN)
     }
@@ -59,11 +59,12 @@ impl OutputArgs {
     }
 }
 
-/// The fields of an object as columns: sorted, `links` left out.
+/// The fields of an object as columns, sorted (each command leaves out what cinderclient
+/// leaves out, such as `links`).
 fn fields_of(object: &Value) -> Vec<Column> {
     let mut keys: Vec<&String> = object
         .as_object()
-        .map(|map| map.keys().filter(|k| *k != "links").collect())
+        .map(|map| map.keys().collect())
         .unwrap_or_default();
     keys.sort();
     keys.into_iter().map(|k| Column::keyed(k)).collect()
@@ -105,7 +106,11 @@ fn write_row<W: Write>(
             grid.row(
                 selected
                     .iter()
-                    .map(|c| row.get(&c.key).map(cells::text).unwrap_or_default())
+                    .map(|c| {
+                        let value = row.get(&c.key).unwrap_or(&Value::Null);
+                        c.formatter
+                            .map_or_else(|| cells::list_text(value), |f| f(value))
+                    })
                     .collect(),
             );
         }
@@ -157,7 +162,6 @@ mod tests {
             "size": 1,
             "os-vol-host-attr:host": "h@b#p",
             "metadata": {"k": "v"},
-            "links": [{"rel": "self", "href": "x"}],
         })
     }
 
@@ -170,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn object_table_is_sorted_without_links() {
+    fn object_table_is_sorted() {
         assert_eq!(
             object(Format::Table, &[]),
             "+-----------------------+------------+\n\

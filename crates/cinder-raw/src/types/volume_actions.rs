@@ -496,6 +496,9 @@ pub struct VolumeConnectionInfo {
     ///The connector's `enforce_multipath` value (false when the connector lacks it).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_multipath: ::std::option::Option<bool>,
+    /// The members the spec does not name (this object is open), as sent.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl VolumeConnectionInfo {
     pub fn builder() -> builder::VolumeConnectionInfo {
@@ -553,6 +556,9 @@ pub struct VolumeConnector {
     ///The Fibre Channel world-wide port names of the host.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub wwpns: ::std::vec::Vec<::std::string::String>,
+    /// The members the spec does not name (this object is open), as sent.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl VolumeConnector {
     pub fn builder() -> builder::VolumeConnector {
@@ -1528,6 +1534,10 @@ pub mod builder {
         driver_volume_type: ::std::result::Result<::std::string::String, ::std::string::String>,
         enforce_multipath:
             ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        extra: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for VolumeConnectionInfo {
         fn default() -> Self {
@@ -1535,6 +1545,7 @@ pub mod builder {
                 data: Err("no value supplied for data".to_string()),
                 driver_volume_type: Err("no value supplied for driver_volume_type".to_string()),
                 enforce_multipath: Ok(Default::default()),
+                extra: Ok(Default::default()),
             }
         }
     }
@@ -1578,6 +1589,19 @@ pub mod builder {
                     });
             self
         }
+        /// Members the spec does not name (this object is open).
+        pub fn extra<I, K, V>(mut self, value: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::serde_json::Value>,
+        {
+            self.extra = Ok(value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect());
+            self
+        }
     }
     impl ::std::convert::TryFrom<VolumeConnectionInfo> for super::VolumeConnectionInfo {
         type Error = super::error::ConversionError;
@@ -1588,6 +1612,7 @@ pub mod builder {
                 data: value.data?,
                 driver_volume_type: value.driver_volume_type?,
                 enforce_multipath: value.enforce_multipath?,
+                extra: value.extra?,
             })
         }
     }
@@ -1597,6 +1622,7 @@ pub mod builder {
                 data: Ok(value.data),
                 driver_volume_type: Ok(value.driver_volume_type),
                 enforce_multipath: Ok(value.enforce_multipath),
+                extra: Ok(value.extra),
             }
         }
     }
@@ -1644,6 +1670,10 @@ pub mod builder {
         >,
         wwnns: ::std::result::Result<::std::vec::Vec<::std::string::String>, ::std::string::String>,
         wwpns: ::std::result::Result<::std::vec::Vec<::std::string::String>, ::std::string::String>,
+        extra: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for VolumeConnector {
         fn default() -> Self {
@@ -1662,6 +1692,7 @@ pub mod builder {
                 uuid: Ok(Default::default()),
                 wwnns: Ok(Default::default()),
                 wwpns: Ok(Default::default()),
+                extra: Ok(Default::default()),
             }
         }
     }
@@ -1839,6 +1870,19 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for wwpns: {e}"));
             self
         }
+        /// Members the spec does not name (this object is open).
+        pub fn extra<I, K, V>(mut self, value: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::serde_json::Value>,
+        {
+            self.extra = Ok(value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect());
+            self
+        }
     }
     impl ::std::convert::TryFrom<VolumeConnector> for super::VolumeConnector {
         type Error = super::error::ConversionError;
@@ -1860,6 +1904,7 @@ pub mod builder {
                 uuid: value.uuid?,
                 wwnns: value.wwnns?,
                 wwpns: value.wwpns?,
+                extra: value.extra?,
             })
         }
     }
@@ -1880,6 +1925,7 @@ pub mod builder {
                 uuid: Ok(value.uuid),
                 wwnns: Ok(value.wwnns),
                 wwpns: Ok(value.wwpns),
+                extra: Ok(value.extra),
             }
         }
     }

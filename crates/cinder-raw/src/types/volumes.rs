@@ -1077,67 +1077,34 @@ impl VolumeResponse {
         Default::default()
     }
 }
-/// Hints for the scheduler (`OS-SCH-HNT:scheduler_hints`). The known keys are validated; other
-/// keys are passed to the scheduler filters as they are. (Cinder also accepts `null`, which
-/// means the same as leaving the key out.)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct VolumeSchedulerHints {
-    ///A volume UUID, or a list of them, whose back ends the new volume should avoid.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub different_host: ::std::option::Option<VolumeSchedulerHintsDifferentHost>,
-    ///The UUID of a server on whose host the volume should be created (InstanceLocalityFilter).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub local_to_instance: ::std::option::Option<::std::string::String>,
-    ///A JSON query for the JsonFilter, either as a JSON-encoded string or as an object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub query: ::std::option::Option<VolumeSchedulerHintsQuery>,
-    ///A volume UUID, or a list of them, whose back end the new volume should share.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub same_host: ::std::option::Option<VolumeSchedulerHintsSameHost>,
-}
-impl VolumeSchedulerHints {
-    pub fn builder() -> builder::VolumeSchedulerHints {
-        Default::default()
+/// Hints for the scheduler (`OS-SCH-HNT:scheduler_hints`): any keys, passed to the scheduler
+/// filters as they are (a cloud's own filters read their own keys). Cinder validates the ones
+/// it knows: `same_host` and `different_host` (a volume UUID, or a list of them, whose back end
+/// the new volume should share or avoid), `local_to_instance` (the UUID of a server on whose
+/// host the volume should be created), `query` (a JSON query for the JsonFilter, a
+/// JSON-encoded string or an object). Cinder also accepts `null`, which means the same as
+/// leaving the key out.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct VolumeSchedulerHints(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+impl ::std::ops::Deref for VolumeSchedulerHints {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.0
     }
 }
-///A volume UUID, or a list of them, whose back ends the new volume should avoid.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum VolumeSchedulerHintsDifferentHost {
-    String(::std::string::String),
-    Array(::std::vec::Vec<::std::string::String>),
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-    for VolumeSchedulerHintsDifferentHost
+impl ::std::convert::From<VolumeSchedulerHints>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value>
 {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::Array(value)
+    fn from(value: VolumeSchedulerHints) -> Self {
+        value.0
     }
-}
-///A JSON query for the JsonFilter, either as a JSON-encoded string or as an object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum VolumeSchedulerHintsQuery {
-    String(::std::string::String),
-    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-    for VolumeSchedulerHintsQuery
+    for VolumeSchedulerHints
 {
     fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
-        Self::Object(value)
-    }
-}
-///A volume UUID, or a list of them, whose back end the new volume should share.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum VolumeSchedulerHintsSameHost {
-    String(::std::string::String),
-    Array(::std::vec::Vec<::std::string::String>),
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for VolumeSchedulerHintsSameHost {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::Array(value)
+        Self(value)
     }
 }
 /// The fields to change. From 3.53 at least one of them must be given (an empty object is
@@ -3228,119 +3195,6 @@ pub mod builder {
         fn from(value: super::VolumeResponse) -> Self {
             Self {
                 volume: Ok(value.volume),
-            }
-        }
-    }
-    #[derive(Clone, Debug)]
-    pub struct VolumeSchedulerHints {
-        different_host: ::std::result::Result<
-            ::std::option::Option<super::VolumeSchedulerHintsDifferentHost>,
-            ::std::string::String,
-        >,
-        local_to_instance: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
-            ::std::string::String,
-        >,
-        query: ::std::result::Result<
-            ::std::option::Option<super::VolumeSchedulerHintsQuery>,
-            ::std::string::String,
-        >,
-        same_host: ::std::result::Result<
-            ::std::option::Option<super::VolumeSchedulerHintsSameHost>,
-            ::std::string::String,
-        >,
-    }
-    impl ::std::default::Default for VolumeSchedulerHints {
-        fn default() -> Self {
-            Self {
-                different_host: Ok(Default::default()),
-                local_to_instance: Ok(Default::default()),
-                query: Ok(Default::default()),
-                same_host: Ok(Default::default()),
-            }
-        }
-    }
-    impl VolumeSchedulerHints {
-        pub fn different_host<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<super::VolumeSchedulerHintsDifferentHost>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.different_host = value
-                .try_into()
-                .map(::std::option::Option::Some)
-                .map_err(|e| {
-                    ::std::format!(
-                        "error converting supplied value for {}: {e}",
-                        "different_host"
-                    )
-                });
-            self
-        }
-        pub fn local_to_instance<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.local_to_instance =
-                value
-                    .try_into()
-                    .map(::std::option::Option::Some)
-                    .map_err(|e| {
-                        ::std::format!(
-                            "error converting supplied value for {}: {e}",
-                            "local_to_instance"
-                        )
-                    });
-            self
-        }
-        pub fn query<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<super::VolumeSchedulerHintsQuery>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.query = value
-                .try_into()
-                .map(::std::option::Option::Some)
-                .map_err(|e| {
-                    ::std::format!("error converting supplied value for {}: {e}", "query")
-                });
-            self
-        }
-        pub fn same_host<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<super::VolumeSchedulerHintsSameHost>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.same_host = value
-                .try_into()
-                .map(::std::option::Option::Some)
-                .map_err(|e| {
-                    ::std::format!("error converting supplied value for {}: {e}", "same_host")
-                });
-            self
-        }
-    }
-    impl ::std::convert::TryFrom<VolumeSchedulerHints> for super::VolumeSchedulerHints {
-        type Error = super::error::ConversionError;
-        fn try_from(
-            value: VolumeSchedulerHints,
-        ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self {
-                different_host: value.different_host?,
-                local_to_instance: value.local_to_instance?,
-                query: value.query?,
-                same_host: value.same_host?,
-            })
-        }
-    }
-    impl ::std::convert::From<super::VolumeSchedulerHints> for VolumeSchedulerHints {
-        fn from(value: super::VolumeSchedulerHints) -> Self {
-            Self {
-                different_host: Ok(value.different_host),
-                local_to_instance: Ok(value.local_to_instance),
-                query: Ok(value.query),
-                same_host: Ok(value.same_host),
             }
         }
     }

@@ -5,9 +5,9 @@ use cinder_client::resources::Messages;
 use cinder_client::{Cinder, Run};
 use clap::Args;
 
-use super::shared::each::AtOnce;
+use super::shared::each::{AtOnce, Reporting};
 use super::shared::list::{self, Query};
-use super::shared::show::show;
+use super::shared::show::{show, without_links};
 use super::Cmd;
 use crate::gates::{self, require};
 use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
@@ -50,7 +50,8 @@ pub struct MessageList {
     pub level: Option<String>,
     /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
     /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -128,14 +129,8 @@ pub struct MessageShow {
 impl Cmd for MessageShow {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::MESSAGE_SHOW)?;
-        show::<Messages>(
-            cinder,
-            &self.message,
-            &self.output,
-            Shape::PLAIN,
-            std::convert::identity,
-        )
-        .await
+        let (message, output) = (&self.message, &self.output);
+        show::<Messages>(cinder, message, output, Shape::PLAIN, without_links).await
     }
 }
 
@@ -150,7 +145,7 @@ impl Cmd for MessageDelete {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::MESSAGE_DELETE)?;
         AtOnce::ONE_BY_ONE
-            .for_each_found::<Messages, _, _>(cinder, &self.messages, "Delete", |id, _| async move {
+            .for_each_found::<Messages, _, _>(cinder, &self.messages, &Reporting::deleting("message", "Unable to delete any of the specified messages."), |id, _| async move {
                 Ok(cinder.raw().delete_message().message_id(id).run().await?)
             })
             .await

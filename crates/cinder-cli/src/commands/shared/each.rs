@@ -1,7 +1,9 @@
 //! Doing one thing to many resources, as cinderclient does it: each named resource in turn,
-//! a failure reported for that one ("Delete for volume x failed: ...") without stopping the
-//! others, and the command failing at the end if any did ("Unable to delete any of the
-//! specified volumes."). `--concurrency` lets several run at once, reports still in order.
+//! a failure reported for that one ("Delete for volume x failed: ...", on stdout) without
+//! stopping the others, and the command failing at the end when every one failed ("Unable to
+//! delete any of the specified volumes."). When only some failed, ours fails too (cinderclient
+//! exits 0 then), so that a script sees it. `--concurrency` lets several run at once, reports
+//! still in order.
 
 use std::future::Future;
 
@@ -16,6 +18,38 @@ use super::find::find_id;
 /// small cloud.
 pub const DEFAULT_CONCURRENCY: u32 = 8;
 
+/// How cinderclient reports a command's failures, which its commands do in a few ways.
+#[derive(Clone, Debug)]
+pub struct Reporting {
+    /// The start of the line about one failure: "Delete" in "Delete for volume x failed: e".
+    pub action: &'static str,
+    /// The kind in that line: "volume".
+    pub kind: String,
+    /// Whether the failure's own text is printed first, on a line of its own (`print(e)`).
+    pub text_first: bool,
+    /// Whether the line is printed when only one item was named.
+    pub line_for_one: bool,
+    /// The error when every item failed.
+    pub all_failed: String,
+    /// With one item named: the error is that item's line rather than `all_failed`.
+    pub one_failed_is_its_line: bool,
+}
+
+impl Reporting {
+    /// The deletes' way: every failure's line ("Delete for `kind` x failed: e"), then
+    /// `all_failed` when all failed.
+    pub fn deleting(kind: &str, all_failed: &str) -> Reporting {
+        Reporting {
+            action: "Delete",
+            kind: kind.to_string(),
+            text_first: false,
+            line_for_one: true,
+            all_failed: all_failed.to_string(),
+            one_failed_is_its_line: false,
+        }
+    }
+}
+
 /// How many items are worked on at once (`--concurrency`).
 #[derive(Clone, Copy, Debug)]
 pub struct AtOnce(pub usize);
@@ -25,14 +59,12 @@ impl AtOnce {
     pub const ONE_BY_ONE: AtOnce = AtOnce(1);
 
     /// Runs `each` for every item, at most this many at a time (in the order of `items`);
-    /// reports each failure like cinderclient (in the order of `items`, as soon as the items
-    /// before it are done), and fails if any did. `action` is cinderclient's word ("Delete",
-    /// "Reset state"), `kind` the resource's ("volume").
+    /// reports each failure as `reporting` says (in the order of `items`, as soon as the items
+    /// before it are done), and fails if any did.
     pub async fn for_each<F, Fut>(
         self,
         items: &[String],
-        action: &str,
-        kind: &str,
+        reporting: &Reporting,
         each: F,
     ) -> Result<()>
     where
@@ -40,20 +72,32 @@ impl AtOnce {
         Fut: Future<Output = Result<()>>,
     {
         let mut results = stream::iter(items.iter().cloned().map(each)).buffered(self.0.max(1));
+        let Reporting { action, kind, .. } = reporting;
         let mut failed = 0;
+        let mut last_line = String::new();
         let mut index = 0;
         while let Some(result) = results.next().await {
             if let Err(e) = result {
                 failed += 1;
-                eprintln!("{action} for {kind} {} failed: {e}", items[index]);
+                // On stdout, where cinderclient prints them.
+                if reporting.text_first {
+                    println!("{e}");
+                }
+                last_line = format!("{action} for {kind} {} failed: {e}", items[index]);
+                if reporting.line_for_one || items.len() > 1 {
+                    println!("{last_line}");
+                }
             }
             index += 1;
         }
-        let verb = action.to_ascii_lowercase();
         match failed {
             0 => Ok(()),
-            n if n == items.len() => bail!("Unable to {verb} any of the specified {kind}s."),
-            _ => bail!("Unable to {verb} some of the specified {kind}s."),
+            1 if items.len() == 1 && reporting.one_failed_is_its_line => bail!("{last_line}"),
+            n if n == items.len() => bail!("{}", reporting.all_failed),
+            _ => bail!(
+                "Unable to {} some of the specified {kind}s.",
+                action.to_ascii_lowercase()
+            ),
         }
     }
 
@@ -63,7 +107,7 @@ impl AtOnce {
         self,
         cinder: &Cinder,
         names: &[String],
-        action: &str,
+        reporting: &Reporting,
         each: F,
     ) -> Result<()>
     where
@@ -71,9 +115,8 @@ impl AtOnce {
         F: Fn(String, String) -> Fut,
         Fut: Future<Output = Result<()>>,
     {
-        let kind = R::NAME.replace('_', " ");
         let each = &each;
-        self.for_each(names, action, &kind, |name| async move {
+        self.for_each(names, reporting, |name| async move {
             let id = find_id::<R>(cinder, &name).await?;
             each(id, name).await
         })

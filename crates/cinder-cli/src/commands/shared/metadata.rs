@@ -40,21 +40,25 @@ impl Action {
     }
 }
 
-/// Sets or unsets metadata of resource `target` of kind `R`.
+/// Sets or unsets metadata of resource `target` of kind `R`; after `set`, the metadata the
+/// server answered with (some commands print it).
 pub async fn apply<R: WithMetadata>(
     cinder: &Cinder,
     target: &str,
     action: Action,
     pairs: &[String],
-) -> Result<()> {
+) -> Result<Option<Value>> {
     let change = action.change(pairs)?;
     let id = find_id::<R>(cinder, target).await?;
     let handle = cinder.handle::<R>();
     match change {
-        Change::Set(pairs) => drop(handle.set_metadata(&id, pairs).await?),
-        Change::Unset(keys) => handle.unset_metadata(&id, keys).await?,
+        Change::Set(pairs) => Ok(Some(handle.set_metadata_json(&id, pairs).await?)),
+        Change::Unset(keys) => handle
+            .unset_metadata(&id, keys)
+            .await
+            .map(|_| None)
+            .map_err(Into::into),
     }
-    Ok(())
 }
 
 /// Prints the metadata resource `target` of kind `R` carries (as cinderclient, from the

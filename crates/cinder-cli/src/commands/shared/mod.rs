@@ -1,13 +1,15 @@
 //! The shapes that repeat across commands, on the library's generated resource handles:
 //! finding a resource by name or ID ([`find`]), a filtered paged list ([`list`]), showing one
 //! resource ([`show`]), doing something to many with cinderclient's reporting ([`each`]),
-//! metadata set/unset/show ([`metadata`]), and request bodies made from JSON.
+//! metadata set/unset/show ([`metadata`]), changing fields ([`update`]), and request bodies
+//! made from JSON.
 
 pub mod each;
 pub mod find;
 pub mod list;
 pub mod metadata;
 pub mod show;
+pub mod update;
 
 use anyhow::{anyhow, Result};
 use serde::de::DeserializeOwned;

@@ -22,3 +22,11 @@ pub async fn show<R: Resource>(
     let resource = find::<R>(cinder, name_or_id).await?;
     output.print_shaped(&touch(resource), shape)
 }
+
+/// A resource without its `links`, which cinderclient's `show` commands leave out.
+pub fn without_links(mut resource: Value) -> Value {
+    if let Value::Object(fields) = &mut resource {
+        fields.remove("links");
+    }
+    resource
+}

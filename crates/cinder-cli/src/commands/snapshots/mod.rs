@@ -5,13 +5,14 @@ use anyhow::{bail, Result};
 use cinder_client::resources::{Snapshots, Volumes};
 use cinder_client::{types, ApiVersion, Cinder, Run};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::shared::each::AtOnce;
+use super::shared::each::{AtOnce, Reporting};
 use super::shared::find::find_id;
 use super::shared::list::{self, Query};
 use super::shared::metadata::{self, Action};
 use super::shared::show::show;
+use super::shared::update::update;
 use super::shared::{body, without_nulls};
 use super::Cmd;
 use crate::gates::{self, require};
@@ -34,7 +35,8 @@ pub struct SnapshotCreate {
           value_name = "description")]
     pub description: Option<String>,
     /// Snapshot metadata key and value pairs.
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub metadata: Option<Vec<String>>,
     /// Name or ID of volume to snapshot.
     #[arg(value_name = "volume", value_parser = values::name_or_id)]
@@ -49,9 +51,19 @@ impl Cmd for SnapshotCreate {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         let metadata = self.metadata.as_deref().map(kv::parse).transpose()?;
         let volume_id = find_id::<Volumes>(cinder, &self.volume).await?;
+        // As cinderclient: `false` until the flag is gone (3.66), then a true one left out and
+        // a false one refused.
+        let force = if gates::has(cinder.version(), &gates::SNAPSHOT_FORCE) {
+            Some(self.force.unwrap_or(false))
+        } else if self.force == Some(false) {
+            let last = gates::SNAPSHOT_FORCE.max;
+            bail!("'force' argument is not allowed after microversion 3.{last}.");
+        } else {
+            None
+        };
         let snapshot = without_nulls(json!({
             "volume_id": volume_id,
-            "force": self.force,
+            "force": force,
             "name": self.name,
             "description": self.description,
             "metadata": metadata,
@@ -89,19 +101,27 @@ impl Cmd for SnapshotDelete {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         let names = &self.snapshots;
         AtOnce::ONE_BY_ONE
-            .for_each_found::<Snapshots, _, _>(cinder, names, "Delete", |id, _| async move {
-                if self.force {
-                    cinder.raw().snapshot_force_delete(&id).run().await?;
-                } else {
-                    cinder
-                        .raw()
-                        .delete_snapshot()
-                        .snapshot_id(&id)
-                        .run()
-                        .await?;
-                }
-                self.wait.until_deleted::<Snapshots>(cinder, &id).await
-            })
+            .for_each_found::<Snapshots, _, _>(
+                cinder,
+                names,
+                &Reporting::deleting(
+                    "snapshot",
+                    "Unable to delete any of the specified snapshots.",
+                ),
+                |id, _| async move {
+                    if self.force {
+                        cinder.raw().snapshot_force_delete(&id).run().await?;
+                    } else {
+                        cinder
+                            .raw()
+                            .delete_snapshot()
+                            .snapshot_id(&id)
+                            .run()
+                            .await?;
+                    }
+                    self.wait.until_deleted::<Snapshots>(cinder, &id).await
+                },
+            )
             .await
     }
 }
@@ -128,11 +148,13 @@ pub struct SnapshotList {
     #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
     /// Filters results by a metadata key and value pair (API 3.22 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub metadata: Option<Vec<String>>,
     /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
     /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub filters: Option<Vec<String>>,
     /// Show total number of snapshot entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
@@ -169,7 +191,8 @@ impl SnapshotList {
         Ok(query.filters(kv::list_filters(&self.filters, &once)?))
     }
 
-    /// The columns at `version`.
+    /// The columns at `version` (cinderclient's snapshot-list has no tenant column, even for
+    /// all tenants).
     fn columns_at(&self, version: ApiVersion) -> Vec<Column> {
         let mut headers = vec!["ID", "Volume ID", "Status", "Name", "Size"];
         if gates::has(version, &gates::SNAPSHOT_CONSUMES_QUOTA) {
@@ -177,12 +200,6 @@ impl SnapshotList {
         }
         if gates::has(version, &gates::SNAPSHOT_USER_ID) {
             headers.push("User ID");
-        }
-        if self.all_tenants == Some(true)
-            || self.tenant.is_some()
-            || kv::filter_given(&self.filters, "all_tenants")
-        {
-            headers.insert(1, "Tenant ID");
         }
         columns(&headers)
     }
@@ -209,26 +226,20 @@ impl Cmd for SnapshotList {
         }
         let list = cinder.snapshots().list();
         let columns = self.columns_at(cinder.version());
-        let count =
-            list::print(list, self.query()?, &self.page, &self.output, &columns, row).await?;
+        let count = list::print(
+            list,
+            self.query()?,
+            &self.page,
+            &self.output,
+            &columns,
+            std::convert::identity,
+        )
+        .await?;
         if let Some(count) = count {
-            self.output
-                .note(&format!("Total number of snapshots: {count}"))?;
+            self.output.note(&format!("Snapshot in total: {count}"))?;
         }
         Ok(())
     }
-}
-
-/// A snapshot as a row of `cinder snapshot-list`: the server's fields plus `tenant_id`.
-fn row(mut snapshot: Value) -> Value {
-    let tenant = snapshot
-        .get("os-extended-snapshot-attributes:project_id")
-        .cloned()
-        .unwrap_or(Value::Null);
-    if let Value::Object(fields) = &mut snapshot {
-        fields.insert("tenant_id".into(), tenant);
-    }
-    snapshot
 }
 
 #[derive(Args, Debug)]
@@ -283,16 +294,12 @@ impl Cmd for SnapshotRename {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let id = find_id::<Snapshots>(cinder, &self.snapshot).await?;
-        let fields = without_nulls(json!({ "name": self.name, "description": self.description }));
-        let request: types::SnapshotUpdateRequest = body(json!({ "snapshot": fields }))?;
-        cinder
-            .raw()
-            .update_snapshot()
-            .snapshot_id(id)
-            .body(request)
-            .run()
-            .await?;
+        let fields = json!({ "name": self.name, "description": self.description });
+        update::<Snapshots>(cinder, &self.snapshot, fields).await?;
+        println!(
+            "Request to rename snapshot '{}' has been accepted.",
+            self.snapshot
+        );
         Ok(())
     }
 }
@@ -311,8 +318,18 @@ impl Cmd for SnapshotResetState {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         let state = json!({ "status": self.state });
         let names = &self.snapshots;
+        // cinderclient's way here: the line about a failure only when several were named; one
+        // that fails fails with that line.
+        let reset = Reporting {
+            action: "Reset state",
+            kind: "snapshot".into(),
+            text_first: false,
+            line_for_one: false,
+            all_failed: "Unable to reset the state for any of the specified snapshots.".into(),
+            one_failed_is_its_line: true,
+        };
         AtOnce::ONE_BY_ONE
-            .for_each_found::<Snapshots, _, _>(cinder, names, "Reset state", |id, _| {
+            .for_each_found::<Snapshots, _, _>(cinder, names, &reset, |id, _| {
                 let state = state.clone();
                 async move {
                     Ok(cinder
@@ -337,6 +354,8 @@ pub struct SnapshotMetadata {
     /// Metadata key and value pair to set or unset (for unset, specify only the key).
     #[arg(value_name = "key=value", required = true)]
     pub metadata: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl Cmd for SnapshotMetadata {
@@ -345,7 +364,13 @@ impl Cmd for SnapshotMetadata {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        metadata::apply::<Snapshots>(cinder, &self.snapshot, self.action, &self.metadata).await
+        let target = &self.snapshot;
+        let set = metadata::apply::<Snapshots>(cinder, target, self.action, &self.metadata).await?;
+        // As cinderclient: the metadata after `set`, nothing after `unset`.
+        match set {
+            Some(metadata) => self.output.print_object(&metadata),
+            None => Ok(()),
+        }
     }
 }
 
@@ -383,8 +408,8 @@ impl Cmd for SnapshotMetadataUpdateAll {
             .replace_snapshot_metadata()
             .snapshot_id(id)
             .body(request);
+        // As cinderclient: the answer itself, `metadata` and all.
         let answer = request.run_json().await?.into_json();
-        self.output
-            .print_shaped(&answer["metadata"], Shape::METADATA)
+        self.output.print_object(&answer)
     }
 }

@@ -245,16 +245,19 @@ impl Cmd for EncryptionTypeUpdate {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let spec = self.spec()?;
+        let spec = json!({ "encryption": self.spec()? });
         let (id, key) = existing_encryption(cinder, &self.volume_type).await?;
-        let request: types::VolumeTypeEncryptionUpdateRequest =
-            body(json!({ "encryption": spec }))?;
+        let request: types::VolumeTypeEncryptionUpdateRequest = body(spec.clone())?;
         let update = cinder
             .raw()
             .update_type_encryption()
             .volume_type_id(&id)
             .key(key);
-        update.body(request).run().await?;
+        // As sent, with the `null`s that clear the cipher or the key size (which the generated
+        // request type would leave out).
+        cinder_client::with_body(spec, update.body(request))
+            .run()
+            .await?;
         let encryption = encryption_of(cinder, &id).await?;
         self.output
             .print_row(&encryption_columns(), encryption.as_ref())

@@ -14,13 +14,13 @@ use anyhow::{bail, Result};
 use cinder_client::resources::VolumeTypes;
 use cinder_client::{types, Cinder, Run};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::shared::each::AtOnce;
-use super::shared::find::find_id;
+use super::shared::each::{AtOnce, Reporting};
 use super::shared::list::{self, Query};
 use super::shared::metadata::{self, Action};
-use super::shared::show::show;
+use super::shared::show::{show, without_links};
+use super::shared::update::update;
 use super::shared::{body, without_nulls};
 use super::Cmd;
 use crate::gates::{self, require};
@@ -85,7 +85,10 @@ impl Cmd for TypeDelete {
             .for_each_found::<VolumeTypes, _, _>(
                 cinder,
                 &self.types,
-                "Delete",
+                &Reporting::deleting(
+                    "volume type",
+                    "Unable to delete any of the specified types.",
+                ),
                 |id, name| async move {
                     cinder.raw().delete_type().volume_type_id(id).run().await?;
                     println!("Request to delete volume type {name} has been accepted.");
@@ -100,7 +103,8 @@ impl Cmd for TypeDelete {
 pub struct TypeList {
     /// Filter key and value pairs, such as is_public=false or extra_specs={key:value} (API 3.52
     /// and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub filters: Option<Vec<String>>,
     #[command(flatten)]
     pub page: PageArgs,
@@ -171,13 +175,7 @@ impl Cmd for TypeShow {
             &self.volume_type,
             &self.output,
             shape,
-            |mut vtype| {
-                // cinderclient shows the access flag under its plain name only.
-                if let Value::Object(fields) = &mut vtype {
-                    fields.remove("os-volume-type-access:is_public");
-                }
-                vtype
-            },
+            without_links,
         )
         .await
     }
@@ -215,15 +213,11 @@ impl Cmd for TypeUpdate {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let id = find_id::<VolumeTypes>(cinder, &self.id).await?;
-        let fields = without_nulls(json!({
+        let fields = json!({
             "name": self.name, "description": self.description, "is_public": self.is_public
-        }));
-        let request: types::VolumeTypeUpdateRequest = body(json!({ "volume_type": fields }))?;
-        let request = cinder.raw().update_type().volume_type_id(id).body(request);
-        let answer = request.run_json().await?;
-        self.output
-            .print_row(&type_columns(), answer.json().get("volume_type"))
+        });
+        let updated = update::<VolumeTypes>(cinder, &self.id, fields).await?;
+        self.output.print_row(&type_columns(), Some(&updated))
     }
 }
 
@@ -264,7 +258,8 @@ impl Cmd for TypeKey {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        metadata::apply::<VolumeTypes>(cinder, &self.vtype, self.action, &self.metadata).await
+        metadata::apply::<VolumeTypes>(cinder, &self.vtype, self.action, &self.metadata).await?;
+        Ok(())
     }
 }
 

@@ -37,13 +37,15 @@ impl Cmd for ApiVersion {
         self.output
             .print_list_sorted_by(&api_version_columns(), Some("id"), rows.collect())?;
         let server = cinder.server_range();
-        self.output.note(&format!(
+        // Ours, for people: on stderr, where cinderclient prints nothing.
+        eprintln!(
             "Using API version {} (server supports {} to {}; client supports 3.{MIN_VERSION} \
              to 3.{MAX_VERSION})",
             cinder.version(),
             server.min,
             server.max
-        ))
+        );
+        Ok(())
     }
 }
 

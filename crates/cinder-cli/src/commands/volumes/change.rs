@@ -3,12 +3,13 @@
 
 use anyhow::{bail, Result};
 use cinder_client::resources::{Snapshots, Volumes};
-use cinder_client::{types, Cinder, Run};
+use cinder_client::{Cinder, Run};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::json;
 
-use crate::commands::shared::each::AtOnce;
+use crate::commands::shared::each::{AtOnce, Reporting};
 use crate::commands::shared::find::{find, find_id, id_of, text};
+use crate::commands::shared::update::update;
 use crate::commands::shared::{body, without_nulls};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
@@ -39,17 +40,10 @@ impl Cmd for Rename {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let id = find_id::<Volumes>(cinder, &self.volume).await?;
         let fields = json!({ "name": self.name, "description": self.description });
-        let request: types::VolumeUpdateRequest = body(json!({ "volume": without_nulls(fields) }))?;
-        cinder
-            .raw()
-            .update_volume()
-            .volume_id(id)
-            .body(request)
-            .run()
-            .await?;
-        Ok(())
+        update::<Volumes>(cinder, &self.volume, fields)
+            .await
+            .map(drop)
     }
 }
 
@@ -135,7 +129,17 @@ impl Cmd for ResetState {
             .clone()
             .or_else(|| (!given).then(|| "available".to_string()));
         let each = AtOnce::ONE_BY_ONE;
-        let (names, action) = (&self.entities, "Reset state");
+        // cinderclient's way here: a failure's text, then its line when several were named,
+        // and a failure only when all failed.
+        let reporting = Reporting {
+            action: "Reset state",
+            kind: "entity".into(),
+            text_first: true,
+            line_for_one: false,
+            all_failed: "Unable to reset the state for the specified entity(s).".into(),
+            one_failed_is_its_line: false,
+        };
+        let (names, action) = (&self.entities, &reporting);
         match self.entity_type {
             EntityType::Snapshot => {
                 let state = json!({ "status": state.unwrap_or_else(|| "available".into()) });
@@ -265,7 +269,8 @@ pub struct FlagArgs {
     #[arg(value_name = "volume", value_parser = values::name_or_id)]
     pub volume: String,
     /// The new flag value.
-    #[arg(value_name = "True|true|False|false", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    #[arg(value_name = "True|true|False|false", value_parser = values::true_false,
+          action = clap::ArgAction::Set)]
     pub flag: bool,
 }
 
@@ -352,13 +357,15 @@ impl Cmd for UploadToImage {
         }
         let volume = find::<Volumes>(cinder, &self.volume).await?;
         let id = id_of(&volume)?;
+        // cinderclient's defaults where the version has the fields.
+        let defaults = gates::has(cinder.version(), &gates::UPLOAD_VISIBILITY);
         let request = without_nulls(json!({
             "image_name": self.image_name_option.unwrap_or(self.image_name),
             "container_format": self.container_format,
             "disk_format": self.disk_format,
             "force": self.force.unwrap_or(false),
-            "visibility": self.visibility,
-            "protected": self.protected,
+            "visibility": self.visibility.or(defaults.then(|| "private".to_string())),
+            "protected": self.protected.or(defaults.then_some(false)),
         }));
         let answer = cinder
             .raw()

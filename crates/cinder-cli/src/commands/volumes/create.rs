@@ -10,9 +10,9 @@ use clap::{ArgGroup, Args};
 use serde_json::{json, Map, Value};
 
 use super::list::{row, HEADERS};
-use super::show::with_readonly;
+use super::show::{readonly_copied, with_readonly};
 use crate::commands::shared::body;
-use crate::commands::shared::each::{AtOnce, DEFAULT_CONCURRENCY};
+use crate::commands::shared::each::{AtOnce, Reporting, DEFAULT_CONCURRENCY};
 use crate::commands::shared::find::id_of;
 use crate::commands::Cmd;
 use crate::gates::{self, require};
@@ -75,7 +75,8 @@ pub struct Create {
     )]
     pub availability_zone: Option<String>,
     /// Metadata key and value pairs.
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub metadata: Option<Vec<String>>,
     /// Scheduler hint, like in nova (repeatable).
     #[arg(long, value_name = "key=value", value_parser = values::key_value)]
@@ -170,16 +171,17 @@ impl Cmd for Create {
             return self.many(cinder, request).await;
         }
         let id = id_of(&create(cinder, request).await?)?;
-        // As cinderclient: the volume as shown after creating it (and after waiting).
+        // As cinderclient: the volume as shown after creating it, without its links; after
+        // waiting (`--poll`) as shown then, links included.
         let volume = match self
             .wait
             .until::<Volumes>(cinder, &id, &["available"])
             .await?
         {
-            Some(volume) => volume,
-            None => cinder.volumes().show_json(&id).await?,
+            Some(volume) => readonly_copied(volume),
+            None => with_readonly(cinder.volumes().show_json(&id).await?),
         };
-        self.output.print_object(&with_readonly(volume))
+        self.output.print_object(&volume)
     }
 }
 
@@ -213,8 +215,12 @@ impl Create {
         // The items are started in order: the n-th call is the n-th volume.
         let mut next = 0;
         let at_once = AtOnce(self.concurrency as usize);
+        let reporting = Reporting {
+            action: "Create",
+            ..Reporting::deleting("volume", "Unable to create any of the volumes.")
+        };
         let outcome = at_once
-            .for_each(&labels, "Create", "volume", |label| {
+            .for_each(&labels, &reporting, |label| {
                 let index = next;
                 next += 1;
                 let mut request = request.clone();

@@ -5,7 +5,7 @@ use cinder_client::resources::Volumes;
 use cinder_client::{Cinder, Run};
 use clap::Args;
 
-use crate::commands::shared::each::{AtOnce, DEFAULT_CONCURRENCY};
+use crate::commands::shared::each::{AtOnce, Reporting, DEFAULT_CONCURRENCY};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::values;
@@ -40,7 +40,7 @@ impl Cmd for Delete {
             .for_each_found::<Volumes, _, _>(
                 cinder,
                 &self.volumes,
-                "Delete",
+                &Reporting::deleting("volume", "Unable to delete any of the specified volumes."),
                 |id, name| async move {
                     let mut request = cinder.raw().delete_volume().volume_id(&id);
                     if self.cascade {
@@ -68,9 +68,15 @@ pub struct ForceDelete {
 impl Cmd for ForceDelete {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         AtOnce::ONE_BY_ONE
-            .for_each_found::<Volumes, _, _>(cinder, &self.volumes, "Delete", |id, _| async move {
-                Ok(cinder.raw().volume_force_delete(&id).run().await?)
-            })
+            .for_each_found::<Volumes, _, _>(
+                cinder,
+                &self.volumes,
+                &Reporting::deleting(
+                    "volume",
+                    "Unable to force delete any of the specified volumes.",
+                ),
+                |id, _| async move { Ok(cinder.raw().volume_force_delete(&id).run().await?) },
+            )
             .await
     }
 }

@@ -8,9 +8,9 @@ use serde_json::Value;
 use crate::commands::shared::list::{self, Query};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
-use crate::kv;
 use crate::output::{columns, Column, OutputArgs, PageArgs};
 use crate::values::{self, parse_bool};
+use crate::{kv, python};
 
 #[derive(Args, Debug)]
 pub struct List {
@@ -39,11 +39,13 @@ pub struct List {
     )]
     pub migration_status: Option<String>,
     /// Filters results by a metadata key and value pair.
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub metadata: Option<Vec<String>>,
     /// Filters results by an image metadata key and value pair (API 3.4 and later).
     #[arg(long = "image_metadata", alias = "image-metadata", value_name = "key=value",
-          num_args = 0.., value_parser = values::key_value)]
+          num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub image_metadata: Option<Vec<String>>,
     #[command(flatten)]
     pub page: PageArgs,
@@ -56,7 +58,8 @@ pub struct List {
     pub tenant: Option<String>,
     /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
     /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value)]
+    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
+          value_terminator = crate::argv::PAIRS_END)]
     pub filters: Option<Vec<String>>,
     /// Show total number of volume entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
@@ -102,11 +105,17 @@ impl List {
     /// The columns at `version`, as cinderclient picks them.
     fn columns_at(&self, version: ApiVersion) -> Vec<Column> {
         if let Some(fields) = &self.fields {
-            let fields = fields
+            // cinderclient's titles of the fields, once each, after the ID.
+            let mut headers = vec!["ID".to_string()];
+            for field in fields
                 .split(',')
-                .map(str::trim)
-                .filter(|f| !f.is_empty() && *f != "id");
-            return columns(&std::iter::once("ID").chain(fields).collect::<Vec<_>>());
+                .map(|f| python::title(f).trim().to_string())
+            {
+                if field != "Id" && !headers.contains(&field) {
+                    headers.push(field);
+                }
+            }
+            return columns(&headers.iter().map(String::as_str).collect::<Vec<_>>());
         }
         let mut headers = HEADERS.to_vec();
         if gates::has(version, &gates::VOLUME_CONSUMES_QUOTA) {
@@ -150,8 +159,7 @@ impl Cmd for List {
         let count =
             list::print(list, self.query()?, &self.page, &self.output, &columns, row).await?;
         if let Some(count) = count {
-            self.output
-                .note(&format!("Total number of volumes: {count}"))?;
+            self.output.note(&format!("Volume in total: {count}"))?;
         }
         Ok(())
     }

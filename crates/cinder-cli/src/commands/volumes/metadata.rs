@@ -32,7 +32,8 @@ impl Cmd for Metadata {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        metadata::apply::<Volumes>(cinder, &self.volume, self.action, &self.metadata).await
+        metadata::apply::<Volumes>(cinder, &self.volume, self.action, &self.metadata).await?;
+        Ok(())
     }
 }
 

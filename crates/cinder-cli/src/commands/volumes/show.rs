@@ -6,7 +6,7 @@ use cinder_client::{Cinder, Run};
 use clap::Args;
 use serde_json::Value;
 
-use crate::commands::shared::show::show;
+use crate::commands::shared::show::{show, without_links};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::output::{OutputArgs, Shape};
@@ -43,13 +43,15 @@ const SHOW: Shape = Shape {
 
 /// The volume as cinderclient prints it after `show` and `create`: `readonly` copied out of the
 /// metadata, `links` left out.
-pub fn with_readonly(mut volume: Value) -> Value {
+pub fn with_readonly(volume: Value) -> Value {
+    without_links(readonly_copied(volume))
+}
+
+/// `readonly` copied out of the metadata, where it is.
+pub fn readonly_copied(mut volume: Value) -> Value {
     let readonly = volume.pointer("/metadata/readonly").cloned();
-    if let Value::Object(fields) = &mut volume {
-        if let Some(readonly) = readonly {
-            fields.insert("readonly".into(), readonly);
-        }
-        fields.remove("links");
+    if let (Value::Object(fields), Some(readonly)) = (&mut volume, readonly) {
+        fields.insert("readonly".into(), readonly);
     }
     volume
 }
