@@ -119,7 +119,9 @@ pub fn resources(document: &Value, operations: &[Operation]) -> Result<Vec<Resou
         };
         let resource = ResourceSpec {
             name: required("name")?.to_string(),
-            message_name: text("message-name").unwrap_or(required("name")?).to_string(),
+            message_name: text("message-name")
+                .unwrap_or(required("name")?)
+                .to_string(),
             show: find(required("show")?, &tag_name)?,
             list: find(required("list")?, &tag_name)?,
             find_field,
