@@ -400,6 +400,8 @@ async fn every_read_answer_tolerates_missing_null_and_unknown_fields() {
                 let mut problems = Vec::new();
                 let mut probes = 0;
                 for operation in READS.iter().skip(worker).step_by(WORKERS) {
+                    let started = std::time::Instant::now();
+                    let before = probes;
                     let Some(real) = probe(operation, &cinder, &fixture).await else {
                         eprintln!(
                             "{operation}: no fixture (no user message was recorded); skipped"
@@ -428,6 +430,11 @@ async fn every_read_answer_tolerates_missing_null_and_unknown_fields() {
                         probes += 1;
                         problems.extend(check(operation, &mangling, result));
                     }
+                    eprintln!(
+                        "{operation}: {} answers in {:.1}s",
+                        probes - before,
+                        started.elapsed().as_secs_f64()
+                    );
                 }
                 (probes, problems)
             }));
@@ -439,6 +446,16 @@ async fn every_read_answer_tolerates_missing_null_and_unknown_fields() {
             probes += count;
             problems.extend(found);
         }
+        // Detached, so that the cleanup can delete it at once.
+        let volume = direct.volumes().show_json(&fixture.volume).await.unwrap();
+        let attachment = volume["attachments"][0]["attachment_id"].clone();
+        let detach = body(json!({ "attachment_id": attachment }));
+        direct
+            .raw()
+            .volume_detach(&fixture.volume, detach)
+            .run()
+            .await
+            .unwrap();
         eprintln!("{probes} mangled answers checked");
         assert!(probes > 500, "too few answers were mangled: {probes}");
         assert!(

@@ -21,13 +21,21 @@ const PAIR_LISTS: [&str; 4] = [
 pub fn end_pair_lists(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let args: Vec<OsString> = args.into_iter().collect();
     let mut out = Vec::with_capacity(args.len() + 1);
-    let mut in_list = false;
+    // The pairs so far of the list being read (`None`: no list is being read). A value that
+    // is not a pair ends a list only after a pair: right after the option it is the option's
+    // (bad) value, and clap says so.
+    let mut pairs: Option<usize> = None;
     for arg in args {
         let text = arg.to_str().unwrap_or_default();
-        if in_list && !text.contains('=') && !text.starts_with('-') {
+        let is_pair = text.contains('=') && !text.starts_with('-');
+        if pairs.is_some_and(|n| n > 0) && !is_pair && !text.starts_with('-') {
             out.push(OsString::from(PAIRS_END));
         }
-        in_list = (in_list && text.contains('=') && !text.starts_with('-')) || takes_pairs(text);
+        pairs = match pairs {
+            _ if takes_pairs(text) => Some(0),
+            Some(n) if is_pair => Some(n + 1),
+            _ => None,
+        };
         out.push(arg);
     }
     out
@@ -90,5 +98,7 @@ mod tests {
         assert_eq!(ended("cinder list --filters a=b --name x").len(), 6);
         assert_eq!(ended("cinder list --metadata a=b").len(), 4);
         assert_eq!(ended("cinder create --name a=b 1").len(), 5);
+        // Right after the option, a value that is not a pair is the option's (bad) value.
+        assert_eq!(ended("cinder list --filters status").len(), 4);
     }
 }

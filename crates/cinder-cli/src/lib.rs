@@ -17,7 +17,6 @@ mod python;
 #[cfg(test)]
 mod spellings;
 mod values;
-mod waiting;
 
 use std::process::ExitCode;
 

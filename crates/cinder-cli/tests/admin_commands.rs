@@ -54,7 +54,14 @@ fn rate_limits_and_messages() {
     let missing = "00000000-0000-0000-0000-000000000000";
     let run = run(&["--os-volume-api-version", "3.3", "message-delete", missing]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
-    assert!(run.stderr.contains(missing), "{}", run.stderr);
+    // The failure's line on stdout (as cinderclient), the command's error on stderr.
+    assert!(run.stdout.contains(missing), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("Unable to delete any of the specified messages."),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

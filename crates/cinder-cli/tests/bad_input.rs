@@ -237,7 +237,10 @@ rows! {
         => ["the key before '=' is empty in '=v'", "expected key=value"];
     create_hint_without_equals: args(&["create", "1", "--hint", "same_host"])
         => ["invalid value 'same_host' for '--hint <key=value>'", "has no '='", "expected key=value"];
+    // As argparse reads it, the pairs end at `b`, which is then a second size: refused.
     create_metadata_without_equals: args(&["create", "1", "--metadata", "a=1", "b"])
+        => ["unexpected argument 'b' found"];
+    create_metadata_first_without_equals: args(&["create", "--metadata", "b", "1"])
         => ["invalid value 'b' for '--metadata [<key=value>...]'", "expected key=value"];
     metadata_update_all_without_equals: args(&["metadata-update-all", "vol", "novalue"])
         => ["invalid value 'novalue' for '<key=value>...'", "expected key=value"];
@@ -293,8 +296,11 @@ rows! {
         => ["Must supply at least one of --provider, --cipher, --key-size or --control-location."];
     encryption_update_key_size_word: args(&["encryption-type-update", "t", "--key-size", "big"])
         => ["Invalid --key-size 'big'", "whole number of bits"];
+    // cinderclient's choices: True, true, False, false (not yes/no/1/0).
     set_bootable_not_a_boolean: args(&["set-bootable", "vol", "maybe"])
-        => ["invalid value 'maybe'", "is not a boolean (use True or False)"];
+        => ["invalid value 'maybe'", "invalid choice: 'maybe' (choose from 'True', 'true', 'False', 'false')"];
+    readonly_mode_update_yes: args(&["readonly-mode-update", "vol", "yes"])
+        => ["invalid choice: 'yes'"];
 
     // Output, sorting and paging.
     format_unknown: args(&["list", "-f", "xml"])

@@ -112,11 +112,12 @@ fn delete_reports_each_failure_and_deletes_the_rest() {
 
     let missing = format!("{name}-missing");
     let run = fails(&["delete", "--concurrency", "4", &missing, &id]);
+    // The failure's line on stdout, as cinderclient prints it; the command's error on stderr.
     assert!(
-        run.stderr
+        run.stdout
             .contains(&format!("Delete for volume {missing} failed")),
         "{}",
-        run.stderr
+        run.stdout
     );
     assert!(
         run.stderr

@@ -286,7 +286,7 @@ async fn printing_commands_print_mangled_answers() {
             printer(
                 &["snapshot-metadata-update-all", &snapshot, "tier=gold"],
                 "/metadata",
-                "/metadata",
+                "",
                 true,
             ),
         ),

@@ -117,7 +117,7 @@ fn private_type_with_specs_access_and_encryption() {
     assert!(!rows(&list).iter().any(|r| r[0] == id), "{list}");
     let run = fails(&["type-show", &name]);
     assert!(
-        run.stderr.contains("No volume_type with a name or ID"),
+        run.stderr.contains("No volumetype with a name or ID"),
         "{}",
         run.stderr
     );

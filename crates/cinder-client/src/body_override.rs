@@ -18,7 +18,8 @@ tokio::task_local! {
 ///
 /// // Clears the cipher: the generated type would leave a `None` out.
 /// let body = serde_json::json!({"encryption": {"cipher": null}});
-/// let typed: types::VolumeTypeEncryptionUpdateRequest = serde_json::from_value(body.clone())?;
+/// let typed: types::VolumeTypeEncryptionUpdateRequest =
+///     serde_json::from_value(body.clone()).expect("a valid request");
 /// let update = cinder.raw().update_type_encryption().volume_type_id(types).key(key).body(typed);
 /// cinder_client::with_body(body, update).run().await?;
 /// # Ok(())

@@ -70,6 +70,14 @@ impl<'c, R: Resource> Handle<'c, R> {
     }
 
     /// One resource by id, as the server sent it (`{"id": ..., "status": ..., ...}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let volume = cinder.volumes().show_json(id).await?;
+    /// println!("{}", volume["status"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn show_json(&self, id: &str) -> Result<Value> {
         let json = R::show(self.cinder.raw(), id).run_json().await?.into_json();
         resource_of::<R>(json)
@@ -95,6 +103,14 @@ impl<'c, R: Resource> Handle<'c, R> {
     }
 
     /// [`Handle::find`], as the server sent the resource.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let snapshot = cinder.snapshots().find_json("nightly").await?;
+    /// println!("{}", snapshot["id"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn find_json(&self, name_or_id: &str) -> Result<Value> {
         match self.show_json(name_or_id).await {
             Err(error) if means_missing(&error) => {}
@@ -172,6 +188,14 @@ impl<R: Creatable> Handle<'_, R> {
     }
 
     /// Creates a resource; its JSON as the server sent it.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let params = cinder_client::types::VolumeCreateParams::builder().size(1);
+    /// let volume = cinder.volumes().create_json(params).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_json(&self, params: R::Params) -> Result<Value> {
         let json = R::create(self.cinder.raw(), params)
             .run_json()
@@ -200,6 +224,14 @@ impl<R: Updatable> Handle<'_, R> {
     }
 
     /// Changes fields of a resource; its JSON as the server answered.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let changes = cinder_client::types::SnapshotUpdateParams::builder().description("kept");
+    /// let snapshot = cinder.snapshots().update_json(id, changes).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_json(&self, id: &str, changes: R::Changes) -> Result<Value> {
         let json = R::update(self.cinder.raw(), id, changes)
             .run_json()
@@ -240,6 +272,17 @@ impl<R: WithStatus> Handle<'_, R> {
     }
 
     /// [`Handle::wait_for`] with other options (timeout, intervals, a progress callback).
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// use std::time::Duration;
+    /// use cinder_client::wait::WaitOptions;
+    ///
+    /// let options = WaitOptions::with_timeout(Duration::from_secs(60));
+    /// cinder.volumes().wait_for_with(id, &["available"], &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_for_with<S: AsRef<str>>(
         &self,
         id: &str,
@@ -251,6 +294,14 @@ impl<R: WithStatus> Handle<'_, R> {
     }
 
     /// [`Handle::wait_for_with`], giving the resource as the server last sent it.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let options = cinder_client::wait::WaitOptions::default();
+    /// let volume = cinder.volumes().wait_json(id, &["available"], &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_json<S: AsRef<str>>(
         &self,
         id: &str,
@@ -284,6 +335,17 @@ impl<R: WithStatus> Handle<'_, R> {
     }
 
     /// [`Handle::wait_deleted`] with other options.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// use std::time::Duration;
+    /// use cinder_client::wait::WaitOptions;
+    ///
+    /// let options = WaitOptions::with_timeout(Duration::from_secs(60));
+    /// cinder.snapshots().wait_deleted_with(id, &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_deleted_with(&self, id: &str, options: &WaitOptions) -> Result<()> {
         let waited = wait_for(&format!("{} {id}", R::NAME), &[], options, || async {
             match self.show_json(id).await {
@@ -314,6 +376,13 @@ impl<R: WithMetadata> Handle<'_, R> {
     }
 
     /// The metadata as the server sent it (an extra spec's value may be `null`).
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let specs = cinder.volume_types().metadata_json(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn metadata_json(&self, id: &str) -> Result<Value> {
         let json = R::metadata(self.cinder.raw(), id)
             .run_json()
@@ -323,6 +392,13 @@ impl<R: WithMetadata> Handle<'_, R> {
     }
 
     /// Adds or changes these keys, keeping the others; the server's answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let metadata = cinder.snapshots().set_metadata(id, [("tier", "gold")]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn set_metadata<K, V>(
         &self,
         id: &str,
@@ -336,6 +412,13 @@ impl<R: WithMetadata> Handle<'_, R> {
     }
 
     /// [`Handle::set_metadata`]; the answer's metadata as the server sent it.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// let specs = cinder.volume_types().set_metadata_json(id, [("volume_backend_name", "lvm")]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn set_metadata_json<K, V>(
         &self,
         id: &str,
@@ -357,6 +440,13 @@ impl<R: WithMetadata> Handle<'_, R> {
     }
 
     /// Removes these keys, one request each, in order.
+    ///
+    /// ```no_run
+    /// # async fn demo(cinder: &cinder_client::Cinder, id: &str) -> cinder_client::Result<()> {
+    /// cinder.volumes().unset_metadata(id, ["tier", "owner"]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unset_metadata<K: AsRef<str>>(
         &self,
         id: &str,

@@ -21,7 +21,6 @@ use anyhow::Result;
 use cinder_client::Cinder;
 
 pub use cmd::Cmd;
-pub use shared::find::id_of;
 
 /// The subcommand enum (one variant per command, its doc comment the command's help) and its
 /// dispatch to [`Cmd`].

@@ -1,8 +1,8 @@
 //! The shapes that repeat across commands, on the library's generated resource handles:
 //! finding a resource by name or ID ([`find`]), a filtered paged list ([`list`]), showing one
 //! resource ([`show`]), doing something to many with cinderclient's reporting ([`each`]),
-//! metadata set/unset/show ([`metadata`]), changing fields ([`update`]), and request bodies
-//! made from JSON.
+//! metadata set/unset/show ([`metadata`]), changing fields ([`update`]), `--wait` ([`wait`]),
+//! and request bodies made from JSON.
 
 pub mod each;
 pub mod find;
@@ -10,6 +10,7 @@ pub mod list;
 pub mod metadata;
 pub mod show;
 pub mod update;
+pub mod wait;
 
 use anyhow::{anyhow, Result};
 use serde::de::DeserializeOwned;

@@ -15,11 +15,11 @@ use super::shared::show::show;
 use super::shared::update::update;
 use super::shared::{body, without_nulls};
 use super::Cmd;
+use crate::commands::shared::wait::WaitArgs;
 use crate::gates::{self, require};
 use crate::kv;
 use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
 use crate::values::{self, parse_bool};
-use crate::waiting::WaitArgs;
 
 #[derive(Args, Debug)]
 pub struct SnapshotCreate {

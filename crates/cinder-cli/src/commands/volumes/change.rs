@@ -10,12 +10,12 @@ use serde_json::json;
 use crate::commands::shared::each::{AtOnce, Reporting};
 use crate::commands::shared::find::{find, find_id, id_of, text};
 use crate::commands::shared::update::update;
+use crate::commands::shared::wait::WaitArgs;
 use crate::commands::shared::{body, without_nulls};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::output::OutputArgs;
 use crate::values::{self, parse_bool};
-use crate::waiting::WaitArgs;
 
 #[derive(Args, Debug)]
 pub struct Rename {

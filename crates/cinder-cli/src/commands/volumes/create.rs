@@ -14,10 +14,10 @@ use super::show::{readonly_copied, with_readonly};
 use crate::commands::shared::body;
 use crate::commands::shared::each::{AtOnce, Reporting, DEFAULT_CONCURRENCY};
 use crate::commands::shared::find::id_of;
+use crate::commands::shared::wait::WaitArgs;
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::output::{columns, Column, OutputArgs};
-use crate::waiting::WaitArgs;
 use crate::{kv, values};
 
 #[derive(Args, Debug)]

@@ -6,10 +6,10 @@ use cinder_client::{Cinder, Run};
 use clap::Args;
 
 use crate::commands::shared::each::{AtOnce, Reporting, DEFAULT_CONCURRENCY};
+use crate::commands::shared::wait::WaitArgs;
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::values;
-use crate::waiting::WaitArgs;
 
 #[derive(Args, Debug)]
 pub struct Delete {

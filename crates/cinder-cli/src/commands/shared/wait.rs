@@ -101,7 +101,7 @@ impl WaitArgs {
         if !self.wait {
             return Ok(resource);
         }
-        let id = crate::commands::id_of(&resource)?;
+        let id = super::find::id_of(&resource)?;
         Ok(self
             .until::<R>(cinder, &id, targets)
             .await?
