@@ -11,7 +11,7 @@ use super::shared::show::{show, without_links};
 use super::Cmd;
 use crate::gates::{self, require};
 use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
-use crate::{kv, values};
+use crate::values;
 
 /// The columns of `message-list`.
 fn message_columns() -> Vec<Column> {
@@ -60,28 +60,20 @@ pub struct MessageList {
 impl MessageList {
     /// The query beyond paging; needs no server, so mistakes show before connecting.
     fn query(&self) -> Result<Query> {
-        // cinderclient sends the type and the level in capitals (Cinder stores them so).
+        // cinderclient sends the type and the level in capitals (Cinder stores them so). Its
+        // RESOURCE_FILTERS["message-list"] are the `option`s; --level is not among them:
+        // cinderclient lets it win over the filter.
+        let level = self.level.as_ref().map(|l| l.to_uppercase());
         let query = Query::default()
-            .set("resource_uuid", self.resource_uuid.as_ref())
-            .set(
+            .option("resource_uuid", self.resource_uuid.as_ref())
+            .option(
                 "resource_type",
                 self.resource_type.as_ref().map(|t| t.to_uppercase()),
             )
-            .set("event_id", self.event_id.as_ref())
-            .set("request_id", self.request_id.as_ref());
-        // cinderclient's RESOURCE_FILTERS["message-list"] with the options that set them
-        // (--level is not among them: cinderclient lets it win over the filter).
-        let once = [
-            ("resource_uuid", self.resource_uuid.is_some()),
-            ("resource_type", self.resource_type.is_some()),
-            ("event_id", self.event_id.is_some()),
-            ("request_id", self.request_id.is_some()),
-        ];
-        let query = query.filters(kv::list_filters(&self.filters, &once)?);
-        Ok(query.set(
-            "message_level",
-            self.level.as_ref().map(|l| l.to_uppercase()),
-        ))
+            .option("event_id", self.event_id.as_ref())
+            .option("request_id", self.request_id.as_ref())
+            .list_filters(&self.filters)?;
+        Ok(query.set("message_level", level))
     }
 }
 
@@ -95,13 +87,14 @@ impl Cmd for MessageList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        require(cinder, &gates::MESSAGE_LIST)?;
-        if self.page.any() {
-            require(cinder, &gates::MESSAGE_LIST_PAGING)?;
-        }
-        if self.filters.is_some() {
-            require(cinder, &gates::FILTERS)?;
-        }
+        gates::require_used(
+            cinder,
+            &[
+                (true, &gates::MESSAGE_LIST),
+                (self.page.any(), &gates::MESSAGE_LIST_PAGING),
+                (self.filters.is_some(), &gates::FILTERS),
+            ],
+        )?;
         let list = cinder.messages().list();
         let (query, output) = (self.query()?, &self.output);
         list::print(

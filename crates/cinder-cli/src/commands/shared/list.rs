@@ -7,20 +7,40 @@ use anyhow::Result;
 use cinder_client::paging::{page_json, JsonPage, PagedList};
 use serde_json::Value;
 
+use crate::kv;
 use crate::output::{Column, ListPage, OutputArgs, PageArgs, PageRequest};
 
 /// The query of a list beyond paging, in the order it is sent: what the options set, then
 /// `--filters` as given (a pair replaces an option's parameter of the same name, as
 /// cinderclient's dictionary update does). Encoded as cinderclient encodes it.
 #[derive(Clone, Debug, Default)]
-pub struct Query(Vec<(String, String)>);
+pub struct Query {
+    pairs: Vec<(String, String)>,
+    /// The keys options set that `--filters` may not give again.
+    once: Vec<(&'static str, bool)>,
+}
 
 impl Query {
+    /// [`Query::set`] for an option whose key is one of cinderclient's known filters of the
+    /// command (its `RESOURCE_FILTERS`): `--filters` may not give it again.
+    pub fn option(mut self, key: &'static str, value: Option<impl ToString>) -> Self {
+        self.once.push((key, value.is_some()));
+        self.set(key, value)
+    }
+
+    /// `--filters` as a list command takes them from cinderclient: refused when a key is also
+    /// given by its [`Query::option`] ("Filters are only allowed to be passed once."), empty
+    /// values left out.
+    pub fn list_filters(self, filters: &Option<Vec<String>>) -> Result<Self> {
+        let pairs = kv::list_filters(filters, &self.once)?;
+        Ok(self.filters(pairs))
+    }
+
     /// `key=value`, when there is a value; replaces an earlier `key`.
     pub fn set(mut self, key: &str, value: Option<impl ToString>) -> Self {
         if let Some(value) = value {
-            self.0.retain(|(k, _)| k != key);
-            self.0.push((key.to_string(), value.to_string()));
+            self.pairs.retain(|(k, _)| k != key);
+            self.pairs.push((key.to_string(), value.to_string()));
         }
         self
     }
@@ -34,7 +54,7 @@ impl Query {
 
     /// The pairs.
     pub fn pairs(&self) -> Vec<(String, String)> {
-        self.0.clone()
+        self.pairs.clone()
     }
 }
 

@@ -16,7 +16,7 @@ use super::shared::update::update;
 use super::shared::{body, without_nulls};
 use super::Cmd;
 use crate::commands::shared::wait::WaitArgs;
-use crate::gates::{self, require};
+use crate::gates::{self};
 use crate::kv;
 use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
 use crate::values::{self, parse_bool};
@@ -173,22 +173,16 @@ impl SnapshotList {
             .as_deref()
             .map(kv::python_dict_from)
             .transpose()?;
-        let query = Query::default()
+        // cinderclient's RESOURCE_FILTERS["snapshot-list"] are the `option`s.
+        Query::default()
             .set("all_tenants", all_tenants.then_some(true))
-            .set("name", self.name.as_ref())
-            .set("status", self.status.as_ref())
-            .set("volume_id", self.volume_id.as_ref())
-            .set("metadata", metadata)
+            .option("name", self.name.as_ref())
+            .option("status", self.status.as_ref())
+            .option("volume_id", self.volume_id.as_ref())
+            .option("metadata", metadata)
             .set("project_id", self.tenant.as_ref())
-            .set("with_count", self.with_count);
-        // cinderclient's RESOURCE_FILTERS["snapshot-list"] with the options that set them.
-        let once = [
-            ("name", self.name.is_some()),
-            ("status", self.status.is_some()),
-            ("volume_id", self.volume_id.is_some()),
-            ("metadata", self.metadata.is_some()),
-        ];
-        Ok(query.filters(kv::list_filters(&self.filters, &once)?))
+            .set("with_count", self.with_count)
+            .list_filters(&self.filters)
     }
 
     /// The columns at `version` (cinderclient's snapshot-list has no tenant column, even for
@@ -215,15 +209,14 @@ impl Cmd for SnapshotList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        for (given, needs) in [
-            (self.metadata.is_some(), &gates::SNAPSHOT_LIST_METADATA),
-            (self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT),
-            (self.filters.is_some(), &gates::FILTERS),
-        ] {
-            if given {
-                require(cinder, needs)?;
-            }
-        }
+        gates::require_used(
+            cinder,
+            &[
+                (self.metadata.is_some(), &gates::SNAPSHOT_LIST_METADATA),
+                (self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT),
+                (self.filters.is_some(), &gates::FILTERS),
+            ],
+        )?;
         let list = cinder.snapshots().list();
         let columns = self.columns_at(cinder.version());
         let count = list::print(

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::commands::shared::list::{self, Query};
 use crate::commands::Cmd;
-use crate::gates::{self, require};
+use crate::gates;
 use crate::output::{columns, Column, OutputArgs, PageArgs};
 use crate::values::{self, parse_bool};
 use crate::{kv, python};
@@ -79,27 +79,19 @@ impl List {
             .all_tenants
             .filter(|a| *a)
             .or(self.tenant.as_ref().map(|_| true));
-        let query = Query::default()
+        // cinderclient's RESOURCE_FILTERS["list"] are the `option`s.
+        Query::default()
             .set("all_tenants", all_tenants)
-            .set("name", self.name.as_ref())
-            .set("status", self.status.as_ref())
-            .set("bootable", self.bootable)
-            .set("migration_status", self.migration_status.as_ref())
-            .set("metadata", dict(&self.metadata)?)
+            .option("name", self.name.as_ref())
+            .option("status", self.status.as_ref())
+            .option("bootable", self.bootable)
+            .option("migration_status", self.migration_status.as_ref())
+            .option("metadata", dict(&self.metadata)?)
             .set("glance_metadata", dict(&self.image_metadata)?)
-            .set("group_id", self.group_id.as_ref())
+            .option("group_id", self.group_id.as_ref())
             .set("project_id", self.tenant.as_ref())
-            .set("with_count", self.with_count);
-        // cinderclient's RESOURCE_FILTERS["list"] with the options that set them.
-        let once = [
-            ("name", self.name.is_some()),
-            ("status", self.status.is_some()),
-            ("metadata", self.metadata.is_some()),
-            ("bootable", self.bootable.is_some()),
-            ("migration_status", self.migration_status.is_some()),
-            ("group_id", self.group_id.is_some()),
-        ];
-        Ok(query.filters(kv::list_filters(&self.filters, &once)?))
+            .set("with_count", self.with_count)
+            .list_filters(&self.filters)
     }
 
     /// The columns at `version`, as cinderclient picks them.
@@ -141,19 +133,18 @@ impl Cmd for List {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        for (given, needs) in [
-            (self.group_id.is_some(), &gates::VOLUME_LIST_GROUP_ID),
-            (
-                self.image_metadata.is_some(),
-                &gates::VOLUME_LIST_IMAGE_METADATA,
-            ),
-            (self.with_count.is_some(), &gates::VOLUME_LIST_WITH_COUNT),
-            (self.filters.is_some(), &gates::FILTERS),
-        ] {
-            if given {
-                require(cinder, needs)?;
-            }
-        }
+        gates::require_used(
+            cinder,
+            &[
+                (self.group_id.is_some(), &gates::VOLUME_LIST_GROUP_ID),
+                (
+                    self.image_metadata.is_some(),
+                    &gates::VOLUME_LIST_IMAGE_METADATA,
+                ),
+                (self.with_count.is_some(), &gates::VOLUME_LIST_WITH_COUNT),
+                (self.filters.is_some(), &gates::FILTERS),
+            ],
+        )?;
         let list = cinder.volumes().list();
         let columns = self.columns_at(cinder.version());
         let count =
