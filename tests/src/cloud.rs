@@ -36,6 +36,11 @@ pub fn config(cloud: &str, version: VersionRequest) -> Config {
     unsafe { std::env::set_var("OS_CLIENT_CONFIG_FILE", clouds_yaml()) };
     let mut config = Config::from_cloud(cloud).expect("the local cloud's clouds.yaml loads");
     config.api_version = version;
+    // One Keystone token per user for the whole suite, as `cinder` keeps it between runs:
+    // password authentication costs about 300 ms a time on the local cloud.
+    config.token_cache = Some(cinder_client::TokenCache::new(
+        workspace_root().join("target/test-cache/library"),
+    ));
     config
 }
 

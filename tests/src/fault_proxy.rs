@@ -579,6 +579,8 @@ impl Proxied {
         let version = cinder_client::VersionRequest::Latest;
         let direct = crate::cloud::admin(version).await;
         let mut config = crate::cloud::config("local", version);
+        // Through the proxies every authentication is seen and can be made to fail.
+        config.token_cache = None;
         let cinder_client::Auth::Password { auth_url, .. } = &mut config.auth else {
             panic!("the local cloud uses password auth");
         };

@@ -7,46 +7,8 @@
 mod common;
 
 use cinder_tests::fault_proxy::{Fault, Mangling, Matcher, Proxied};
-use common::{clouds_yaml, ok, require_cloud, unique};
+use common::{ok, require_cloud, unique};
 use serde_json::Value;
-
-/// `cinder ARGS` as the local admin through the proxies, with a token cache of its own.
-async fn cinder_through(proxied: &Proxied, cache: &std::path::Path, args: &[&str]) -> common::Run {
-    let cinder_client::Auth::Password { auth_url, .. } = &proxied.config.auth else {
-        panic!("the local cloud uses password auth");
-    };
-    let endpoint = proxied
-        .config
-        .endpoint_override
-        .as_deref()
-        .expect("an endpoint");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinder"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("OS_") || key == "RUST_LOG" {
-            command.env_remove(key);
-        }
-    }
-    let output = command
-        .env("OS_CLIENT_CONFIG_FILE", clouds_yaml())
-        .env("XDG_CACHE_HOME", cache)
-        .args([
-            "--os-cloud",
-            "local",
-            "--os-auth-url",
-            auth_url,
-            "--os-endpoint",
-            endpoint,
-        ])
-        .args(args)
-        .output()
-        .await
-        .expect("run cinder");
-    common::Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// A printing command, the request whose answer it prints, and where in that answer the
 /// printed object is (`""` for a list: its first item is changed).
@@ -319,7 +281,7 @@ async fn printing_commands_print_mangled_answers() {
                 let args: Vec<&str> = p.args.iter().map(String::as_str).collect();
                 let mut json_args = args.clone();
                 json_args.extend(["-f", "json"]);
-                let real = cinder_through(&proxied, &cache, &json_args).await;
+                let real = common::cinder_through(&proxied, Some(&cache), &json_args).await;
                 assert_eq!(real.code, Some(0), "{args:?}: {}", real.stderr);
                 // The fields of the printed object, from the real answer it printed.
                 let answer = last_answer(&proxied, p.method, &p.path);
@@ -350,7 +312,7 @@ async fn printing_commands_print_mangled_answers() {
                     proxied
                         .cinder
                         .always(matcher, Fault::Mangle(mangling.clone()));
-                    let run = cinder_through(&proxied, &cache, &args).await;
+                    let run = common::cinder_through(&proxied, Some(&cache), &args).await;
                     proxied.cinder.clear();
                     runs += 1;
                     let what = format!("cinder {} with {mangling:?}", args.join(" "));

@@ -5,37 +5,12 @@
 mod common;
 
 use cinder_tests::fault_proxy::{Fault, Matcher, Proxied};
-use common::{clouds_yaml, require_cloud};
+use common::require_cloud;
 
 /// Runs `cinder ARGS` as the local admin, through the proxies; returns (status, stdout, stderr).
 async fn cinder_through(proxied: &Proxied, args: &[&str]) -> (Option<i32>, String, String) {
-    let cinder_client::Auth::Password { auth_url, .. } = &proxied.config.auth else {
-        panic!("the local cloud uses password auth");
-    };
-    let endpoint = proxied
-        .config
-        .endpoint_override
-        .as_deref()
-        .expect("Proxied sets the endpoint");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinder"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("OS_") || key == "RUST_LOG" {
-            command.env_remove(key);
-        }
-    }
-    let output = command
-        .env("OS_CLIENT_CONFIG_FILE", clouds_yaml())
-        .args(["--os-cloud", "local", "--no-cache"])
-        .args(["--os-auth-url", auth_url, "--os-endpoint", endpoint])
-        .args(args)
-        .output()
-        .await
-        .expect("run cinder");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = common::cinder_through(proxied, None, args).await;
+    (run.code, run.stdout, run.stderr)
 }
 
 fn unavailable() -> Fault {

@@ -275,3 +275,49 @@ pub fn longest_token_like_run(text: &str) -> usize {
         .max()
         .unwrap_or(0)
 }
+
+/// `cinder ARGS` as the local admin through the proxies of `proxied` (the auth URL and the
+/// endpoint given on the command line), with the token cache in `cache` (`None`: none).
+pub async fn cinder_through(
+    proxied: &cinder_tests::fault_proxy::Proxied,
+    cache: Option<&std::path::Path>,
+    args: &[&str],
+) -> Run {
+    let cinder_client::Auth::Password { auth_url, .. } = &proxied.config.auth else {
+        panic!("the local cloud uses password auth");
+    };
+    let endpoint = proxied
+        .config
+        .endpoint_override
+        .as_deref()
+        .expect("an endpoint");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinder"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OS_") || key == "RUST_LOG" {
+            command.env_remove(key);
+        }
+    }
+    match cache {
+        Some(cache) => command.env("XDG_CACHE_HOME", cache),
+        None => command.arg("--no-cache"),
+    };
+    let output = command
+        .env("OS_CLIENT_CONFIG_FILE", clouds_yaml())
+        .args([
+            "--os-cloud",
+            "local",
+            "--os-auth-url",
+            auth_url,
+            "--os-endpoint",
+            endpoint,
+        ])
+        .args(args)
+        .output()
+        .await
+        .expect("run cinder");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}

@@ -12,7 +12,7 @@ use super::shared::find::find_id;
 use super::shared::list::{self, Query};
 use super::shared::metadata::{self, Action};
 use super::shared::show::show;
-use super::shared::update::update;
+use super::shared::update::{check_rename, update};
 use super::shared::{body, without_nulls};
 use super::Cmd;
 use crate::commands::shared::wait::WaitArgs;
@@ -280,10 +280,7 @@ pub struct SnapshotRename {
 
 impl Cmd for SnapshotRename {
     fn check(&self) -> Result<()> {
-        if self.name.is_none() && self.description.is_none() {
-            bail!("Must supply either name or description.");
-        }
-        Ok(())
+        check_rename(&self.name, &self.description)
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {

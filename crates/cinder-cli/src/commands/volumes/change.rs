@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::commands::shared::each::{AtOnce, Reporting};
 use crate::commands::shared::find::{find, find_id, id_of, text};
-use crate::commands::shared::update::update;
+use crate::commands::shared::update::{check_rename, update};
 use crate::commands::shared::wait::WaitArgs;
 use crate::commands::shared::{body, without_nulls};
 use crate::commands::Cmd;
@@ -33,10 +33,7 @@ pub struct Rename {
 
 impl Cmd for Rename {
     fn check(&self) -> Result<()> {
-        if self.name.is_none() && self.description.is_none() {
-            bail!("Must supply either name or description.");
-        }
-        Ok(())
+        check_rename(&self.name, &self.description)
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
