@@ -118,17 +118,7 @@ pub fn python_dict_from(pairs: &[String]) -> Result<String> {
 /// The text of the Python dictionary cinderclient sends for `--metadata key=value ...` filters
 /// (`{'key': 'value'}`), which Cinder reads back with `literal_eval`.
 pub fn python_dict_of(map: &BTreeMap<String, String>) -> String {
-    let items: Vec<String> = map
-        .iter()
-        .map(|(key, value)| {
-            format!(
-                "{}: {}",
-                crate::python::repr_str(key),
-                crate::python::repr_str(value)
-            )
-        })
-        .collect();
-    format!("{{{}}}", items.join(", "))
+    crate::python::str_dict(map.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// `k1:v1,k2:v2` as the text of the Python dictionary cinderclient builds from it (keys and
@@ -144,17 +134,8 @@ fn python_dict(inner: &str) -> Option<String> {
             None => items.push((key, value)),
         }
     }
-    let items: Vec<String> = items
-        .iter()
-        .map(|(key, value)| {
-            format!(
-                "{}: {}",
-                crate::python::repr_str(key),
-                crate::python::repr_str(value)
-            )
-        })
-        .collect();
-    Some(format!("{{{}}}", items.join(", ")))
+    let pairs = items.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    Some(crate::python::str_dict(pairs))
 }
 
 #[cfg(test)]

@@ -15,13 +15,7 @@ pub fn repr(value: &Value) -> String {
             "[{}]",
             items.iter().map(repr).collect::<Vec<_>>().join(", ")
         ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", repr_str(k), repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::Object(map) => dict(map.iter().map(|(k, v)| (k.as_str(), repr(v)))),
     }
 }
 
@@ -53,6 +47,20 @@ pub fn repr_str(text: &str) -> String {
     }
     out.push(quote);
     out
+}
+
+/// Python's text of a dict of strings, in the order given (`{'k': 'v'}`).
+pub fn str_dict<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    dict(pairs.into_iter().map(|(k, v)| (k, repr_str(v))))
+}
+
+/// A dict's text from its keys and the text of its values.
+fn dict<'a>(items: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", repr_str(k)))
+        .collect();
+    format!("{{{}}}", items.join(", "))
 }
 
 /// Python's `str.title()`: each run of letters starts upper case, the rest lower case

@@ -98,10 +98,7 @@ pub trait Paginate: PagedList {
             let Some((list, marker)) = state else {
                 return Ok::<_, Error>(None);
             };
-            let request = match &marker {
-                Some(marker) => list.clone().with_marker(marker.clone()),
-                None => list.clone(),
-            };
+            let request = after(&list, &marker);
             let (json, typed) = request.run_json().await?.into_parts();
             let next = Self::LINKS
                 .and_then(|key| json.get(key))
@@ -123,10 +120,7 @@ pub trait Paginate: PagedList {
             let Some((list, marker)) = state else {
                 return Ok::<_, Error>(None);
             };
-            let request = match &marker {
-                Some(marker) => list.clone().with_marker(marker.clone()),
-                None => list.clone(),
-            };
+            let request = after(&list, &marker);
             let page = page_json(request).await?;
             let state = match &page.next_marker {
                 Some(next) if !page.items.is_empty() && Some(next) != marker.as_ref() => {
@@ -140,3 +134,11 @@ pub trait Paginate: PagedList {
 }
 
 impl<L: PagedList> Paginate for L {}
+
+/// The request of `list` for the page after `marker` (the first page without one).
+fn after<L: PagedList>(list: &L, marker: &Option<String>) -> L {
+    match marker {
+        Some(marker) => list.clone().with_marker(marker.clone()),
+        None => list.clone(),
+    }
+}
