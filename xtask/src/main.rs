@@ -31,7 +31,7 @@ enum Command {
     /// Write the man pages of `cinder` into target/man (cinder.1, cinder-<subcommand>.1).
     Man(man::ManArgs),
     /// Run the same command lines with python-cinderclient 9.10 and our `cinder` on the local
-    /// cloud and compare requests, exit status and output (tests/parity/cases.yaml).
+    /// cloud and compare requests, exit status and output (tests/parity/cases/).
     Parity(parity::ParityArgs),
     /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests,
     /// parity with python-cinderclient.

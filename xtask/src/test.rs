@@ -63,7 +63,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),
         // The same command lines through python-cinderclient 9.10 and ours, compared
-        // (tests/parity/cases.yaml; intentional differences in tests/parity/differences.yaml).
+        // (tests/parity/cases/; intentional differences in tests/parity/differences/).
         ("parity with python-cinderclient", vec!["xtask", "parity"]),
         // Every benchmark scenario once, tiny, so `cargo xtask bench` keeps working; its
         // numbers are not looked at (timings are never asserted).

@@ -1,4 +1,4 @@
-//! The case file (`tests/parity/cases.yaml`): what each case runs, what it needs created first,
+//! The case files (`tests/parity/cases/<family>.yaml`): what each case runs, what it needs created first,
 //! and how its output is compared. Everything is checked when the file is loaded, so that a
 //! typo in a placeholder or a fixture fails before any resource is created.
 
@@ -242,10 +242,22 @@ pub fn expand(text: &str, values: &BTreeMap<String, String>) -> Result<String> {
     }
 }
 
-pub fn load(path: &Path) -> Result<Vec<Case>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    parse(&text).with_context(|| format!("in {}", path.display()))
+/// Every case file of the folder `dir`; a command's cases are all in one file.
+pub fn load(dir: &Path) -> Result<Vec<Case>> {
+    let mut cases: Vec<Case> = Vec::new();
+    for (path, text) in super::yaml_files(dir)? {
+        let found = parse(&text).with_context(|| format!("in {}", path.display()))?;
+        for case in &found {
+            ensure!(
+                !cases.iter().any(|c| c.command == case.command),
+                "{}: command {} has cases in another file too",
+                path.display(),
+                case.command
+            );
+        }
+        cases.extend(found);
+    }
+    Ok(cases)
 }
 
 pub fn parse(text: &str) -> Result<Vec<Case>> {

@@ -1,5 +1,5 @@
 //! Comparing the two CLIs' normalized runs, aspect by aspect, and judging the differences
-//! against the intentional ones listed in `tests/parity/differences.yaml`.
+//! against the intentional ones listed in `tests/parity/differences/`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -118,10 +118,13 @@ struct File {
     differences: Vec<Listed>,
 }
 
-pub fn load(path: &Path, case_ids: &[String]) -> Result<Vec<Listed>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    parse(&text, case_ids).with_context(|| format!("in {}", path.display()))
+/// Every file of the folder `dir`.
+pub fn load(dir: &Path, case_ids: &[String]) -> Result<Vec<Listed>> {
+    let mut listed = Vec::new();
+    for (path, text) in super::yaml_files(dir)? {
+        listed.extend(parse(&text, case_ids).with_context(|| format!("in {}", path.display()))?);
+    }
+    Ok(listed)
 }
 
 pub fn parse(text: &str, case_ids: &[String]) -> Result<Vec<Listed>> {

@@ -2,11 +2,11 @@
 //! same command lines against the local cloud, each through a recording proxy, and what
 //! reached Cinder, the exit status and stdout are compared.
 //!
-//! - [`cases`]: the case file, `tests/parity/cases.yaml`.
+//! - [`cases`]: the case files, `tests/parity/cases/<family>.yaml`.
 //! - [`fixtures`]: what cases need, created per CLI through the REST API, and the cleanup.
 //! - [`run`]: one CLI on one command line, behind its own proxy.
 //! - [`normalize`] and [`compare`]: what makes two runs comparable, and the verdict against
-//!   `tests/parity/differences.yaml`.
+//!   `tests/parity/differences/`.
 //! - [`coverage`]: every subcommand and option of our CLI has cases.
 //! - [`report`]: the summary and target/parity/report.json.
 
@@ -19,7 +19,7 @@ pub mod report;
 pub mod run;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -390,4 +390,25 @@ fn side_report(side: &Side) -> SideReport {
             })
             .collect(),
     }
+}
+
+/// The `*.yaml` files of `dir` and their text, by name: the case and difference files, one per
+/// command family so that families grow without touching each other.
+fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok((path, text))
+        })
+        .collect()
 }

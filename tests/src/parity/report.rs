@@ -210,7 +210,7 @@ impl Report {
         if !self.stale.is_empty() {
             println!();
             println!(
-                "Listed differences that did not occur (fixed? remove them from differences.yaml):"
+                "Listed differences that did not occur (fixed? remove them from tests/parity/differences/):"
             );
             for (entry, aspect) in &self.stale {
                 println!("  {entry}: {aspect:?}");
