@@ -38,6 +38,18 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["show_message"],
     },
     ResponseBody {
+        type_name: "QuotaClassSetResponse",
+        answered_by: &["show_quota_class_set", "update_quota_class_set"],
+    },
+    ResponseBody {
+        type_name: "QuotaSetResponse",
+        answered_by: &[
+            "show_quota_set",
+            "show_quota_set_defaults",
+            "update_quota_set",
+        ],
+    },
+    ResponseBody {
         type_name: "ResourceFilterList",
         answered_by: &["list_resource_filters"],
     },
@@ -173,12 +185,13 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 macro_rules! for_each_response_body {
     ($callback:ident) => {
         $callback! { AvailabilityZoneList, Fault, LimitsResponse, MessageList,
-        MessageResponse, ResourceFilterList, SnapshotDetailList, SnapshotList,
-        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
-        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
-        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
-        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
-        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        MessageResponse, QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList,
+        SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
+        SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
+        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
+        VolumeMetadataItemResponse, VolumeMetadataResponse,
+        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
+        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse }

@@ -5,6 +5,8 @@
 mod availability_zones;
 mod limits;
 mod messages;
+mod quota_classes;
+mod quota_sets;
 mod resource_filters;
 mod snapshots;
 mod versions;

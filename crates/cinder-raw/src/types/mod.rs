@@ -36,6 +36,8 @@ mod limits;
 pub use limits::*;
 mod messages;
 pub use messages::*;
+mod quotas;
+pub use quotas::*;
 mod resource_filters;
 pub use resource_filters::*;
 mod snapshots;
@@ -54,6 +56,7 @@ pub mod builder {
     pub use super::common::builder::*;
     pub use super::limits::builder::*;
     pub use super::messages::builder::*;
+    pub use super::quotas::builder::*;
     pub use super::resource_filters::builder::*;
     pub use super::snapshots::builder::*;
     pub use super::versions::builder::*;
