@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
+use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -34,14 +35,19 @@ pub fn wait_options() -> WaitOptions {
     }
 }
 
-#[derive(Clone, Debug)]
+/// A change to the cloud's state made by a test (a quota, a service disabled, a default type),
+/// undone by the cleanup with an admin client.
+pub type Restore = Box<dyn FnOnce(Cinder) -> BoxFuture<'static, ()> + Send>;
+
 enum Resource {
     Volume(String),
     Snapshot(String),
     Type(String),
+    Restore(Restore),
 }
 
-/// Resources a test created, deleted at the end whatever happened.
+/// Resources a test created, deleted at the end whatever happened, and the state changes it
+/// made, undone.
 #[derive(Clone, Default)]
 pub struct Cleanup(Arc<Mutex<Vec<Resource>>>);
 
@@ -54,6 +60,17 @@ impl Cleanup {
     }
     pub fn volume_type(&self, id: &str) {
         self.0.lock().unwrap().push(Resource::Type(id.into()));
+    }
+    /// Undoes a state change: run after the volumes are gone (a quota then fits the usage
+    /// again) and before the types are deleted (a default type or quota may name one), the
+    /// last registered first.
+    pub fn restore<F, Fut>(&self, undo: F)
+    where
+        F: FnOnce(Cinder) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let undo: Restore = Box::new(move |cinder| undo(cinder).boxed());
+        self.0.lock().unwrap().push(Resource::Restore(undo));
     }
 
     /// Deletes everything (snapshots, then volumes, then types), ignoring "not found".
@@ -91,10 +108,16 @@ impl Cleanup {
                 }
             }
         }
-        for resource in resources.iter().rev() {
-            if let Resource::Type(id) = resource {
-                let _ = cinder.raw().delete_type().volume_type_id(id).run().await;
+        let mut types = Vec::new();
+        for resource in resources.into_iter().rev() {
+            match resource {
+                Resource::Restore(undo) => undo(cinder.clone()).await,
+                Resource::Type(id) => types.push(id),
+                _ => {}
             }
+        }
+        for id in types {
+            let _ = cinder.raw().delete_type().volume_type_id(&id).run().await;
         }
     }
 }

@@ -61,6 +61,23 @@ pub fn size(text: &str) -> Result<u64, String> {
     }
 }
 
+/// A quota limit (`quota-update --volumes`, ...): a whole number from -1 (unlimited) to
+/// Cinder's largest, [`MAX_SIZE`]. cinderclient refuses what is not an integer; Cinder refuses
+/// the rest (`must be >= -1`), which is checked here before anything is sent.
+pub fn quota(text: &str) -> Result<i64, String> {
+    let accepted = format!("use a whole number from -1 (unlimited) to {MAX_SIZE}");
+    match integer(text) {
+        Ok(n) if n < -1 => Err(format!("a quota cannot be below -1; {accepted}")),
+        Ok(n) if n > i128::from(MAX_SIZE) => Err(format!("too large; {accepted}")),
+        Ok(n) => Ok(n as i64),
+        Err(true) if text.trim().starts_with('-') => {
+            Err(format!("a quota cannot be below -1; {accepted}"))
+        }
+        Err(true) => Err(format!("too large; {accepted}")),
+        Err(false) => Err(format!("not a whole number; {accepted}")),
+    }
+}
+
 /// A count that may be 0: `--limit` (0: no limit), `--retries`.
 pub fn count(text: &str) -> Result<u64, String> {
     match integer(text) {

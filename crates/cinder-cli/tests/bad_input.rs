@@ -302,6 +302,20 @@ rows! {
     readonly_mode_update_yes: args(&["readonly-mode-update", "vol", "yes"])
         => ["invalid choice: 'yes'"];
 
+    // Quotas: whole numbers from -1 (unlimited); at least one to set.
+    quota_below_minus_one: args(&["quota-update", "p", "--volumes", "-2"])
+        => ["invalid value '-2' for '--volumes <volumes>'", "cannot be below -1", "from -1 (unlimited) to 2147483647"];
+    quota_not_an_integer: args(&["quota-update", "p", "--gigabytes", "1.5"])
+        => ["invalid value '1.5' for '--gigabytes <gigabytes>'", "not a whole number", "from -1 (unlimited)"];
+    quota_too_large: args(&["quota-class-update", "c", "--snapshots", "2147483648"])
+        => ["invalid value '2147483648' for '--snapshots <snapshots>'", "too large", "to 2147483647"];
+    quota_update_nothing: args(&["quota-update", "p", "--volume-type", "t"])
+        => ["Must supply at least one quota field to update."];
+    quota_class_update_nothing: args(&["quota-class-update", "c"])
+        => ["Must supply at least one quota field to update."];
+    quota_show_empty_project: args(&["quota-show", ""])
+        => ["a project ID cannot be empty"];
+
     // Output, sorting and paging.
     format_unknown: args(&["list", "-f", "xml"])
         => ["invalid value 'xml' for '--format <FORMAT>'", "[possible values: table, json, yaml, value]"];

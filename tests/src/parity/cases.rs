@@ -47,6 +47,9 @@ pub enum Fixture {
     /// A user message: a volume of a type whose back end does not exist fails in the
     /// scheduler, which records a message about it (`{key.resource}` is that volume).
     Message(MessageFixture),
+    /// A project ID of no Keystone project (Cinder does not ask Keystone): quotas are set on
+    /// it without touching a project that volumes are made in; its quotas are deleted after.
+    Project(ProjectFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -116,6 +119,15 @@ pub struct TypeFixture {
 #[serde(deny_unknown_fields)]
 pub struct MessageFixture {}
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFixture {
+    /// Quotas set before the case (`volumes: 5`; a key may name a type fixture:
+    /// `volumes_{t.name}`).
+    #[serde(default)]
+    pub quotas: BTreeMap<String, i64>,
+}
+
 impl Fixture {
     fn from_yaml(value: serde_norway::Value) -> Result<Fixture> {
         // `volume: volume` is short for `volume: {kind: volume}`.
@@ -134,6 +146,7 @@ impl Fixture {
     fn fields(&self) -> &'static [&'static str] {
         match self {
             Fixture::Message(_) => &["id", "resource"],
+            Fixture::Project(_) => &["id"],
             _ => &["id", "name"],
         }
     }
@@ -144,6 +157,7 @@ impl Fixture {
             Fixture::Snapshot(_) => "snapshot",
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
+            Fixture::Project(_) => "project",
         }
     }
 }
@@ -330,6 +344,11 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                 }
             }
             Fixture::Message(_) => {}
+            Fixture::Project(p) => {
+                for quota in p.quotas.keys() {
+                    check_placeholders(quota, &fixtures)?;
+                }
+            }
         }
         fixtures.push((key, fixture));
     }

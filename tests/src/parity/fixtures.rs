@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::cases::{expand, Fixture, SnapshotFixture, TypeFixture, VolumeFixture};
+use super::cases::{expand, Fixture, ProjectFixture, SnapshotFixture, TypeFixture, VolumeFixture};
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
 pub const NAME_PREFIX: &str = "parity-";
@@ -132,6 +132,8 @@ enum Resource {
     Snapshot(String),
     Type(String),
     Message(String),
+    /// The quotas of a project.
+    Quotas(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -151,6 +153,9 @@ impl Cleanup {
     fn message(&self, id: &str) {
         self.push(Resource::Message(id.into()));
     }
+    fn quotas(&self, project: &str) {
+        self.push(Resource::Quotas(project.into()));
+    }
 
     fn push(&self, resource: Resource) {
         let mut all = self.0.lock().unwrap();
@@ -167,6 +172,15 @@ impl Cleanup {
         let of = |pick: fn(&Resource) -> Option<&String>| -> Vec<String> {
             all.iter().filter_map(pick).cloned().collect()
         };
+        for project in of(|r| match r {
+            Resource::Quotas(project) => Some(project),
+            _ => None,
+        }) {
+            let path = format!("/os-quota-sets/{project}");
+            if let Err(e) = api.ok(Method::DELETE, &path, None).await {
+                problems.push(format!("{e:#}"));
+            }
+        }
         for id in of(|r| match r {
             Resource::Message(id) => Some(id),
             _ => None,
@@ -325,9 +339,10 @@ pub async fn create(
                 values.insert(format!("{key}.resource"), volume);
                 Ok(message)
             }
+            Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
         }
         .with_context(|| format!("creating fixture {key}"))?;
-        if !matches!(fixture, Fixture::Message(_)) {
+        if !matches!(fixture, Fixture::Message(_) | Fixture::Project(_)) {
             values.insert(format!("{key}.name"), name);
         }
         values.insert(key.clone(), id);
@@ -463,6 +478,31 @@ async fn volume_type(
         let project = expand(project, builtins)?;
         api.action(&path, json!({"addProjectAccess": {"project": project}}))
             .await?;
+    }
+    Ok(id)
+}
+
+/// A fresh project ID, with `spec.quotas` set; its quotas are deleted after the case.
+async fn project(
+    api: &Api,
+    spec: &ProjectFixture,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    cleanup.quotas(&id);
+    if !spec.quotas.is_empty() {
+        let quotas = spec
+            .quotas
+            .iter()
+            .map(|(key, limit)| Ok((expand(key, values)?, json!(limit))))
+            .collect::<Result<serde_json::Map<String, Value>>>()?;
+        api.ok(
+            Method::PUT,
+            &format!("/os-quota-sets/{id}"),
+            Some(json!({ "quota_set": quotas })),
+        )
+        .await?;
     }
     Ok(id)
 }

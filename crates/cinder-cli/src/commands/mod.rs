@@ -1,6 +1,6 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`), and is named once, in the
+//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
@@ -9,6 +9,7 @@ mod cmd;
 mod filters;
 mod limits;
 mod messages;
+mod quotas;
 mod shared;
 pub mod shell;
 mod snapshots;
@@ -162,6 +163,20 @@ registry! {
     MessageShow(messages::MessageShow),
     /// Removes one or more messages.
     MessageDelete(messages::MessageDelete),
+    /// Lists quotas for a tenant.
+    QuotaShow(quotas::QuotaShow),
+    /// Lists quota usage for a tenant.
+    QuotaUsage(quotas::QuotaUsage),
+    /// Lists default quotas for a tenant.
+    QuotaDefaults(quotas::QuotaDefaults),
+    /// Updates quotas for a tenant.
+    QuotaUpdate(quotas::QuotaUpdate),
+    /// Delete the quotas for a tenant.
+    QuotaDelete(quotas::QuotaDelete),
+    /// Lists quotas for a quota class.
+    QuotaClassShow(quotas::QuotaClassShow),
+    /// Updates quotas for a quota class.
+    QuotaClassUpdate(quotas::QuotaClassUpdate),
     /// List enabled filters (a trailing '~' marks inexact matching).
     ListFilters(filters::ListFilters),
     /// Display the server API version information.

@@ -1,0 +1,278 @@
+//! End to end against the local cloud: the operator's API (quotas and quota classes).
+//!
+//! Every state change is undone by the cleanup, even when the test fails. Quotas are changed
+//! on project IDs that no Keystone project has (Cinder does not ask Keystone), or, on the demo
+//! project, only per-type quotas of a type the test created, so that the other tests running
+//! at the same time (which create volumes in the admin and demo projects) see nothing.
+
+use cinder_client::{types, Run};
+use cinder_tests::cloud::{admin_checked, checked, unique_name, v};
+use cinder_tests::fixtures::{body, create_type, json, with_cleanup, Cleanup};
+use serde_json::{json, Value};
+
+/// The quotas of a project as JSON (`usage`: each quota an object with its usage).
+async fn quotas(cinder: &cinder_client::Cinder, project: &str, usage: bool) -> Value {
+    let shown = cinder
+        .raw()
+        .show_quota_set()
+        .target_project_id(project)
+        .usage(if usage { "True" } else { "False" })
+        .run()
+        .await
+        .unwrap();
+    json(&shown.quota_set)
+}
+
+async fn update_quotas(
+    cinder: &cinder_client::Cinder,
+    project: &str,
+    quotas: Value,
+) -> Result<Value, cinder_client::Error> {
+    let answer = cinder
+        .raw()
+        .update_quota_set()
+        .target_project_id(project)
+        .body(body::<types::QuotaSetUpdateRequest>(
+            json!({ "quota_set": quotas }),
+        ))
+        .run()
+        .await?;
+    Ok(json(&answer.quota_set))
+}
+
+/// The project-wide quotas of a quota set: the per-type ones follow the types that the tests
+/// running at the same time create and delete.
+fn project_wide(set: &Value) -> Vec<(&'static str, Value)> {
+    [
+        "volumes",
+        "snapshots",
+        "gigabytes",
+        "backups",
+        "backup_gigabytes",
+        "per_volume_gigabytes",
+        "groups",
+    ]
+    .into_iter()
+    .map(|quota| (quota, set[quota].clone()))
+    .collect()
+}
+
+/// Registers the reset of `project`'s quotas (a project no volume is made in).
+fn reset_quotas_after(cleanup: &Cleanup, project: &str) {
+    let project = project.to_string();
+    cleanup.restore(move |cinder| async move {
+        let _ = cinder
+            .raw()
+            .delete_quota_set()
+            .target_project_id(&project)
+            .run()
+            .await;
+    });
+}
+
+#[tokio::test]
+async fn quota_sets_show_update_defaults_and_reset() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    let project = uuid::Uuid::new_v4().simple().to_string();
+    with_cleanup(|cleanup| async move {
+        reset_quotas_after(&cleanup, &project);
+        let vtype = create_type(&cinder, &cleanup, &unique_name("e2e-quota"), json!({})).await;
+        let type_name = vtype["name"].as_str().unwrap();
+
+        let defaults = cinder
+            .raw()
+            .show_quota_set_defaults()
+            .target_project_id(&project)
+            .run()
+            .await
+            .unwrap();
+        let defaults = json(&defaults.quota_set);
+        assert_eq!(defaults["id"], project.as_str());
+        let fresh = quotas(&cinder, &project, false).await;
+        assert_eq!(
+            project_wide(&fresh),
+            project_wide(&defaults),
+            "a project without quotas has the defaults"
+        );
+        // One quota per type as well, unlimited by default.
+        assert_eq!(fresh[format!("volumes_{type_name}")], -1, "{fresh}");
+
+        let updated = update_quotas(
+            &cinder,
+            &project,
+            json!({"tenant_id": project, "volumes": 5, "backups": -1,
+                   format!("gigabytes_{type_name}"): 20}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(updated["volumes"], 5);
+        assert_eq!(updated["backups"], -1);
+        assert_eq!(updated[format!("gigabytes_{type_name}")], 20);
+        assert!(updated.get("id").is_none(), "the update answer has no id");
+
+        let usage = quotas(&cinder, &project, true).await;
+        assert_eq!(
+            usage["volumes"],
+            json!({"limit": 5, "in_use": 0, "reserved": 0}),
+            "{usage}"
+        );
+
+        // Cinder's refusals: a key that is no quota (there is no backups quota per type), a
+        // limit below -1.
+        for bad in [
+            json!({ format!("backups_{type_name}"): 1 }),
+            json!({"volumes": -2}),
+        ] {
+            let err = update_quotas(&cinder, &project, bad.clone())
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(400), "{bad}: {err}");
+        }
+
+        cinder
+            .raw()
+            .delete_quota_set()
+            .target_project_id(&project)
+            .run()
+            .await
+            .unwrap();
+        let reset = quotas(&cinder, &project, false).await;
+        assert_eq!(project_wide(&reset), project_wide(&defaults));
+    })
+    .await;
+    check.assert_conformant();
+}
+
+/// A per-type quota of 0 on the demo project: demo's create of a volume of that type is refused
+/// with Cinder's quota message; demo may read its quotas but not change them.
+#[tokio::test]
+async fn a_quota_refuses_a_create_beyond_it() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    let (demo, demo_check) = checked("local-demo", v(71)).await;
+    let demo_project = demo.project_id().expect("a project token").to_string();
+    with_cleanup(|cleanup| async move {
+        let vtype = create_type(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-quota"),
+            json!({"os-volume-type-access:is_public": false}),
+        )
+        .await;
+        let (type_id, type_name) = (
+            vtype["id"].as_str().unwrap(),
+            vtype["name"].as_str().unwrap(),
+        );
+        cinder
+            .raw()
+            .type_add_project_access(type_id, body(json!({"project": demo_project})))
+            .run()
+            .await
+            .unwrap();
+        let key = format!("volumes_{type_name}");
+        let before = quotas(&cinder, &demo_project, false).await[&key].clone();
+        {
+            let (project, key, before) = (demo_project.clone(), key.clone(), before.clone());
+            cleanup.restore(move |cinder| async move {
+                let _ = update_quotas(&cinder, &project, json!({ key: before })).await;
+            });
+        }
+        update_quotas(&cinder, &demo_project, json!({ &key: 0 }))
+            .await
+            .unwrap();
+
+        let refused = demo
+            .raw()
+            .create_volume()
+            .body(body::<types::VolumeCreateRequest>(json!({"volume": {
+                "name": unique_name("e2e-over-quota"), "size": 1, "volume_type": type_id}})))
+            .run()
+            .await;
+        let err = match refused {
+            Ok(created) => {
+                cleanup.volume(&created.volume.id);
+                panic!("a volume beyond the quota was created")
+            }
+            Err(err) => err,
+        };
+        assert_eq!(err.status(), Some(413), "{err}");
+        let message = format!("Maximum number of volumes allowed (0) exceeded for quota '{key}'");
+        assert!(err.to_string().contains(&message), "{err}");
+
+        // Demo reads its own quotas; changing them is for admins.
+        assert_eq!(quotas(&demo, &demo_project, false).await[&key], 0);
+        let err = update_quotas(&demo, &demo_project, json!({ &key: 5 }))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(403), "{err}");
+    })
+    .await;
+    check.assert_conformant();
+    demo_check.assert_conformant();
+}
+
+/// A quota class nothing uses (Cinder uses only `default`): its limits are set and shown, then
+/// set back. Classes cannot be deleted through the API, so the name is the same every run.
+#[tokio::test]
+async fn quota_class_show_and_update() {
+    const CLASS: &str = "cinder-rs-e2e";
+    let (cinder, check) = admin_checked(v(71)).await;
+    let shown = |cinder: cinder_client::Cinder| async move {
+        let answer = cinder
+            .raw()
+            .show_quota_class_set()
+            .quota_class_name(CLASS)
+            .run()
+            .await
+            .unwrap();
+        json(&answer.quota_class_set)
+    };
+    let defaults = cinder
+        .raw()
+        .show_quota_class_set()
+        .quota_class_name("default")
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(json(&defaults.quota_class_set)["id"], "default");
+    let before = shown(cinder.clone()).await;
+    assert_eq!(before["id"], CLASS);
+    with_cleanup(|cleanup| async move {
+        let volumes = before["volumes"].clone();
+        cleanup.restore(move |cinder| async move {
+            let _ = cinder
+                .raw()
+                .update_quota_class_set()
+                .quota_class_name(CLASS)
+                .body(body::<types::QuotaClassSetUpdateRequest>(
+                    json!({"quota_class_set": {"volumes": volumes}}),
+                ))
+                .run()
+                .await;
+        });
+        let updated = cinder
+            .raw()
+            .update_quota_class_set()
+            .quota_class_name(CLASS)
+            .body(body::<types::QuotaClassSetUpdateRequest>(
+                json!({"quota_class_set": {"volumes": 77}}),
+            ))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(json(&updated.quota_class_set)["volumes"], 77);
+        assert_eq!(shown(cinder.clone()).await["volumes"], 77);
+        let err = cinder
+            .raw()
+            .update_quota_class_set()
+            .quota_class_name(CLASS)
+            .body(body::<types::QuotaClassSetUpdateRequest>(
+                json!({"quota_class_set": {"no_such_quota": 1}}),
+            ))
+            .run()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{err}");
+    })
+    .await;
+    check.assert_conformant();
+}
