@@ -189,7 +189,7 @@ async fn a_quota_refuses_a_create_beyond_it() {
             .await;
         let err = match refused {
             Ok(created) => {
-                cleanup.volume(&created.volume.id);
+                cleanup.add::<cinder_client::resources::Volumes>(&created.volume.id);
                 panic!("a volume beyond the quota was created")
             }
             Err(err) => err,
