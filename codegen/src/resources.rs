@@ -216,13 +216,18 @@ fn path_parameters(operation: &Operation) -> Vec<Ident> {
         .collect()
 }
 
-/// The single property of a wrapper schema (`{"volume": {...}}`) and the schema it holds.
+/// The single property of a wrapper schema (`{"volume": {...}}`) and the schema it holds;
+/// `links` beside it (QoS specs have their links there, not inside) is not the resource.
 fn wrapped(document: &Value, wrapper: &str) -> Result<(String, Value)> {
     let properties = schema(document, wrapper)?
         .get("properties")
         .and_then(Value::as_object)
         .ok_or_else(|| anyhow!("{wrapper} has no properties"))?;
-    let [(key, inner)] = properties.iter().collect::<Vec<_>>()[..] else {
+    let held: Vec<_> = properties
+        .iter()
+        .filter(|(key, _)| *key != "links")
+        .collect();
+    let [(key, inner)] = held[..] else {
         bail!("{wrapper} must have exactly one property, the resource's key");
     };
     Ok((key.clone(), inner.clone()))

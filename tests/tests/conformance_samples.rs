@@ -77,6 +77,63 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // QoS specs
+    (
+        "qos/qos-create-request.json",
+        "create_qos_specs",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-create-response.json",
+        "create_qos_specs",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-list-response.json",
+        "list_qos_specs",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-show-response.json",
+        "show_qos_specs",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-update-request.json",
+        "update_qos_specs",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-update-response.json",
+        "update_qos_specs",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos-unset-request.json",
+        "unset_qos_specs_keys",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "qos/qos_show_response.json",
+        "list_qos_associations",
+        Response,
+        None,
+        Valid,
+    ),
     // quota sets and quota class sets
     (
         "quota_sets/quotas-show-response.json",
@@ -1047,6 +1104,7 @@ const SAMPLES: &[Row] = &[
 /// Folders under samples/ whose every file belongs to a covered operation.
 const COVERED_DIRS: &[&str] = &[
     "limits",
+    "qos",
     "quota_classes",
     "quota_sets",
     "snapshots",

@@ -276,3 +276,109 @@ async fn quota_class_show_and_update() {
     .await;
     check.assert_conformant();
 }
+
+/// QoS specs: created, found by name, keys set and unset, associated with a type (seen in the
+/// associations and in the type), disassociated, refused deletion while in use, deleted.
+#[tokio::test]
+async fn qos_specs_lifecycle_and_associations() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    with_cleanup(|cleanup| async move {
+        let raw = cinder.raw();
+        let vtype = create_type(&cinder, &cleanup, &unique_name("e2e-qos"), json!({})).await;
+        let type_id = vtype["id"].as_str().unwrap().to_string();
+        let name = unique_name("e2e-qos");
+        let created = raw
+            .create_qos_specs()
+            .body(body::<types::QosSpecsCreateRequest>(json!({"qos_specs": {
+                "name": name, "consumer": "front-end", "read_iops_sec": "100"}})))
+            .run()
+            .await
+            .unwrap();
+        let id = created.qos_specs.id.clone();
+        {
+            let id = id.clone();
+            cleanup.restore(move |cinder| async move {
+                let raw = cinder.raw();
+                let _ = raw.delete_qos_specs().qos_id(&id).force("True").run().await;
+            });
+        }
+        assert_eq!(created.qos_specs.consumer, "front-end");
+        assert_eq!(
+            json(&created.qos_specs.specs),
+            json!({"read_iops_sec": "100"})
+        );
+        // Found by name through the generated handle (Cinder's name filter matches nothing).
+        let found = cinder.qos_specs().find(&name).await.unwrap();
+        assert_eq!(found.id, id);
+
+        raw.update_qos_specs()
+            .qos_id(&id)
+            .body(body::<types::QosSpecsSetRequest>(
+                json!({"qos_specs": {"a": "b"}}),
+            ))
+            .run()
+            .await
+            .unwrap();
+        raw.unset_qos_specs_keys()
+            .qos_id(&id)
+            .body(body::<types::QosSpecsUnsetRequest>(
+                json!({"keys": ["read_iops_sec"]}),
+            ))
+            .run()
+            .await
+            .unwrap();
+        let shown = cinder.qos_specs().show(&id).await.unwrap();
+        assert_eq!(json(&shown.specs), json!({"a": "b"}));
+
+        raw.associate_qos_specs()
+            .qos_id(&id)
+            .vol_type_id(&type_id)
+            .run()
+            .await
+            .unwrap();
+        let associations = raw.list_qos_associations().qos_id(&id).run().await.unwrap();
+        assert_eq!(associations.qos_associations.len(), 1);
+        assert_eq!(associations.qos_associations[0].id, type_id);
+        assert_eq!(
+            associations.qos_associations[0].association_type,
+            "volume_type"
+        );
+        let typed = json(&cinder.volume_types().show(&type_id).await.unwrap());
+        assert_eq!(typed["qos_specs_id"], id.as_str());
+        let in_use = raw.delete_qos_specs().qos_id(&id).run().await.unwrap_err();
+        assert_eq!(in_use.status(), Some(400), "{in_use}");
+
+        raw.disassociate_qos_specs()
+            .qos_id(&id)
+            .vol_type_id(&type_id)
+            .run()
+            .await
+            .unwrap();
+        raw.associate_qos_specs()
+            .qos_id(&id)
+            .vol_type_id(&type_id)
+            .run()
+            .await
+            .unwrap();
+        raw.disassociate_all_qos_specs()
+            .qos_id(&id)
+            .run()
+            .await
+            .unwrap();
+        let none = raw.list_qos_associations().qos_id(&id).run().await.unwrap();
+        assert!(none.qos_associations.is_empty(), "{none:?}");
+
+        let listed = cinder.qos_specs().list().run().await.unwrap();
+        assert!(listed.qos_specs.iter().any(|q| q.id == id));
+        raw.delete_qos_specs()
+            .qos_id(&id)
+            .force("False")
+            .run()
+            .await
+            .unwrap();
+        let gone = cinder.qos_specs().show(&id).await.unwrap_err();
+        assert!(gone.is_not_found(), "{gone}");
+    })
+    .await;
+    check.assert_conformant();
+}

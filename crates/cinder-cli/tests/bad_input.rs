@@ -316,6 +316,16 @@ rows! {
     quota_show_empty_project: args(&["quota-show", ""])
         => ["a project ID cannot be empty"];
 
+    // QoS specs: every key has a value to set; --force is a boolean.
+    qos_create_key_without_value: args(&["qos-create", "q", "novalue"])
+        => ["'novalue' has no '='", "expected key=value"];
+    qos_key_set_without_value: args(&["qos-key", SOME_UUID, "set", "novalue"])
+        => ["'novalue' has no '='", "expected key=value"];
+    qos_key_unset_empty_key: args(&["qos-key", SOME_UUID, "unset", "=x"])
+        => ["the key to unset is empty"];
+    qos_delete_force_not_a_boolean: args(&["qos-delete", "--force", "maybe", "q"])
+        => ["invalid value 'maybe' for '--force [<True|False>]'", "use True or False"];
+
     // Output, sorting and paging.
     format_unknown: args(&["list", "-f", "xml"])
         => ["invalid value 'xml' for '--format <FORMAT>'", "[possible values: table, json, yaml, value]"];

@@ -67,6 +67,29 @@ async fn printing_commands_print_mangled_answers() {
     let made = unique("mangled-made");
     // The quotas of a project ID no Keystone project has (Cinder does not ask Keystone).
     let quotas = unique("mangled-quotas");
+    // QoS specs associated with a type of their own, so that the association list has a row.
+    let qos = ok(&[
+        "qos-create",
+        &unique("mangled-qos"),
+        "a=b",
+        "-f",
+        "value",
+        "-c",
+        "id",
+    ])
+    .trim()
+    .to_string();
+    let qos_type = ok(&[
+        "type-create",
+        &unique("mangled-qos"),
+        "-f",
+        "value",
+        "-c",
+        "id",
+    ])
+    .trim()
+    .to_string();
+    ok(&["qos-associate", &qos, &qos_type]);
 
     let printers = vec![
         printer(&["show", &volume], "/volumes/", "/volume", true),
@@ -147,6 +170,23 @@ async fn printing_commands_print_mangled_answers() {
             "/os-quota-class-sets/",
             "/quota_class_set",
             false,
+        ),
+        printer(&["qos-list"], "/qos-specs", "/qos_specs/0", false),
+        printer(&["qos-show", &qos], "/qos-specs/", "/qos_specs", true),
+        printer(
+            &["qos-get-association", &qos],
+            "/associations",
+            "/qos_associations/0",
+            false,
+        ),
+        mutating(
+            "POST",
+            printer(
+                &["qos-create", &format!("{made}-{{n}}"), "a=b"],
+                "/qos-specs",
+                "/qos_specs",
+                true,
+            ),
         ),
         mutating(
             "PUT",
@@ -363,6 +403,11 @@ async fn printing_commands_print_mangled_answers() {
         ok(&["type-delete", &id]);
     }
     ok(&["quota-delete", &quotas]);
+    for id in made_by("qos-list") {
+        ok(&["qos-delete", &id]);
+    }
+    ok(&["qos-delete", &qos, "--force"]);
+    ok(&["type-delete", &qos_type]);
     assert!(runs > 100, "too few mangled answers were printed: {runs}");
     assert!(
         problems.is_empty(),

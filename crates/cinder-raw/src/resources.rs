@@ -326,6 +326,50 @@ impl Deletable for Messages {
         ::std::boxed::Box::pin(client.delete_message().message_id(id).send())
     }
 }
+///The `qos_specs` resource (tag `qos_specs`): `show_qos_specs`, `list_qos_specs`.
+#[derive(Clone, Copy, Debug)]
+pub struct QosSpecs;
+impl Resource for QosSpecs {
+    const NAME: &'static str = "qos_specs";
+    const MESSAGE_NAME: &'static str = "qosspecs";
+    const KEY: &'static str = "qos_specs";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::QosSpecs;
+    type Shown = types::QosSpecsResponse;
+    type List<'a> = crate::builder::ListQosSpecs<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_qos_specs().qos_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_qos_specs()
+    }
+    fn named<'a>(client: &'a Client, _name: &str) -> Self::List<'a> {
+        client.list_qos_specs()
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.qos_specs
+    }
+}
+impl Creatable for QosSpecs {
+    type Params = types::builder::QosSpecsCreate;
+    type Created = types::QosSpecsResponse;
+    fn create<'a>(client: &'a Client, params: Self::Params) -> Call<'a, Self::Created> {
+        ::std::boxed::Box::pin(
+            client
+                .create_qos_specs()
+                .body_map(|body| body.qos_specs(params))
+                .send(),
+        )
+    }
+    fn created(body: Self::Created) -> Self::Item {
+        body.qos_specs
+    }
+}
+impl Deletable for QosSpecs {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_qos_specs().qos_id(id).send())
+    }
+}
 /// Calls `$callback!` once with every resource: `handle Marker "name" [Traits...]`,
 /// e.g. `volumes Volumes "volume" [Resource Creatable Deletable WithStatus WithMetadata]`,
 /// separated by `;`.
@@ -336,6 +380,7 @@ macro_rules! for_each_resource {
         WithStatus WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable
         Updatable Deletable WithStatus WithMetadata]; volume_types VolumeTypes
         "volume_type"[Resource Creatable Updatable Deletable WithMetadata]; messages
-        Messages "message"[Resource Deletable] }
+        Messages "message"[Resource Deletable]; qos_specs QosSpecs "qos_specs"[Resource
+        Creatable Deletable] }
     };
 }

@@ -38,6 +38,22 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["show_message"],
     },
     ResponseBody {
+        type_name: "QosAssociationList",
+        answered_by: &["list_qos_associations"],
+    },
+    ResponseBody {
+        type_name: "QosSpecsList",
+        answered_by: &["list_qos_specs"],
+    },
+    ResponseBody {
+        type_name: "QosSpecsResponse",
+        answered_by: &["create_qos_specs", "show_qos_specs"],
+    },
+    ResponseBody {
+        type_name: "QosSpecsSetRequest",
+        answered_by: &["update_qos_specs"],
+    },
+    ResponseBody {
         type_name: "QuotaClassSetResponse",
         answered_by: &["show_quota_class_set", "update_quota_class_set"],
     },
@@ -185,7 +201,8 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 macro_rules! for_each_response_body {
     ($callback:ident) => {
         $callback! { AvailabilityZoneList, Fault, LimitsResponse, MessageList,
-        MessageResponse, QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList,
+        MessageResponse, QosAssociationList, QosSpecsList, QosSpecsResponse,
+        QosSpecsSetRequest, QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList,
         SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
         SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
         VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,

@@ -50,6 +50,8 @@ pub enum Fixture {
     /// A project ID of no Keystone project (Cinder does not ask Keystone): quotas are set on
     /// it without touching a project that volumes are made in; its quotas are deleted after.
     Project(ProjectFixture),
+    /// QoS specs (cloud-wide, named like every fixture), deleted with `force` after.
+    Qos(QosFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -121,6 +123,16 @@ pub struct MessageFixture {}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct QosFixture {
+    /// The key/value pairs (`consumer` among them).
+    #[serde(default)]
+    pub specs: BTreeMap<String, String>,
+    /// The key of a type fixture declared before this one, to associate with.
+    pub associate: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectFixture {
     /// Quotas set before the case (`volumes: 5`; a key may name a type fixture:
     /// `volumes_{t.name}`).
@@ -158,6 +170,7 @@ impl Fixture {
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
             Fixture::Project(_) => "project",
+            Fixture::Qos(_) => "qos",
         }
     }
 }
@@ -347,6 +360,11 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
             Fixture::Project(p) => {
                 for quota in p.quotas.keys() {
                     check_placeholders(quota, &fixtures)?;
+                }
+            }
+            Fixture::Qos(q) => {
+                if let Some(t) = &q.associate {
+                    earlier(t, "type")?;
                 }
             }
         }

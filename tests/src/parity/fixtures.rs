@@ -9,7 +9,9 @@ use anyhow::{bail, Context, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::cases::{expand, Fixture, ProjectFixture, SnapshotFixture, TypeFixture, VolumeFixture};
+use super::cases::{
+    expand, Fixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture, VolumeFixture,
+};
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
 pub const NAME_PREFIX: &str = "parity-";
@@ -134,6 +136,7 @@ enum Resource {
     Message(String),
     /// The quotas of a project.
     Quotas(String),
+    Qos(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -155,6 +158,9 @@ impl Cleanup {
     }
     fn quotas(&self, project: &str) {
         self.push(Resource::Quotas(project.into()));
+    }
+    fn qos(&self, id: &str) {
+        self.push(Resource::Qos(id.into()));
     }
 
     fn push(&self, resource: Resource) {
@@ -214,6 +220,20 @@ impl Cleanup {
                 .filter_map(Result::err)
                 .map(|e| format!("{e:#}")),
         );
+        // Forced: disassociated from their types first, which can then be deleted.
+        for id in of(|r| match r {
+            Resource::Qos(id) => Some(id),
+            _ => None,
+        }) {
+            let path = format!("/qos-specs/{id}?force=True");
+            let (code, answer) = api
+                .send(Method::DELETE, &path, None)
+                .await
+                .unwrap_or_default();
+            if !accepted(code) {
+                problems.push(format!("DELETE {path}: HTTP {code} {answer}"));
+            }
+        }
         for id in of(|r| match r {
             Resource::Type(id) => Some(id),
             _ => None,
@@ -340,6 +360,7 @@ pub async fn create(
                 Ok(message)
             }
             Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
+            Fixture::Qos(spec) => qos(api, spec, &name, &values, cleanup).await,
         }
         .with_context(|| format!("creating fixture {key}"))?;
         if !matches!(fixture, Fixture::Message(_) | Fixture::Project(_)) {
@@ -482,6 +503,34 @@ async fn volume_type(
     Ok(id)
 }
 
+async fn qos(
+    api: &Api,
+    spec: &QosFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!(spec.specs);
+    body["name"] = json!(name);
+    let created = api
+        .ok(
+            Method::POST,
+            "/qos-specs",
+            Some(json!({ "qos_specs": body })),
+        )
+        .await?;
+    let id = created["qos_specs"]["id"]
+        .as_str()
+        .context("created QoS specs without id")?
+        .to_string();
+    cleanup.qos(&id);
+    if let Some(key) = &spec.associate {
+        let path = format!("/qos-specs/{id}/associate?vol_type_id={}", values[key]);
+        api.ok(Method::GET, &path, None).await?;
+    }
+    Ok(id)
+}
+
 /// A fresh project ID, with `spec.quotas` set; its quotas are deleted after the case.
 async fn project(
     api: &Api,
@@ -571,6 +620,9 @@ pub fn created_by(answer: &str, cleanup: &Cleanup) {
     if let Some(id) = value["volume_type"]["id"].as_str() {
         cleanup.volume_type(id);
     }
+    if let Some(id) = value["qos_specs"]["id"].as_str() {
+        cleanup.qos(id);
+    }
 }
 
 /// Deletes everything in the parity project and every volume type named `parity-*`: what an
@@ -610,6 +662,14 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
         if name.starts_with(NAME_PREFIX) {
             if let Some(id) = note("volume type", &volume_type) {
                 cleanup.volume_type(&id);
+            }
+        }
+    }
+    for qos in api.ids("/qos-specs", "qos_specs").await? {
+        let name = qos["name"].as_str().unwrap_or_default();
+        if name.starts_with(NAME_PREFIX) {
+            if let Some(id) = note("QoS specs", &qos) {
+                cleanup.qos(&id);
             }
         }
     }

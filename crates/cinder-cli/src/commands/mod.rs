@@ -1,6 +1,6 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`), and is named once, in the
+//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
@@ -9,6 +9,7 @@ mod cmd;
 mod filters;
 mod limits;
 mod messages;
+mod qos;
 mod quotas;
 mod shared;
 pub mod shell;
@@ -177,6 +178,24 @@ registry! {
     QuotaClassShow(quotas::QuotaClassShow),
     /// Updates quotas for a quota class.
     QuotaClassUpdate(quotas::QuotaClassUpdate),
+    /// Creates a qos specs.
+    QosCreate(qos::QosCreate),
+    /// Lists qos specs.
+    QosList(qos::QosList),
+    /// Shows qos specs details.
+    QosShow(qos::QosShow),
+    /// Deletes a specified qos specs.
+    QosDelete(qos::QosDelete),
+    /// Associates qos specs with specified volume type.
+    QosAssociate(qos::QosAssociate),
+    /// Disassociates qos specs from specified volume type.
+    QosDisassociate(qos::QosDisassociate),
+    /// Disassociates qos specs from all its associations.
+    QosDisassociateAll(qos::QosDisassociateAll),
+    /// Sets or unsets specifications for a qos spec.
+    QosKey(qos::QosKey),
+    /// Lists all associations for specified qos specs.
+    QosGetAssociation(qos::QosGetAssociation),
     /// List enabled filters (a trailing '~' marks inexact matching).
     ListFilters(filters::ListFilters),
     /// Display the server API version information.

@@ -16,6 +16,8 @@ mod limits;
 pub use limits::*;
 mod messages;
 pub use messages::*;
+mod qos_specs;
+pub use qos_specs::*;
 mod quota_classes;
 pub use quota_classes::*;
 mod quota_sets;

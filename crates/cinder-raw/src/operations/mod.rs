@@ -5,6 +5,7 @@
 mod availability_zones;
 mod limits;
 mod messages;
+mod qos_specs;
 mod quota_classes;
 mod quota_sets;
 mod resource_filters;

@@ -36,6 +36,8 @@ mod limits;
 pub use limits::*;
 mod messages;
 pub use messages::*;
+mod qos_specs;
+pub use qos_specs::*;
 mod quotas;
 pub use quotas::*;
 mod resource_filters;
@@ -56,6 +58,7 @@ pub mod builder {
     pub use super::common::builder::*;
     pub use super::limits::builder::*;
     pub use super::messages::builder::*;
+    pub use super::qos_specs::builder::*;
     pub use super::quotas::builder::*;
     pub use super::resource_filters::builder::*;
     pub use super::snapshots::builder::*;
