@@ -382,3 +382,187 @@ async fn qos_specs_lifecycle_and_associations() {
     .await;
     check.assert_conformant();
 }
+
+/// The service changes of Cinder 29 as they are: enable and disable answer without changing the
+/// service; disable-log-reason disables it (a volume pinned to it then fails in the scheduler);
+/// freeze and thaw enable it again. Only back end `fake2` is touched, for a few seconds: `fake`
+/// keeps serving the tests that run meanwhile. Log levels change one logger, set back after.
+#[tokio::test]
+async fn services_disable_freeze_thaw_failover_and_log_levels() {
+    const HOST: &str = "cinder-local@fake2";
+    let (cinder, check) = admin_checked(v(71)).await;
+    let (demo, demo_check) = checked("local-demo", v(71)).await;
+    let fake2 = |cinder: cinder_client::Cinder| async move {
+        let listed = cinder
+            .raw()
+            .list_services()
+            .host(HOST)
+            .binary("cinder-volume")
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(listed.services.len(), 1, "{listed:?}");
+        json(&listed.services[0])
+    };
+    with_cleanup(|cleanup| async move {
+        let raw = cinder.raw();
+        let all = json(&raw.list_services().run().await.unwrap());
+        let volumes: Vec<&Value> = all["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["binary"] == "cinder-volume")
+            .collect();
+        assert_eq!(volumes.len(), 2, "{all}");
+        assert!(volumes.iter().all(|s| s["backend_state"] == "up"), "{all}");
+        assert_eq!(fake2(cinder.clone()).await["status"], "enabled");
+
+        // Whatever happens below, the back end is enabled again: freeze, then thaw (Cinder 29's
+        // enable does not enable).
+        cleanup.restore(|cinder| async move {
+            let host = || body::<types::ServiceHostRequest>(json!({ "host": HOST }));
+            let _ = cinder.raw().freeze_host().body(host()).run().await;
+            let _ = cinder.raw().thaw_host().body(host()).run().await;
+        });
+        let selector =
+            || body::<types::ServiceSelector>(json!({"host": HOST, "binary": "cinder-volume"}));
+        let answer = raw.disable_service().body(selector()).run().await.unwrap();
+        assert_eq!(
+            (answer.status.as_str(), answer.disabled),
+            ("disabled", true)
+        );
+        assert_eq!(
+            fake2(cinder.clone()).await["status"],
+            "enabled",
+            "Cinder 29's disable changes nothing"
+        );
+
+        let pinned = create_type(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-fake2"),
+            json!({"extra_specs": {"volume_backend_name": "fake2"}}),
+        )
+        .await;
+        let answer = raw
+            .disable_service_log_reason()
+            .body(body::<types::ServiceDisableReasonRequest>(json!({
+                "host": HOST, "binary": "cinder-volume", "disabled_reason": "e2e"})))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(answer.disabled_reason.as_deref(), Some("e2e"));
+        let disabled = fake2(cinder.clone()).await;
+        assert_eq!(
+            (
+                disabled["status"].as_str(),
+                disabled["disabled_reason"].as_str()
+            ),
+            (Some("disabled"), Some("e2e"))
+        );
+        // The scheduler no longer places a volume on the disabled back end.
+        let created = raw
+            .create_volume()
+            .body(body::<types::VolumeCreateRequest>(json!({"volume": {
+                "name": unique_name("e2e-disabled"), "size": 1, "volume_type": pinned["id"]}})))
+            .run()
+            .await
+            .unwrap();
+        cleanup.add::<cinder_client::resources::Volumes>(&created.volume.id);
+        let failed = cinder
+            .volumes()
+            .wait_for_with(
+                &created.volume.id,
+                &["error"],
+                &cinder_tests::fixtures::wait_options(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(failed.status, "error");
+
+        // Enable answers "enabled" and changes nothing; thaw does enable.
+        let answer = raw.enable_service().body(selector()).run().await.unwrap();
+        assert_eq!(
+            (answer.status.as_str(), answer.disabled),
+            ("enabled", false)
+        );
+        assert_eq!(
+            fake2(cinder.clone()).await["status"],
+            "disabled",
+            "Cinder 29's enable changes nothing"
+        );
+        let host = || body::<types::ServiceHostRequest>(json!({ "host": HOST }));
+        raw.freeze_host().body(host()).run().await.unwrap();
+        assert_eq!(fake2(cinder.clone()).await["frozen"], true);
+        let again = raw.freeze_host().body(host()).run().await.unwrap_err();
+        assert_eq!(again.status(), Some(400), "{again}");
+        raw.thaw_host().body(host()).run().await.unwrap();
+        let thawed = fake2(cinder.clone()).await;
+        assert_eq!(
+            (thawed["frozen"].as_bool(), thawed["status"].as_str()),
+            (Some(false), Some("enabled"))
+        );
+
+        // No replication on the local cloud: Cinder's refusal.
+        let refused = raw
+            .failover_host()
+            .body(body::<types::ServiceFailoverRequest>(
+                json!({ "host": HOST }),
+            ))
+            .run()
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status(), Some(400), "{refused}");
+        assert!(
+            refused.to_string().contains("replication_status"),
+            "{refused}"
+        );
+
+        // One logger of the API: set, shown, set back.
+        const LOGGER: &str = "cinder.api.openstack.wsgi";
+        let level_of = |cinder: cinder_client::Cinder| async move {
+            let levels = cinder
+                .raw()
+                .get_service_log_levels()
+                .body(body::<types::ServiceLogRequest>(
+                    json!({"binary": "cinder-api", "prefix": LOGGER}),
+                ))
+                .run()
+                .await
+                .unwrap();
+            json(&levels)["log_levels"][0]["levels"][LOGGER].clone()
+        };
+        let before = level_of(cinder.clone()).await;
+        assert!(before.is_string(), "{before}");
+        cleanup.restore(move |cinder| async move {
+            let _ = cinder
+                .raw()
+                .set_service_log_levels()
+                .body(body::<types::ServiceSetLogRequest>(json!({
+                    "binary": "cinder-api", "prefix": LOGGER, "level": before})))
+                .run()
+                .await;
+        });
+        raw.set_service_log_levels()
+            .body(body::<types::ServiceSetLogRequest>(
+                json!({"binary": "cinder-api", "prefix": LOGGER, "level": "WARNING"}),
+            ))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(level_of(cinder.clone()).await, "WARNING");
+
+        // Hosts: the enabled services, and the usage of a volume host.
+        let hosts = raw.list_hosts().run().await.unwrap();
+        assert!(hosts.hosts.iter().any(|h| h.host_name == HOST), "{hosts:?}");
+        let usage = raw.show_host().host_name(HOST).run().await.unwrap();
+        assert_eq!(usage.host[0].resource.project, "(total)");
+
+        // Services are the admin's.
+        let forbidden = demo.raw().list_services().run().await.unwrap_err();
+        assert_eq!(forbidden.status(), Some(403), "{forbidden}");
+    })
+    .await;
+    check.assert_conformant();
+    demo_check.assert_conformant();
+}

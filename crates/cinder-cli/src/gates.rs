@@ -187,3 +187,18 @@ pub const MESSAGE_LIST_PAGING: Needs = gate(
 );
 pub const MESSAGE_SHOW: Needs = op("message-show", "show_message");
 pub const MESSAGE_DELETE: Needs = op("message-delete", "delete_message");
+
+pub const SERVICE_CLUSTER: Needs = gate("Cluster", "list_services", "response:services.cluster");
+/// cinderclient has `--withreplication` of service-list from the version that shows clusters.
+pub const SERVICE_LIST_REPLICATION: Needs = gate(
+    "--withreplication",
+    "list_services",
+    "response:services.cluster",
+);
+pub const SERVICE_BACKEND_STATE: Needs = gate(
+    "Backend State",
+    "list_services",
+    "response:services.backend_state",
+);
+pub const SERVICE_GET_LOG: Needs = op("service-get-log", "get_service_log_levels");
+pub const SERVICE_SET_LOG: Needs = op("service-set-log", "set_service_log_levels");

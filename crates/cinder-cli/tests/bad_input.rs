@@ -326,6 +326,14 @@ rows! {
     qos_delete_force_not_a_boolean: args(&["qos-delete", "--force", "maybe", "q"])
         => ["invalid value 'maybe' for '--force [<True|False>]'", "use True or False"];
 
+    // Services: cinderclient's log levels and binaries only.
+    service_set_log_unknown_level: args(&["service-set-log", "LOUD"])
+        => ["invalid value 'LOUD' for '<log-level>'", "INFO, WARNING, ERROR, DEBUG"];
+    service_get_log_unknown_binary: args(&["service-get-log", "--binary", "cinder-nothing"])
+        => ["invalid value 'cinder-nothing' for '--binary <BINARY>'", "cinder-api", "cinder-volume"];
+    service_list_withreplication_not_a_boolean: args(&["service-list", "--withreplication", "maybe"])
+        => ["invalid value 'maybe' for '--withreplication [<True|False>]'", "use True or False"];
+
     // Output, sorting and paging.
     format_unknown: args(&["list", "-f", "xml"])
         => ["invalid value 'xml' for '--format <FORMAT>'", "[possible values: table, json, yaml, value]"];

@@ -171,6 +171,26 @@ async fn printing_commands_print_mangled_answers() {
             "/quota_class_set",
             false,
         ),
+        printer(&["service-list"], "/os-services", "/services/0", false),
+        mutating(
+            "PUT",
+            printer(
+                &["service-get-log", "--binary", "cinder-api"],
+                "/os-services/get-log",
+                "/log_levels/0",
+                false,
+            ),
+        ),
+        // Cinder 29's enable changes nothing (README): the answer is all there is.
+        mutating(
+            "PUT",
+            printer(
+                &["service-enable", "cinder-local@fake2", "cinder-volume"],
+                "/os-services/enable",
+                "",
+                false,
+            ),
+        ),
         printer(&["qos-list"], "/qos-specs", "/qos_specs/0", false),
         printer(&["qos-show", &qos], "/qos-specs/", "/qos_specs", true),
         printer(

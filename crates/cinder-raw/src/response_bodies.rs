@@ -26,8 +26,20 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["errors"],
     },
     ResponseBody {
+        type_name: "HostList",
+        answered_by: &["list_hosts"],
+    },
+    ResponseBody {
+        type_name: "HostShow",
+        answered_by: &["show_host"],
+    },
+    ResponseBody {
         type_name: "LimitsResponse",
         answered_by: &["show_limits"],
+    },
+    ResponseBody {
+        type_name: "LogLevelList",
+        answered_by: &["get_service_log_levels"],
     },
     ResponseBody {
         type_name: "MessageList",
@@ -68,6 +80,18 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
     ResponseBody {
         type_name: "ResourceFilterList",
         answered_by: &["list_resource_filters"],
+    },
+    ResponseBody {
+        type_name: "ServiceList",
+        answered_by: &["list_services"],
+    },
+    ResponseBody {
+        type_name: "ServiceStatusChange",
+        answered_by: &[
+            "disable_service",
+            "disable_service_log_reason",
+            "enable_service",
+        ],
     },
     ResponseBody {
         type_name: "SnapshotDetailList",
@@ -200,15 +224,15 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, Fault, LimitsResponse, MessageList,
-        MessageResponse, QosAssociationList, QosSpecsList, QosSpecsResponse,
-        QosSpecsSetRequest, QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList,
-        SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
-        SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
-        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
-        VolumeMetadataItemResponse, VolumeMetadataResponse,
-        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
-        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        $callback! { AvailabilityZoneList, Fault, HostList, HostShow, LimitsResponse,
+        LogLevelList, MessageList, MessageResponse, QosAssociationList, QosSpecsList,
+        QosSpecsResponse, QosSpecsSetRequest, QuotaClassSetResponse, QuotaSetResponse,
+        ResourceFilterList, ServiceList, ServiceStatusChange, SnapshotDetailList,
+        SnapshotList, SnapshotMetadataItemResponse, SnapshotMetadataResponse,
+        SnapshotResponse, VersionList, VolumeDetailList, VolumeImageMetadataResponse,
+        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
+        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
+        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse }

@@ -52,6 +52,9 @@ pub enum Fixture {
     Project(ProjectFixture),
     /// QoS specs (cloud-wide, named like every fixture), deleted with `force` after.
     Qos(QosFixture),
+    /// A volume host (a back end of the cloud), frozen first if asked, thawed after the case
+    /// whatever the case did (thaw enables the service again).
+    Host(HostFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -123,6 +126,15 @@ pub struct MessageFixture {}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct HostFixture {
+    /// The host, such as `cinder-local@fake2`.
+    pub host: String,
+    #[serde(default)]
+    pub frozen: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QosFixture {
     /// The key/value pairs (`consumer` among them).
     #[serde(default)]
@@ -171,6 +183,7 @@ impl Fixture {
             Fixture::Message(_) => "message",
             Fixture::Project(_) => "project",
             Fixture::Qos(_) => "qos",
+            Fixture::Host(_) => "host",
         }
     }
 }
@@ -367,6 +380,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                     earlier(t, "type")?;
                 }
             }
+            Fixture::Host(_) => {}
         }
         fixtures.push((key, fixture));
     }

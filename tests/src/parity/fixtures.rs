@@ -10,7 +10,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, Fixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture, VolumeFixture,
+    expand, Fixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture,
+    VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -137,6 +138,8 @@ enum Resource {
     /// The quotas of a project.
     Quotas(String),
     Qos(String),
+    /// A volume host to thaw.
+    Thaw(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -159,6 +162,9 @@ impl Cleanup {
     fn quotas(&self, project: &str) {
         self.push(Resource::Quotas(project.into()));
     }
+    fn thaw(&self, host: &str) {
+        self.push(Resource::Thaw(host.into()));
+    }
     fn qos(&self, id: &str) {
         self.push(Resource::Qos(id.into()));
     }
@@ -178,6 +184,16 @@ impl Cleanup {
         let of = |pick: fn(&Resource) -> Option<&String>| -> Vec<String> {
             all.iter().filter_map(pick).cloned().collect()
         };
+        for host in of(|r| match r {
+            Resource::Thaw(host) => Some(host),
+            _ => None,
+        }) {
+            // 400 when it is not frozen (the case thawed it, or never froze it): nothing to do.
+            let thaw = json!({ "host": host });
+            let _ = api
+                .send(Method::PUT, "/os-services/thaw", Some(&thaw))
+                .await;
+        }
         for project in of(|r| match r {
             Resource::Quotas(project) => Some(project),
             _ => None,
@@ -361,9 +377,13 @@ pub async fn create(
             }
             Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
             Fixture::Qos(spec) => qos(api, spec, &name, &values, cleanup).await,
+            Fixture::Host(spec) => host(api, spec, cleanup).await,
         }
         .with_context(|| format!("creating fixture {key}"))?;
-        if !matches!(fixture, Fixture::Message(_) | Fixture::Project(_)) {
+        if !matches!(
+            fixture,
+            Fixture::Message(_) | Fixture::Project(_) | Fixture::Host(_)
+        ) {
             values.insert(format!("{key}.name"), name);
         }
         values.insert(key.clone(), id);
@@ -501,6 +521,17 @@ async fn volume_type(
             .await?;
     }
     Ok(id)
+}
+
+/// The host's name; frozen now if asked, thawed after the case.
+async fn host(api: &Api, spec: &HostFixture, cleanup: &Cleanup) -> Result<String> {
+    cleanup.thaw(&spec.host);
+    if spec.frozen {
+        let freeze = json!({ "host": spec.host });
+        api.ok(Method::PUT, "/os-services/freeze", Some(freeze))
+            .await?;
+    }
+    Ok(spec.host.clone())
 }
 
 async fn qos(

@@ -1,6 +1,6 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`), and is named once, in the
+//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`, `services/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
@@ -11,6 +11,7 @@ mod limits;
 mod messages;
 mod qos;
 mod quotas;
+mod services;
 mod shared;
 pub mod shell;
 mod snapshots;
@@ -196,6 +197,22 @@ registry! {
     QosKey(qos::QosKey),
     /// Lists all associations for specified qos specs.
     QosGetAssociation(qos::QosGetAssociation),
+    /// Lists all services. Filter by host and service binary.
+    ServiceList(services::ServiceList),
+    /// Enables the service.
+    ServiceEnable(services::ServiceEnable),
+    /// Disables the service.
+    ServiceDisable(services::ServiceDisable),
+    /// Gets the service log level.
+    ServiceGetLog(services::ServiceGetLog),
+    /// Sets the service log level.
+    ServiceSetLog(services::ServiceSetLog),
+    /// Freeze and disable the specified cinder-volume host.
+    FreezeHost(services::FreezeHost),
+    /// Thaw and enable the specified cinder-volume host.
+    ThawHost(services::ThawHost),
+    /// Failover a replicating cinder-volume host.
+    FailoverHost(services::FailoverHost),
     /// List enabled filters (a trailing '~' marks inexact matching).
     ListFilters(filters::ListFilters),
     /// Display the server API version information.

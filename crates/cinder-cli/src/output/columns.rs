@@ -10,6 +10,10 @@ pub struct Column {
     /// How a table cell shows the value when cinderclient has a formatter for the column
     /// (`None`: as its `print_list` shows any value). JSON, YAML and `value` are not affected.
     pub formatter: Option<fn(&serde_json::Value) -> String>,
+    /// Whether a table cell is empty when the row lacks the field, as cinderclient's
+    /// `print_list` shows an attribute some rows do not have (`getattr(o, field, '')`); `-`
+    /// otherwise, as for a `null`.
+    pub blank_when_missing: bool,
 }
 
 /// Columns are the same when they show the same field under the same header.
@@ -28,6 +32,7 @@ impl Column {
             header: header.to_string(),
             key: key_of(header),
             formatter: None,
+            blank_when_missing: false,
         }
     }
 
@@ -37,6 +42,7 @@ impl Column {
             header: key.to_string(),
             key: key.to_string(),
             formatter: None,
+            blank_when_missing: false,
         }
     }
 
@@ -44,6 +50,14 @@ impl Column {
     pub fn formatted(self, formatter: fn(&serde_json::Value) -> String) -> Self {
         Column {
             formatter: Some(formatter),
+            ..self
+        }
+    }
+
+    /// The column, its table cell empty for a row without the field.
+    pub fn blank_when_missing(self) -> Self {
+        Column {
+            blank_when_missing: true,
             ..self
         }
     }

@@ -129,6 +129,9 @@ impl<W: Write> ListWriter<W> {
                         self.columns
                             .iter()
                             .map(|c| {
+                                if c.blank_when_missing && row.get(&c.key).is_none() {
+                                    return String::new();
+                                }
                                 let value = row.get(&c.key).unwrap_or(&Value::Null);
                                 c.formatter
                                     .map_or_else(|| cells::list_text(value), |f| f(value))

@@ -6,7 +6,7 @@
 //!
 //! | shape | commands | table | JSON / YAML | `value` |
 //! |---|---|---|---|---|
-//! | list ([`OutputArgs::list`], [`OutputArgs::print_list`]) | `list`, `snapshot-list`, `type-list`, `message-list`, `extra-specs-list`, `type-access-list`, `encryption-type-list`, `availability-zone-list`, `absolute-limits`, `rate-limits`, `api-version`, `version-list`, `quota-usage`, `qos-list`, `qos-get-association` | one row per item | an array of objects | one line per item, cells separated by spaces |
+//! | list ([`OutputArgs::list`], [`OutputArgs::print_list`]) | `list`, `snapshot-list`, `type-list`, `message-list`, `extra-specs-list`, `type-access-list`, `encryption-type-list`, `availability-zone-list`, `absolute-limits`, `rate-limits`, `api-version`, `version-list`, `quota-usage`, `qos-list`, `qos-get-association`, `service-list`, `service-get-log`, `service-enable`, `service-disable` | one row per item | an array of objects | one line per item, cells separated by spaces |
 //! | object ([`OutputArgs::print_object`]) | `show`, `create`, `snapshot-show`, `snapshot-create`, `type-show`, `message-show`, `summary`, `upload-to-image`, `*metadata-show`, `*metadata-update-all`, `quota-show`, `quota-defaults`, `quota-update`, `quota-class-show`, `quota-class-update`, `qos-create`, `qos-show` | `Property \| Value`, fields sorted | one object | one value per line |
 //! | row ([`OutputArgs::print_row`]) | `type-create`, `type-update`, `type-default`, `encryption-type-create`, `-show`, `-update` | a one-row table | one object (`null` when there is nothing) | one value per line |
 //!

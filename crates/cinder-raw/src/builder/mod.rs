@@ -12,6 +12,8 @@ use super::{
 };
 mod availability_zones;
 pub use availability_zones::*;
+mod hosts;
+pub use hosts::*;
 mod limits;
 pub use limits::*;
 mod messages;
@@ -24,6 +26,8 @@ mod quota_sets;
 pub use quota_sets::*;
 mod resource_filters;
 pub use resource_filters::*;
+mod services;
+pub use services::*;
 mod snapshots;
 pub use snapshots::*;
 mod versions;

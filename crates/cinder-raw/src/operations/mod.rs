@@ -3,12 +3,14 @@
 
 //! The `Client` methods, one file per tag.
 mod availability_zones;
+mod hosts;
 mod limits;
 mod messages;
 mod qos_specs;
 mod quota_classes;
 mod quota_sets;
 mod resource_filters;
+mod services;
 mod snapshots;
 mod versions;
 mod volume_actions;

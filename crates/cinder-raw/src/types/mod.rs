@@ -42,6 +42,8 @@ mod quotas;
 pub use quotas::*;
 mod resource_filters;
 pub use resource_filters::*;
+mod services;
+pub use services::*;
 mod snapshots;
 pub use snapshots::*;
 mod versions;
@@ -61,6 +63,7 @@ pub mod builder {
     pub use super::qos_specs::builder::*;
     pub use super::quotas::builder::*;
     pub use super::resource_filters::builder::*;
+    pub use super::services::builder::*;
     pub use super::snapshots::builder::*;
     pub use super::versions::builder::*;
     pub use super::volume_actions::builder::*;

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::shared::body;
 use super::Cmd;
-use crate::output::{cell_text, columns, Column, OutputArgs};
+use crate::output::{columns, Column, OutputArgs};
 use crate::values;
 
 /// cinderclient's `_quota_resources`: a key of a quota set is printed when it starts with one of
@@ -72,13 +72,8 @@ impl Cmd for QuotaShow {
 /// The columns of `quota-usage` (cinderclient's `_quota_infos`).
 fn usage_columns() -> Vec<Column> {
     let mut all = columns(&["Type", "In_use", "Reserved", "Limit"]);
-    // Cinder 29 never sends `allocated` (only the nested quota driver did): cinderclient's
-    // `getattr(o, 'allocated', '')` leaves the cell empty, where a missing field is `-`
-    // elsewhere.
-    all.push(Column::new("Allocated").formatted(|value| match value {
-        Value::Null => String::new(),
-        other => cell_text(other),
-    }));
+    // Cinder 29 never sends `allocated` (only the nested quota driver did).
+    all.push(Column::new("Allocated").blank_when_missing());
     all
 }
 
