@@ -77,6 +77,35 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // default types
+    (
+        "get-default-type-response.json",
+        "show_default_type_of_project",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "get-default-types-response.json",
+        "list_default_types",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "set-default-type-request.json",
+        "set_default_type",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "set-default-type-response.json",
+        "set_default_type",
+        Response,
+        None,
+        Valid,
+    ),
     // services and hosts
     (
         "os-services/service-disable-log-reason-request.json",
@@ -1315,6 +1344,8 @@ const COVERED_DIRS: &[&str] = &[
 /// Top-level sample files with these prefixes belong to covered resources...
 const COVERED_PREFIXES: &[&str] = &[
     "availability-zone-",
+    "get-default-type",
+    "set-default-type-",
     "hosts-",
     "image-metadata-",
     "messages-",

@@ -566,3 +566,93 @@ async fn services_disable_freeze_thaw_failover_and_log_levels() {
     check.assert_conformant();
     demo_check.assert_conformant();
 }
+
+/// A default type for the demo project: a volume demo creates without a type gets it; unset
+/// after, even when the test fails. Demo volumes made by other tests meanwhile would get it too:
+/// the window is one create long.
+#[tokio::test]
+async fn default_type_of_the_demo_project() {
+    let (cinder, check) = admin_checked(v(71)).await;
+    let (demo, demo_check) = checked("local-demo", v(71)).await;
+    let demo_project = demo.project_id().expect("a project token").to_string();
+    with_cleanup(|cleanup| async move {
+        let root = cinder.root_raw();
+        let private = create_type(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-default"),
+            json!({"os-volume-type-access:is_public": false}),
+        )
+        .await;
+        let type_id = private["id"].as_str().unwrap().to_string();
+        cinder
+            .raw()
+            .type_add_project_access(&type_id, body(json!({"project": demo_project})))
+            .run()
+            .await
+            .unwrap();
+        {
+            let project = demo_project.clone();
+            cleanup.restore(move |cinder| async move {
+                let unset = cinder.root_raw().unset_default_type();
+                let _ = unset.target_project_id(&project).run().await;
+            });
+        }
+        let set = root
+            .set_default_type()
+            .target_project_id(&demo_project)
+            .body(body::<types::DefaultTypeSetRequest>(
+                json!({"default_type": {"volume_type": private["name"]}}),
+            ))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(set.default_type.volume_type_id, type_id);
+        let listed = root.list_default_types().run().await.unwrap();
+        assert!(listed
+            .default_types
+            .iter()
+            .any(|d| d.project_id == demo_project && d.volume_type_id == type_id));
+
+        let created = demo
+            .raw()
+            .create_volume()
+            .body(body::<types::VolumeCreateRequest>(json!({"volume": {
+                "name": unique_name("e2e-default"), "size": 1}})))
+            .run()
+            .await
+            .unwrap();
+        cleanup.add::<cinder_client::resources::Volumes>(&created.volume.id);
+        root.unset_default_type()
+            .target_project_id(&demo_project)
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(
+            json(&created.volume)["volume_type"],
+            private["name"],
+            "{created:?}"
+        );
+        let gone = root
+            .show_default_type_of_project()
+            .target_project_id(&demo_project)
+            .run()
+            .await
+            .unwrap_err();
+        assert!(gone.is_not_found(), "{gone}");
+        // Unknown projects are Keystone's to know.
+        let unknown = root
+            .set_default_type()
+            .target_project_id("00000000000000000000000000000000")
+            .body(body::<types::DefaultTypeSetRequest>(
+                json!({"default_type": {"volume_type": type_id}}),
+            ))
+            .run()
+            .await
+            .unwrap_err();
+        assert!(unknown.is_not_found(), "{unknown}");
+    })
+    .await;
+    check.assert_conformant();
+    demo_check.assert_conformant();
+}

@@ -334,6 +334,10 @@ rows! {
     service_list_withreplication_not_a_boolean: args(&["service-list", "--withreplication", "maybe"])
         => ["invalid value 'maybe' for '--withreplication [<True|False>]'", "use True or False"];
 
+    // Default types: a project to set it for.
+    default_type_set_empty_project: args(&["default-type-set", "t", ""])
+        => ["a project ID cannot be empty"];
+
     // Output, sorting and paging.
     format_unknown: args(&["list", "-f", "xml"])
         => ["invalid value 'xml' for '--format <FORMAT>'", "[possible values: table, json, yaml, value]"];

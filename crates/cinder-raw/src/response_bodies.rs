@@ -22,6 +22,14 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["list_availability_zones"],
     },
     ResponseBody {
+        type_name: "DefaultTypeList",
+        answered_by: &["list_default_types"],
+    },
+    ResponseBody {
+        type_name: "DefaultTypeResponse",
+        answered_by: &["set_default_type", "show_default_type_of_project"],
+    },
+    ResponseBody {
         type_name: "Fault",
         answered_by: &["errors"],
     },
@@ -224,12 +232,13 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, Fault, HostList, HostShow, LimitsResponse,
-        LogLevelList, MessageList, MessageResponse, QosAssociationList, QosSpecsList,
-        QosSpecsResponse, QosSpecsSetRequest, QuotaClassSetResponse, QuotaSetResponse,
-        ResourceFilterList, ServiceList, ServiceStatusChange, SnapshotDetailList,
-        SnapshotList, SnapshotMetadataItemResponse, SnapshotMetadataResponse,
-        SnapshotResponse, VersionList, VolumeDetailList, VolumeImageMetadataResponse,
+        $callback! { AvailabilityZoneList, DefaultTypeList, DefaultTypeResponse, Fault,
+        HostList, HostShow, LimitsResponse, LogLevelList, MessageList, MessageResponse,
+        QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
+        QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
+        ServiceStatusChange, SnapshotDetailList, SnapshotList,
+        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
+        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
         VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
         VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
         VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,

@@ -55,6 +55,9 @@ pub enum Fixture {
     /// A volume host (a back end of the cloud), frozen first if asked, thawed after the case
     /// whatever the case did (thaw enables the service again).
     Host(HostFixture),
+    /// A project's default volume type: set first if `type` names a type fixture, unset after
+    /// the case whatever it did.
+    DefaultType(DefaultTypeFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -126,6 +129,16 @@ pub struct MessageFixture {}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct DefaultTypeFixture {
+    /// The project (a placeholder such as `{project_id}`).
+    pub project: String,
+    /// The key of a type fixture declared before this one.
+    #[serde(rename = "type")]
+    pub volume_type: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HostFixture {
     /// The host, such as `cinder-local@fake2`.
     pub host: String,
@@ -184,6 +197,7 @@ impl Fixture {
             Fixture::Project(_) => "project",
             Fixture::Qos(_) => "qos",
             Fixture::Host(_) => "host",
+            Fixture::DefaultType(_) => "default-type",
         }
     }
 }
@@ -381,6 +395,12 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                 }
             }
             Fixture::Host(_) => {}
+            Fixture::DefaultType(d) => {
+                check_placeholders(&d.project, &[])?;
+                if let Some(t) = &d.volume_type {
+                    earlier(t, "type")?;
+                }
+            }
         }
         fixtures.push((key, fixture));
     }

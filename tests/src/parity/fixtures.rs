@@ -10,8 +10,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, Fixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture,
-    VolumeFixture,
+    expand, DefaultTypeFixture, Fixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture,
+    TypeFixture, VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -140,6 +140,8 @@ enum Resource {
     Qos(String),
     /// A volume host to thaw.
     Thaw(String),
+    /// A project whose default type to unset.
+    DefaultType(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -161,6 +163,9 @@ impl Cleanup {
     }
     fn quotas(&self, project: &str) {
         self.push(Resource::Quotas(project.into()));
+    }
+    fn default_type(&self, project: &str) {
+        self.push(Resource::DefaultType(project.into()));
     }
     fn thaw(&self, host: &str) {
         self.push(Resource::Thaw(host.into()));
@@ -184,6 +189,16 @@ impl Cleanup {
         let of = |pick: fn(&Resource) -> Option<&String>| -> Vec<String> {
             all.iter().filter_map(pick).cloned().collect()
         };
+        // Before the types go: a project's default type may be one of them.
+        for project in of(|r| match r {
+            Resource::DefaultType(project) => Some(project),
+            _ => None,
+        }) {
+            let path = format!("/default-types/{project}");
+            if let Err(e) = api.ok(Method::DELETE, &path, None).await {
+                problems.push(format!("{e:#}"));
+            }
+        }
         for host in of(|r| match r {
             Resource::Thaw(host) => Some(host),
             _ => None,
@@ -378,11 +393,12 @@ pub async fn create(
             Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
             Fixture::Qos(spec) => qos(api, spec, &name, &values, cleanup).await,
             Fixture::Host(spec) => host(api, spec, cleanup).await,
+            Fixture::DefaultType(spec) => default_type(api, spec, &values, cleanup).await,
         }
         .with_context(|| format!("creating fixture {key}"))?;
         if !matches!(
             fixture,
-            Fixture::Message(_) | Fixture::Project(_) | Fixture::Host(_)
+            Fixture::Message(_) | Fixture::Project(_) | Fixture::Host(_) | Fixture::DefaultType(_)
         ) {
             values.insert(format!("{key}.name"), name);
         }
@@ -521,6 +537,23 @@ async fn volume_type(
             .await?;
     }
     Ok(id)
+}
+
+/// The project; its default type set now if asked, unset after the case.
+async fn default_type(
+    api: &Api,
+    spec: &DefaultTypeFixture,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let project = expand(&spec.project, values)?;
+    cleanup.default_type(&project);
+    if let Some(key) = &spec.volume_type {
+        let set = json!({"default_type": {"volume_type": values[key]}});
+        api.ok(Method::PUT, &format!("/default-types/{project}"), Some(set))
+            .await?;
+    }
+    Ok(project)
 }
 
 /// The host's name; frozen now if asked, thawed after the case.

@@ -1,11 +1,12 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`, `services/`), and is named once, in the
+//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`, `services/`, `default_types/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
 
 mod cmd;
+mod default_types;
 mod filters;
 mod limits;
 mod messages;
@@ -213,6 +214,12 @@ registry! {
     ThawHost(services::ThawHost),
     /// Failover a replicating cinder-volume host.
     FailoverHost(services::FailoverHost),
+    /// Sets a default volume type for a project.
+    DefaultTypeSet(default_types::DefaultTypeSet),
+    /// Lists all default volume types.
+    DefaultTypeList(default_types::DefaultTypeList),
+    /// Unset default volume types.
+    DefaultTypeUnset(default_types::DefaultTypeUnset),
     /// List enabled filters (a trailing '~' marks inexact matching).
     ListFilters(filters::ListFilters),
     /// Display the server API version information.

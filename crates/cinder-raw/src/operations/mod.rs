@@ -3,6 +3,7 @@
 
 //! The `Client` methods, one file per tag.
 mod availability_zones;
+mod default_types;
 mod hosts;
 mod limits;
 mod messages;

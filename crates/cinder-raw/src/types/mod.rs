@@ -32,6 +32,8 @@ mod availability_zones;
 pub use availability_zones::*;
 mod common;
 pub use common::*;
+mod default_types;
+pub use default_types::*;
 mod limits;
 pub use limits::*;
 mod messages;
@@ -58,6 +60,7 @@ pub use volumes::*;
 pub mod builder {
     pub use super::availability_zones::builder::*;
     pub use super::common::builder::*;
+    pub use super::default_types::builder::*;
     pub use super::limits::builder::*;
     pub use super::messages::builder::*;
     pub use super::qos_specs::builder::*;
