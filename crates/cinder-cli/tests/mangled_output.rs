@@ -171,7 +171,12 @@ async fn printing_commands_print_mangled_answers() {
             "/quota_class_set",
             false,
         ),
-        printer(&["default-type-list"], "/default-types", "/default_types/0", false),
+        printer(
+            &["default-type-list"],
+            "/default-types",
+            "/default_types/0",
+            false,
+        ),
         printer(&["service-list"], "/os-services", "/services/0", false),
         mutating(
             "PUT",

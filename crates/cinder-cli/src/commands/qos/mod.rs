@@ -49,7 +49,7 @@ impl Cmd for QosCreate {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let mut specs = kv::to_json(&kv::parse(&self.metadata)?);
+        let mut specs = json!(kv::parse(&self.metadata)?);
         specs["name"] = json!(self.name);
         let request: types::QosSpecsCreateRequest = body(json!({ "qos_specs": specs }))?;
         let answer = cinder
@@ -75,10 +75,9 @@ impl Cmd for QosList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let list = cinder.qos_specs().list();
         let paging = PageArgs::default();
-        list::print(
-            list,
+        list::print::<QosSpecs>(
+            cinder,
             Query::default(),
             &paging,
             &self.output,
@@ -159,8 +158,7 @@ impl Cmd for QosKey {
         let raw = cinder.raw();
         match self.action.change(&self.metadata)? {
             Change::Set(pairs) => {
-                let request: types::QosSpecsSetRequest =
-                    body(json!({ "qos_specs": kv::to_json(&pairs) }))?;
+                let request: types::QosSpecsSetRequest = body(json!({ "qos_specs": pairs }))?;
                 let update = raw.update_qos_specs().qos_id(&self.qos_specs);
                 update.body(request).run().await?;
             }

@@ -55,13 +55,9 @@ impl Cmd for ServiceList {
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
         // cinderclient has --withreplication from the version that shows clusters.
-        gates::require_used(
-            cinder,
-            &[(
-                self.withreplication.is_some(),
-                &gates::SERVICE_LIST_REPLICATION,
-            )],
-        )?;
+        if self.withreplication.is_some() {
+            require(cinder, &gates::SERVICE_LIST_REPLICATION)?;
+        }
         let mut list = cinder.raw().list_services();
         // cinderclient sends a filter only when it is not empty.
         if let Some(host) = self.host.as_deref().filter(|h| !h.is_empty()) {
