@@ -386,7 +386,7 @@ async fn qos_specs_lifecycle_and_associations() {
 /// The service changes of Cinder 29 as they are: enable and disable answer without changing the
 /// service; disable-log-reason disables it (a volume pinned to it then fails in the scheduler);
 /// freeze and thaw enable it again. Only back end `fake2` is touched, for a few seconds: `fake`
-/// keeps serving the tests that run meanwhile. Log levels change one logger, set back after.
+/// keeps serving the tests that run meanwhile. Log levels change one logger of fake2, set back.
 #[tokio::test]
 async fn services_disable_freeze_thaw_failover_and_log_levels() {
     const HOST: &str = "cinder-local@fake2";
@@ -518,14 +518,15 @@ async fn services_disable_freeze_thaw_failover_and_log_levels() {
             "{refused}"
         );
 
-        // One logger of the API: set, shown, set back.
-        const LOGGER: &str = "cinder.api.openstack.wsgi";
+        // One logger of the volume service of fake2: set, shown, set back. Not the API's: its
+        // workers are several processes, and a request reaches only one of them.
+        const LOGGER: &str = "cinder.volume.manager";
         let level_of = |cinder: cinder_client::Cinder| async move {
             let levels = cinder
                 .raw()
                 .get_service_log_levels()
                 .body(body::<types::ServiceLogRequest>(
-                    json!({"binary": "cinder-api", "prefix": LOGGER}),
+                    json!({"binary": "cinder-volume", "server": HOST, "prefix": LOGGER}),
                 ))
                 .run()
                 .await
@@ -539,13 +540,13 @@ async fn services_disable_freeze_thaw_failover_and_log_levels() {
                 .raw()
                 .set_service_log_levels()
                 .body(body::<types::ServiceSetLogRequest>(json!({
-                    "binary": "cinder-api", "prefix": LOGGER, "level": before})))
+                    "binary": "cinder-volume", "server": HOST, "prefix": LOGGER, "level": before})))
                 .run()
                 .await;
         });
         raw.set_service_log_levels()
             .body(body::<types::ServiceSetLogRequest>(
-                json!({"binary": "cinder-api", "prefix": LOGGER, "level": "WARNING"}),
+                json!({"binary": "cinder-volume", "server": HOST, "prefix": LOGGER, "level": "WARNING"}),
             ))
             .run()
             .await
