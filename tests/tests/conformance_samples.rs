@@ -77,6 +77,14 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // extensions
+    (
+        "extensions/extensions-list-response.json",
+        "list_extensions",
+        Response,
+        None,
+        Valid,
+    ),
     // default types
     (
         "get-default-type-response.json",
@@ -1329,6 +1337,7 @@ const SAMPLES: &[Row] = &[
 
 /// Folders under samples/ whose every file belongs to a covered operation.
 const COVERED_DIRS: &[&str] = &[
+    "extensions",
     "limits",
     "os-services",
     "qos",

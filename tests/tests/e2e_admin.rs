@@ -657,3 +657,16 @@ async fn default_type_of_the_demo_project() {
     check.assert_conformant();
     demo_check.assert_conformant();
 }
+
+#[tokio::test]
+async fn extensions_at_3_0_and_3_71() {
+    for minor in [0, 71] {
+        let (cinder, check) = admin_checked(v(minor)).await;
+        let listed = cinder.raw().list_extensions().run().await.unwrap();
+        assert!(
+            listed.extensions.iter().any(|e| e.alias == "os-quota-sets"),
+            "{listed:?}"
+        );
+        check.assert_conformant();
+    }
+}

@@ -345,6 +345,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "list_extensions",
+        method: "GET",
+        path: "/extensions",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "list_hosts",
         method: "GET",
         path: "/os-hosts",

@@ -30,6 +30,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["set_default_type", "show_default_type_of_project"],
     },
     ResponseBody {
+        type_name: "ExtensionList",
+        answered_by: &["list_extensions"],
+    },
+    ResponseBody {
         type_name: "Fault",
         answered_by: &["errors"],
     },
@@ -232,11 +236,11 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, DefaultTypeList, DefaultTypeResponse, Fault,
-        HostList, HostShow, LimitsResponse, LogLevelList, MessageList, MessageResponse,
-        QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
-        QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
-        ServiceStatusChange, SnapshotDetailList, SnapshotList,
+        $callback! { AvailabilityZoneList, DefaultTypeList, DefaultTypeResponse,
+        ExtensionList, Fault, HostList, HostShow, LimitsResponse, LogLevelList,
+        MessageList, MessageResponse, QosAssociationList, QosSpecsList, QosSpecsResponse,
+        QosSpecsSetRequest, QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList,
+        ServiceList, ServiceStatusChange, SnapshotDetailList, SnapshotList,
         SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
         VersionList, VolumeDetailList, VolumeImageMetadataResponse,
         VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,

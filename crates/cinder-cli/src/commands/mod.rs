@@ -1,12 +1,13 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`, `services/`, `default_types/`), and is named once, in the
+//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`, `services/`, `default_types/`, `extensions/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
 
 mod cmd;
 mod default_types;
+mod extensions;
 mod filters;
 mod limits;
 mod messages;
@@ -220,6 +221,8 @@ registry! {
     DefaultTypeList(default_types::DefaultTypeList),
     /// Unset default volume types.
     DefaultTypeUnset(default_types::DefaultTypeUnset),
+    /// Lists all available os-api extensions.
+    ListExtensions(extensions::ListExtensions),
     /// List enabled filters (a trailing '~' marks inexact matching).
     ListFilters(filters::ListFilters),
     /// Display the server API version information.

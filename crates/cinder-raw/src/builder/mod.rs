@@ -14,6 +14,8 @@ mod availability_zones;
 pub use availability_zones::*;
 mod default_types;
 pub use default_types::*;
+mod extensions;
+pub use extensions::*;
 mod hosts;
 pub use hosts::*;
 mod limits;

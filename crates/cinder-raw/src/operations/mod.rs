@@ -4,6 +4,7 @@
 //! The `Client` methods, one file per tag.
 mod availability_zones;
 mod default_types;
+mod extensions;
 mod hosts;
 mod limits;
 mod messages;

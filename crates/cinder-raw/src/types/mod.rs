@@ -34,6 +34,8 @@ mod common;
 pub use common::*;
 mod default_types;
 pub use default_types::*;
+mod extensions;
+pub use extensions::*;
 mod limits;
 pub use limits::*;
 mod messages;
@@ -61,6 +63,7 @@ pub mod builder {
     pub use super::availability_zones::builder::*;
     pub use super::common::builder::*;
     pub use super::default_types::builder::*;
+    pub use super::extensions::builder::*;
     pub use super::limits::builder::*;
     pub use super::messages::builder::*;
     pub use super::qos_specs::builder::*;
