@@ -20,7 +20,10 @@ pub const RESERVED_MODULES: [&str; 9] = [
 /// Every problem found, each naming where it is; empty when the spec is consistent.
 pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
     let mut problems = Vec::new();
-    check_version_extensions(document, "#", &mut problems);
+    match VersionRange::client(document) {
+        Ok(all) => check_version_extensions(document, "#", all, &mut problems),
+        Err(problem) => problems.push(problem.to_string()),
+    }
     check_responses(document, &mut problems);
     for operation in operations {
         for gate in &operation.gates {
@@ -57,23 +60,29 @@ pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
     problems
 }
 
-/// Every `x-openstack-*-version` anywhere must parse, sit in 3.0..3.71 and have min <= max.
-fn check_version_extensions(value: &Value, at: &str, problems: &mut Vec<String>) {
+/// Every `x-openstack-*-version` anywhere must parse, sit in 3.0..`info.version` and have
+/// min <= max.
+fn check_version_extensions(
+    value: &Value,
+    at: &str,
+    all: VersionRange,
+    problems: &mut Vec<String>,
+) {
     match value {
         Value::Object(map) => {
             if map.contains_key(MIN_EXTENSION) || map.contains_key(MAX_EXTENSION) {
-                if let Err(problem) = VersionRange::of(value, at) {
+                if let Err(problem) = VersionRange::of(value, at, all) {
                     problems.push(problem.to_string());
                 }
             }
             for (key, child) in map {
                 let escaped = key.replace('~', "~0").replace('/', "~1");
-                check_version_extensions(child, &format!("{at}/{escaped}"), problems);
+                check_version_extensions(child, &format!("{at}/{escaped}"), all, problems);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                check_version_extensions(child, &format!("{at}/{index}"), problems);
+                check_version_extensions(child, &format!("{at}/{index}"), all, problems);
             }
         }
         _ => {}

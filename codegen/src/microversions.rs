@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::operations::{Operation, VersionRange};
 
-pub fn table(operations: &[Operation]) -> TokenStream {
+pub fn table(operations: &[Operation], all: VersionRange) -> TokenStream {
     let mut sorted: Vec<&Operation> = operations.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let rows = sorted.iter().map(|operation| {
@@ -22,7 +22,7 @@ pub fn table(operations: &[Operation]) -> TokenStream {
                 operation
                     .actions
                     .iter()
-                    .filter(|action| !action.versions.is_all())
+                    .filter(|action| action.versions != all)
                     .map(|action| (format!("action:{}", action.key), action.versions)),
             )
             .collect();
@@ -43,6 +43,8 @@ pub fn table(operations: &[Operation]) -> TokenStream {
             }
         }
     });
+    let all_min = proc_macro2::Literal::u16_unsuffixed(all.min.0);
+    let all_max = proc_macro2::Literal::u16_unsuffixed(all.max.0);
     quote! {
         //! Microversion ranges from the spec's `x-openstack-min-version` and
         //! `x-openstack-max-version` extensions. Versions are the minor number `N` of `3.N`.
@@ -69,9 +71,9 @@ pub fn table(operations: &[Operation]) -> TokenStream {
         }
 
         /// The lowest microversion the spec describes.
-        pub const MIN_VERSION: u16 = 0;
-        /// The highest microversion the spec describes.
-        pub const MAX_VERSION: u16 = 71;
+        pub const MIN_VERSION: u16 = #all_min;
+        /// The highest microversion the spec describes (its `info.version`).
+        pub const MAX_VERSION: u16 = #all_max;
 
         /// Every operation, sorted by `operation_id`.
         pub const OPERATIONS: &[OperationVersions] = &[#(#rows),*];

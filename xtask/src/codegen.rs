@@ -18,6 +18,9 @@ pub struct CodegenArgs {
     /// The generated crate's source folder, owned entirely by codegen.
     #[arg(long, default_value_os_t = workspace_root().join("crates/cinder-raw/src"))]
     out: PathBuf,
+    /// The API surface file: every operation, builder method and field with its versions.
+    #[arg(long, default_value_os_t = workspace_root().join(cinder_codegen::surface::PATH))]
+    surface: PathBuf,
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -29,6 +32,7 @@ pub fn workspace_root() -> PathBuf {
 
 pub fn run(args: CodegenArgs) -> Result<ExitCode> {
     let files = cinder_codegen::generate_crate(&args.spec)?;
+    let surface = cinder_codegen::api_surface(&args.spec, &files)?;
     let existing = existing_files(&args.out)?;
 
     let mut stale = Vec::new();
@@ -44,6 +48,10 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         .filter(|p| !files.contains_key(*p))
         .collect();
     stale.extend(orphans.iter().map(|p| format!("orphaned: {p}")));
+    let surface_stale = std::fs::read_to_string(&args.surface).ok().as_deref() != Some(&surface);
+    if surface_stale {
+        stale.push(format!("stale:    {}", args.surface.display()));
+    }
 
     if args.check {
         if stale.is_empty() {
@@ -80,6 +88,10 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         }
     }
     remove_empty_dirs(&args.out)?;
+    if surface_stale {
+        std::fs::write(&args.surface, &surface)
+            .with_context(|| format!("writing {}", args.surface.display()))?;
+    }
     println!(
         "wrote {} ({} files, {} changed)",
         args.out.display(),

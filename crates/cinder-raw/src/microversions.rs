@@ -24,7 +24,7 @@ pub struct OperationVersions {
 }
 /// The lowest microversion the spec describes.
 pub const MIN_VERSION: u16 = 0;
-/// The highest microversion the spec describes.
+/// The highest microversion the spec describes (its `info.version`).
 pub const MAX_VERSION: u16 = 71;
 /// Every operation, sorted by `operation_id`.
 pub const OPERATIONS: &[OperationVersions] = &[
