@@ -62,6 +62,9 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         ("local cloud", vec!["xtask", "cloud", "up"]),
         ("tests", test),
         ("doc tests", vec!["test", "--workspace", "--doc"]),
+        // Every read operation of the spec at each version where its answer changes, plus a
+        // create/update/delete round, validated strictly against the local cloud.
+        ("live conformance", vec!["xtask", "conformance", "--write"]),
         // The same command lines through python-cinderclient 9.10 and ours, compared
         // (tests/parity/cases/; intentional differences in tests/parity/differences/).
         ("parity with python-cinderclient", vec!["xtask", "parity"]),
