@@ -33,6 +33,10 @@ enum Command {
     /// strictly, at each microversion where its answer changes; `--write` adds a create/
     /// update/delete round. Writes target/conformance/report.json; non-zero on a mismatch.
     Conformance(live::LiveArgs),
+    /// Report what a cloud (`--os-cloud NAME`) has that the spec lacks: its microversion range,
+    /// undeclared fields, operations and actions, each with the spec edit; read-only.
+    /// Writes target/drift/report.json; non-zero on drift.
+    Drift(live::LiveArgs),
 
     /// Write the man pages of `cinder` into target/man (cinder.1, cinder-<subcommand>.1).
     Man(man::ManArgs),
@@ -58,6 +62,7 @@ fn main() -> std::process::ExitCode {
         Command::Codegen(args) => codegen::run(args),
         Command::Cloud(args) => cloud::run(args),
         Command::Conformance(args) => live::run("conformance", args),
+        Command::Drift(args) => live::run("drift", args),
         Command::Man(args) => man::run(args),
         Command::Parity(args) => parity::run(args),
         Command::Test(args) => test::run(args),

@@ -4,6 +4,7 @@
 //! lacks). Both are generic over the spec: operations, resources and versions come from it.
 
 pub mod conformance;
+pub mod drift;
 pub mod ops;
 pub mod params;
 pub mod send;
