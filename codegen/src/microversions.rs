@@ -13,7 +13,7 @@ pub fn table(operations: &[Operation], all: VersionRange) -> TokenStream {
         let id = &operation.id;
         let method = operation.method.to_uppercase();
         let path = &operation.path;
-        let (min, max) = bounds(operation.versions);
+        let (min, max) = bounds(operation.versions, all);
         let mut gates: Vec<(String, VersionRange)> = operation
             .gates
             .iter()
@@ -29,7 +29,7 @@ pub fn table(operations: &[Operation], all: VersionRange) -> TokenStream {
         gates.sort_by(|a, b| a.0.cmp(&b.0));
         gates.dedup_by(|a, b| a.0 == b.0);
         let gates = gates.iter().map(|(name, range)| {
-            let (min, max) = bounds(*range);
+            let (min, max) = bounds(*range, all);
             quote!(Gate { name: #name, min: #min, max: #max })
         });
         quote! {
@@ -88,6 +88,15 @@ pub fn table(operations: &[Operation], all: VersionRange) -> TokenStream {
     }
 }
 
-fn bounds(range: VersionRange) -> (u16, u16) {
-    (range.min.0, range.max.0)
+/// The bounds as tokens; a maximum that is the client's is written `MAX_VERSION`, so that a
+/// bump changes the constant and what it adds, not every row.
+fn bounds(range: VersionRange, all: VersionRange) -> (TokenStream, TokenStream) {
+    let min = range.min.0;
+    let max = if range.max == all.max {
+        quote!(MAX_VERSION)
+    } else {
+        let max = range.max.0;
+        quote!(#max)
+    };
+    (quote!(#min), max)
 }
