@@ -17,7 +17,8 @@ fn workspace() -> PathBuf {
 /// Removes whatever `x-openstack-min-version: <added>` marks: a sequence item, or a mapping
 /// entry (and its name from a sibling `required`).
 fn strip(value: &mut Value, added: &str) {
-    let marked = |v: &Value| v.get("x-openstack-min-version").and_then(Value::as_str) == Some(added);
+    let marked =
+        |v: &Value| v.get("x-openstack-min-version").and_then(Value::as_str) == Some(added);
     match value {
         Value::Sequence(items) => {
             items.retain(|item| !marked(item));

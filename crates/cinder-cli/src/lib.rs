@@ -26,6 +26,20 @@ use commands::shell::{self, ShellCommand};
 use commands::Command;
 use global::GlobalOpts;
 
+/// `cinder --version`: the crate's version (whose build metadata names the API, `+cinder.3.N`)
+/// and the microversions this client speaks, from the generated table.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (Block Storage API microversions 3.{} to 3.{})",
+            env!("CARGO_PKG_VERSION"),
+            cinder_raw::microversions::MIN_VERSION,
+            cinder_raw::microversions::MAX_VERSION
+        )
+    })
+}
+
 /// Command-line interface to the OpenStack Cinder API.
 ///
 /// The whole command line of `cinder` (parse one with [`clap::Parser::try_parse_from`]); its
@@ -36,7 +50,7 @@ use global::GlobalOpts;
 // (`--field` for `--fields`), and an option given twice takes its last value.
 #[command(
     name = "cinder",
-    version,
+    version = version_text(),
     long_about = None,
     arg_required_else_help = true,
     max_term_width = 100,
