@@ -12,6 +12,10 @@ pub struct CodegenArgs {
     /// Fail, listing the stale, missing and orphaned files, instead of writing.
     #[arg(long)]
     check: bool,
+    /// With --check: also fail when git sees the generated files uncommitted or untracked (CI:
+    /// what the spec generates is what the repository holds).
+    #[arg(long, requires = "check")]
+    committed: bool,
     /// The spec's entry document.
     #[arg(long, default_value_os_t = workspace_root().join("spec/openapi.yaml"))]
     spec: PathBuf,
@@ -54,6 +58,9 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
     }
 
     if args.check {
+        if stale.is_empty() && args.committed {
+            stale.extend(uncommitted(&[&args.out, &args.surface])?);
+        }
         if stale.is_empty() {
             println!(
                 "{} is up to date ({} files)",
@@ -99,6 +106,25 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         stale.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `git status` of the generated files: anything modified, added or untracked.
+fn uncommitted(paths: &[&Path]) -> Result<Vec<String>> {
+    let output = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all", "--"])
+        .args(paths)
+        .current_dir(workspace_root())
+        .output()
+        .context("cannot run git status")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "git status failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| format!("uncommitted: {line}"))
+        .collect())
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it.

@@ -6,6 +6,7 @@ mod codegen;
 mod live;
 mod man;
 mod parity;
+mod spec_check;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ enum Command {
     /// Run the same command lines with python-cinderclient 9.10 and our `cinder` on the local
     /// cloud and compare requests, exit status and output (tests/parity/cases/).
     Parity(parity::ParityArgs),
+    /// The spec's quality gates: a standard OpenAPI 3.0 validator and the project's lint.
+    SpecCheck(spec_check::SpecCheckArgs),
     /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests, live
     /// conformance, parity with python-cinderclient.
     Test(test::TestArgs),
@@ -65,6 +68,7 @@ fn main() -> std::process::ExitCode {
         Command::Drift(args) => live::run("drift", args),
         Command::Man(args) => man::run(args),
         Command::Parity(args) => parity::run(args),
+        Command::SpecCheck(args) => spec_check::run(args),
         Command::Test(args) => test::run(args),
     };
     match result {

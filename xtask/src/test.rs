@@ -44,9 +44,12 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         .join("clouds.yaml");
     let mut steps: Vec<(&str, Vec<&str>)> = vec![
         ("formatting", vec!["fmt", "--all", "--", "--check"]),
+        // A standard OpenAPI 3.0 validator and the project's lint, each naming file and field.
+        ("spec quality gates", vec!["xtask", "spec-check"]),
+        // Stale, missing, orphaned or uncommitted generated files (and API-SURFACE.txt).
         (
-            "generated crate is up to date",
-            vec!["xtask", "codegen", "--check"],
+            "generated crate is up to date and committed",
+            vec!["xtask", "codegen", "--check", "--committed"],
         ),
         (
             "lints",
