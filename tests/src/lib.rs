@@ -7,3 +7,4 @@ pub mod fixtures;
 pub mod live;
 pub mod parity;
 pub mod schema;
+pub mod seed;
