@@ -330,7 +330,7 @@ impl GlobalOpts {
         let mut config = settings.into_config()?;
         config.retry = RetryPolicy::retries(self.retries);
         if !self.no_cache {
-            config.token_cache = TokenCache::default_dir().map(TokenCache::new);
+            config.token_cache = TokenCache::user_default();
         }
         Ok((config, newer))
     }
