@@ -87,7 +87,7 @@ fn curl(request: &reqwest::Request) -> String {
     let mut words = vec![
         "curl -g -i -X".to_string(),
         request.method().to_string(),
-        quote(request.url().as_str()),
+        quote(&crate::redact::without_userinfo(request.url().as_str())),
     ];
     let header = |name: &str, value: &str| format!("-H {}", quote(&format!("{name}: {value}")));
     for (name, value) in request.headers() {

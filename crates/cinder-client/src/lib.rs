@@ -99,6 +99,7 @@ pub use handle::{means_missing, Handle};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use observer::ResponseObserver;
 pub use paging::Paginate;
+pub use redact::without_userinfo as redact_url;
 pub use retry::RetryPolicy;
 pub use run::{Response, Run};
 pub use settings::{AuthKind, Missing, Settings};
