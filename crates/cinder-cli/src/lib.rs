@@ -13,6 +13,7 @@ mod kv;
 mod logging;
 mod manpage;
 mod output;
+mod prompt;
 mod python;
 #[cfg(test)]
 mod spellings;
