@@ -1,13 +1,16 @@
 //! The password asked for on the terminal when none is configured, as cinderclient does
 //! (`OS Password: `, typed without echo), so that it need not sit in a file or a variable.
 
+#[cfg(unix)]
 use std::io::{BufRead, IsTerminal, Write};
 
 /// What cinderclient's getpass prompt says.
+#[cfg(unix)]
 const PROMPT: &str = "OS Password: ";
 
 /// The password typed on standard input, when it is a terminal; `None` when it is not, or
 /// on end of input (Ctrl-D), and the missing password is reported as before.
+#[cfg(unix)]
 pub fn password() -> Option<String> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
@@ -27,12 +30,20 @@ pub fn password() -> Option<String> {
     }
 }
 
+/// Elsewhere echo cannot be turned off with the standard library: no prompt.
+#[cfg(not(unix))]
+pub fn password() -> Option<String> {
+    None
+}
+
 /// The terminal's echo turned off until dropped (then restored as it was).
+#[cfg(unix)]
 struct Quiet {
     fd: i32,
     saved: Option<libc::termios>,
 }
 
+#[cfg(unix)]
 impl Quiet {
     fn on(fd: i32) -> Quiet {
         let mut saved = std::mem::MaybeUninit::<libc::termios>::uninit();
@@ -50,6 +61,7 @@ impl Quiet {
     }
 }
 
+#[cfg(unix)]
 impl Drop for Quiet {
     fn drop(&mut self) {
         if let Some(saved) = &self.saved {
