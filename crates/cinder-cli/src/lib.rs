@@ -13,6 +13,7 @@ mod kv;
 mod logging;
 mod manpage;
 mod output;
+mod prompt;
 mod python;
 #[cfg(test)]
 mod spellings;
@@ -135,7 +136,11 @@ pub fn main() -> ExitCode {
         // status a process killed by SIGPIPE has, as other Unix tools do.
         Err(error) if closed_pipe(&error) => ExitCode::from(141),
         Err(error) => {
-            eprintln!("ERROR: {error}");
+            // The message may quote the server (a fault, a name), and a URL configured with
+            // `user:password@`.
+            let text = error.to_string();
+            let text = cinder_client::redact_url(&text);
+            eprintln!("ERROR: {}", output::visible(&text));
             ExitCode::FAILURE
         }
     }

@@ -2,7 +2,9 @@
 //! lacks a field, sends `null` where the spec does not expect it, or adds a field: the proxy
 //! in front of the real cloud (`cinder_tests::fault_proxy`) changes the answer each command
 //! prints, one field at a time, and the command must succeed and show the change (a removed
-//! field has no row, a `null` one shows `None`, an unknown one is kept).
+//! field has no row, a `null` one shows `None`, an unknown one is kept). Strings holding
+//! terminal control sequences are printed with the controls shown as escapes, in the table
+//! and in the `value` format, and never reach the terminal raw.
 
 mod common;
 
@@ -233,6 +235,37 @@ async fn printing_commands_print_mangled_answers() {
                     // Nothing to change (no messages, say): the unchanged run is the check.
                     continue;
                 };
+                // Every printing command, as a table and as values: the controls are shown.
+                for format in [&[][..], &["-f", "value"][..]] {
+                    let mut escaped: Vec<&str> = args.clone();
+                    escaped.extend(format);
+                    let matcher = Matcher::request(p.method, &p.path);
+                    let mangling = Mangling::Escapes(p.object.to_string());
+                    proxied.cinder.always(matcher, Fault::Mangle(mangling));
+                    let run = common::cinder_through(&proxied, Some(&cache), &escaped).await;
+                    proxied.cinder.clear();
+                    runs += 1;
+                    let raw = |text: &str| text.chars().any(|c| c.is_control() && c != '\n');
+                    if raw(&run.stdout) || raw(&run.stderr) {
+                        problems.push(format!(
+                            "cinder {}: control characters printed raw:\n{:?}\n{:?}",
+                            escaped.join(" "),
+                            run.stdout,
+                            run.stderr
+                        ));
+                    } else if run.code == Some(0)
+                        && has_strings(&Value::Object(object.clone()))
+                        // The changed status no longer names the current version: no row.
+                        && args[0] != "api-version"
+                        && !run.stdout.contains("\\x1b]0;owned\\x07")
+                    {
+                        problems.push(format!(
+                            "cinder {}: the escaped sequence is not shown:\n{}",
+                            escaped.join(" "),
+                            run.stdout
+                        ));
+                    }
+                }
                 let mut manglings = vec![Mangling::AddUnknown(p.object.to_string())];
                 for key in object.keys() {
                     let pointer =
@@ -275,6 +308,8 @@ async fn printing_commands_print_mangled_answers() {
                         Mangling::AddUnknown(_) => {
                             property(&run.stdout, "x-unknown-field").is_some()
                         }
+                        // Checked above, for every command.
+                        Mangling::Escapes(_) => true,
                     };
                     // Rows cinderclient derives from a field (attached_servers from
                     // attachments) or leaves out (links) do not show the change as such.
@@ -318,6 +353,15 @@ async fn printing_commands_print_mangled_answers() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+fn has_strings(value: &Value) -> bool {
+    match value {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().any(has_strings),
+        Value::Object(map) => map.values().any(has_strings),
+        _ => false,
+    }
 }
 
 /// The answer the last `method` request of `path` got, as the proxy passed it on.
