@@ -39,6 +39,9 @@ enum Resource {
     Volume(String),
     Snapshot(String),
     Type(String),
+    GroupType(String),
+    Group(String),
+    GroupSnapshot(String),
 }
 
 /// Resources a test created, deleted at the end whatever happened.
@@ -55,8 +58,22 @@ impl Cleanup {
     pub fn volume_type(&self, id: &str) {
         self.0.lock().unwrap().push(Resource::Type(id.into()));
     }
+    pub fn group_type(&self, id: &str) {
+        self.0.lock().unwrap().push(Resource::GroupType(id.into()));
+    }
+    /// A group, deleted with its volumes.
+    pub fn group(&self, id: &str) {
+        self.0.lock().unwrap().push(Resource::Group(id.into()));
+    }
+    pub fn group_snapshot(&self, id: &str) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Resource::GroupSnapshot(id.into()));
+    }
 
-    /// Deletes everything (snapshots, then volumes, then types), ignoring "not found".
+    /// Deletes everything (group snapshots, snapshots, groups with their volumes, volumes,
+    /// group types, types), ignoring "not found".
     async fn run(&self) {
         let resources = std::mem::take(&mut *self.0.lock().unwrap());
         if resources.is_empty() {
@@ -66,9 +83,30 @@ impl Cleanup {
         let cinder = cloud::admin(VersionRequest::Latest).await;
         let options = wait_options();
         for resource in resources.iter().rev() {
+            if let Resource::GroupSnapshot(id) = resource {
+                let available = body(serde_json::json!({"status": "available"}));
+                let raw = cinder.raw();
+                let _ = raw.group_snapshot_reset_status(id, available).run().await;
+                let _ = cinder.group_snapshots().delete(id).await;
+                let _ = cinder
+                    .group_snapshots()
+                    .wait_deleted_with(id, &options)
+                    .await;
+            }
+        }
+        for resource in resources.iter().rev() {
             if let Resource::Snapshot(id) = resource {
                 let _ = cinder.raw().snapshot_force_delete(id).run().await;
                 let _ = cinder.snapshots().wait_deleted_with(id, &options).await;
+            }
+        }
+        for resource in resources.iter().rev() {
+            if let Resource::Group(id) = resource {
+                let available = body(serde_json::json!({"status": "available"}));
+                let _ = cinder.raw().group_reset_status(id, available).run().await;
+                let with_volumes = body(serde_json::json!({"delete-volumes": true}));
+                let _ = cinder.raw().group_delete(id, with_volumes).run().await;
+                let _ = cinder.groups().wait_deleted_with(id, &options).await;
             }
         }
         for resource in resources.iter().rev() {
@@ -89,6 +127,11 @@ impl Cleanup {
                     let _ = cinder.raw().volume_force_delete(id).run().await;
                     let _ = cinder.volumes().wait_deleted_with(id, &options).await;
                 }
+            }
+        }
+        for resource in resources.iter().rev() {
+            if let Resource::GroupType(id) = resource {
+                let _ = cinder.group_types().delete(id).await;
             }
         }
         for resource in resources.iter().rev() {
