@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
-use super::super::shared::find::{find_id, id_of};
+use super::super::shared::find::{find, find_id, id_of};
 use super::super::shared::list::{self, Query};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
@@ -259,8 +259,11 @@ impl Cmd for GroupShow {
         // Python's bool() of the option's text.
         let list_volume = self.list_volume.as_deref().is_some_and(|v| !v.is_empty());
         gates::require_used(cinder, &[(list_volume, &gates::GROUP_SHOW_LIST_VOLUME)])?;
-        let id = find_id::<Groups>(cinder, &self.group).await?;
-        let group = shown(cinder, &id, list_volume).await?;
+        let found = find::<Groups>(cinder, &self.group).await?;
+        let group = match list_volume {
+            true => shown(cinder, &id_of(&found)?, true).await?,
+            false => found,
+        };
         self.output.print_shaped(&group, Shape::PLAIN)
     }
 }
