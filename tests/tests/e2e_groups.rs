@@ -3,6 +3,7 @@
 //! project's policy refusals. The local back end has no native group support: Cinder's generic
 //! group implementation serves it.
 
+use cinder_client::resources::{GroupSnapshots, GroupTypes, Groups};
 use cinder_client::types;
 use cinder_client::{Cinder, Run};
 use cinder_tests::cloud::{admin_checked, checked, unique_name, v};
@@ -27,7 +28,7 @@ async fn create_group_type(cinder: &Cinder, cleanup: &Cleanup, extra: Value) -> 
         .await
         .expect("creates a group type");
     let value = json(&created.group_type);
-    cleanup.group_type(value["id"].as_str().expect("a group type id"));
+    cleanup.add::<GroupTypes>(value["id"].as_str().expect("a group type id"));
     value
 }
 
@@ -48,7 +49,7 @@ async fn create_group(
         .await
         .expect("creates a group");
     let id = created.group.id.clone();
-    cleanup.group(&id);
+    cleanup.add::<Groups>(&id);
     cinder
         .groups()
         .wait_for_with(&id, &["available"], &wait_options())
@@ -241,7 +242,7 @@ async fn a_group_with_volumes_its_snapshot_and_groups_made_from_them() {
             .await
             .unwrap();
         let snapshot = snapshot.group_snapshot.id.clone();
-        cleanup.group_snapshot(&snapshot);
+        cleanup.add::<GroupSnapshots>(&snapshot);
         let done = cinder
             .group_snapshots()
             .wait_for_with(&snapshot, &["available"], &wait_options())
@@ -273,7 +274,7 @@ async fn a_group_with_volumes_its_snapshot_and_groups_made_from_them() {
                 .await
                 .unwrap();
             let id = created.group.id.clone();
-            cleanup.group(&id);
+            cleanup.add::<Groups>(&id);
             let ready = cinder
                 .groups()
                 .wait_for_with(&id, &["available"], &wait_options())
