@@ -1,12 +1,14 @@
 //! The group family (generic volume groups): group types and their specs (`types`), groups
-//! (`groups`), their replication (`replication`) and group snapshots (`snapshots`).
+//! (`lifecycle`), their replication (`replication`) and group snapshots (`snapshots`).
 
-mod groups;
+mod lifecycle;
 mod replication;
 mod snapshots;
 mod types;
 
-pub use groups::{GroupCreate, GroupCreateFromSrc, GroupDelete, GroupList, GroupShow, GroupUpdate};
+pub use lifecycle::{
+    GroupCreate, GroupCreateFromSrc, GroupDelete, GroupList, GroupShow, GroupUpdate,
+};
 pub use replication::{
     GroupDisableReplication, GroupEnableReplication, GroupFailoverReplication,
     GroupListReplicationTargets,

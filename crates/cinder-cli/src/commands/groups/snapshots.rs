@@ -14,7 +14,7 @@ use super::super::shared::show::{show, without_links};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
 use super::super::Cmd;
-use super::groups::status_columns;
+use super::lifecycle::status_columns;
 use crate::gates::{self, require};
 use crate::output::{Column, OutputArgs, PageArgs, Shape};
 use crate::values;
