@@ -106,7 +106,7 @@ impl Client {
     /// Delete a group snapshot
     ///
     /// Deletes a group snapshot and its snapshots. 400 if it is not `available` or `error`, or
-    /// if a group was created from it and still exists.
+    /// while a group is being created from it (cinder/group/api.py delete_group_snapshot).
     ///
     ///
     /// Sends a `DELETE` request to `/group_snapshots/{group_snapshot_id}`
