@@ -302,6 +302,8 @@ rows! {
         => ["Invalid group spec key \"a b\"", "1 to 255 characters among letters, digits and - _ : ."];
     group_type_key_unset_spec_key_with_a_slash: args(&["group-type-key", "t", "unset", "a/b"])
         => ["Invalid group spec key \"a/b\"", "letters, digits and - _ : ."];
+    group_type_key_spec_value_too_long: args(&["group-type-key", "t", "set", &format!("k={}", "v".repeat(256))])
+        => ["Invalid value of group spec \"k\"", "at most 255 characters"];
     group_type_key_set_without_equals: args(&["group-type-key", "t", "set", "consistent_group_snapshot_enabled"])
         => ["has no '='", "expected key=value"];
     group_type_create_blank_name: args(&["group-type-create", " "])

@@ -29,8 +29,9 @@ fn every_group_type() -> Query {
     Query::default().set("is_public", Some("None"))
 }
 
-/// Cinder's rule for a group spec's key (`cinder/api/schemas/group_specs.py`), checked before
-/// sending so that a wrong key is named with what is accepted.
+/// Cinder's rule for a group spec's key (`cinder/api/schemas/group_specs.py`, which also
+/// limits a value to 255 characters), checked before sending so that a wrong key is named
+/// with what is accepted.
 fn check_spec_keys<'a>(keys: impl IntoIterator<Item = &'a String>) -> Result<()> {
     for key in keys {
         let allowed = |c: char| c.is_ascii_alphanumeric() || "-_:.".contains(c);
@@ -251,7 +252,15 @@ pub struct GroupTypeKey {
 impl Cmd for GroupTypeKey {
     fn check(&self) -> Result<()> {
         match self.action.change(&self.metadata)? {
-            Change::Set(pairs) => check_spec_keys(pairs.keys()),
+            Change::Set(pairs) => {
+                check_spec_keys(pairs.keys())?;
+                match pairs.iter().find(|(_, value)| value.chars().count() > 255) {
+                    Some((key, _)) => bail!(
+                        "Invalid value of group spec {key:?}: a value has at most 255 characters."
+                    ),
+                    None => Ok(()),
+                }
+            }
             Change::Unset(keys) => check_spec_keys(&keys),
         }
     }
