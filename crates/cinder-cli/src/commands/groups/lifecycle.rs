@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find, find_id, id_of};
-use super::super::shared::list::{self, Query};
+use super::super::shared::list::{self, AllTenants, Query};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
 use super::super::Cmd;
@@ -193,10 +193,8 @@ impl Cmd for GroupDelete {
 
 #[derive(Args, Debug)]
 pub struct GroupList {
-    /// Shows details for all tenants. Admin only.
-    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = values::all_tenants)]
-    pub all_tenants: Option<bool>,
+    #[command(flatten)]
+    pub tenants: AllTenants,
     /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
     /// list-filters); key~=value matches inexactly (3.34 and later).
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
@@ -212,10 +210,7 @@ impl GroupList {
     /// The query beyond paging; needs no server, so mistakes show before connecting.
     fn query(&self) -> Result<Query> {
         Query::default()
-            .set(
-                "all_tenants",
-                (self.all_tenants == Some(true)).then_some(true),
-            )
+            .set("all_tenants", self.tenants.given().then_some(true))
             .list_filters(&self.filters)
     }
 }
@@ -231,10 +226,8 @@ impl Cmd for GroupList {
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::GROUPS.named("group-list"))?;
-        gates::require_used(cinder, &[(self.filters.is_some(), &gates::FILTERS)])?;
-        let list = cinder.groups().list();
         let (query, columns) = (self.query()?, status_columns());
-        list::print(list, query, &self.page, &self.output, &columns, |v| v).await?;
+        list::print::<Groups>(cinder, query, &self.page, &self.output, &columns, |v| v).await?;
         Ok(())
     }
 }
@@ -258,7 +251,9 @@ impl Cmd for GroupShow {
         require(cinder, &gates::GROUPS.named("group-show"))?;
         // Python's bool() of the option's text.
         let list_volume = self.list_volume.as_deref().is_some_and(|v| !v.is_empty());
-        gates::require_used(cinder, &[(list_volume, &gates::GROUP_SHOW_LIST_VOLUME)])?;
+        if list_volume {
+            require(cinder, &gates::GROUP_SHOW_LIST_VOLUME)?;
+        }
         let found = find::<Groups>(cinder, &self.group).await?;
         let group = match list_volume {
             true => shown(cinder, &id_of(&found)?, true).await?,

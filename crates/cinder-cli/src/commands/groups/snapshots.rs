@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find_id, id_of};
-use super::super::shared::list::{self, Query};
+use super::super::shared::list::{self, AllTenants, Query};
 use super::super::shared::show::{show, without_links};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
@@ -104,10 +104,8 @@ impl Cmd for GroupSnapshotDelete {
 
 #[derive(Args, Debug)]
 pub struct GroupSnapshotList {
-    /// Shows details for all tenants. Admin only.
-    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = values::all_tenants)]
-    pub all_tenants: Option<bool>,
+    #[command(flatten)]
+    pub tenants: AllTenants,
     /// Filters results by a status. Default=None.
     #[arg(long, value_name = "status")]
     pub status: Option<String>,
@@ -131,10 +129,7 @@ impl GroupSnapshotList {
         // cinderclient's duplicate check sees `--status` (an option named as its filter key),
         // not `--group-id`, whose name differs from the key `group_id`.
         Query::default()
-            .set(
-                "all_tenants",
-                (self.all_tenants == Some(true)).then_some(true),
-            )
+            .set("all_tenants", self.tenants.given().then_some(true))
             .option("status", self.status.as_ref())
             .set("group_id", self.group_id.as_ref())
             .list_filters(&self.filters)
@@ -152,10 +147,9 @@ impl Cmd for GroupSnapshotList {
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::GROUP_SNAPSHOTS.named("group-snapshot-list"))?;
-        gates::require_used(cinder, &[(self.filters.is_some(), &gates::FILTERS)])?;
-        let list = cinder.group_snapshots().list();
         let (query, columns) = (self.query()?, status_columns());
-        list::print(list, query, &self.page, &self.output, &columns, |v| v).await?;
+        list::print::<GroupSnapshots>(cinder, query, &self.page, &self.output, &columns, |v| v)
+            .await?;
         Ok(())
     }
 }

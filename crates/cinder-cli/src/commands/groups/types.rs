@@ -131,7 +131,10 @@ impl GroupTypeList {
             .map(kv::filters)
             .transpose()?
             .unwrap_or_default();
-        Ok(every_group_type().filters(filters))
+        let used = self.filters.is_some();
+        Ok(every_group_type()
+            .needs(used, &gates::GROUP_TYPE_LIST_FILTERS)
+            .filters(filters))
     }
 }
 
@@ -146,12 +149,8 @@ impl Cmd for GroupTypeList {
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::GROUP_TYPES.named("group-type-list"))?;
-        if self.filters.is_some() {
-            require(cinder, &gates::GROUP_TYPE_LIST_FILTERS)?;
-        }
-        let list = cinder.group_types().list();
         let (query, columns) = (self.query()?, group_type_columns());
-        list::print(list, query, &self.page, &self.output, &columns, |v| v).await?;
+        list::print::<GroupTypes>(cinder, query, &self.page, &self.output, &columns, |v| v).await?;
         Ok(())
     }
 }
@@ -285,11 +284,10 @@ impl Cmd for GroupSpecsList {
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::GROUP_TYPES.named("group-specs-list"))?;
-        let list = cinder.group_types().list();
         let columns = group_specs_columns();
         let paging = PageArgs::default();
-        list::print(
-            list,
+        list::print::<GroupTypes>(
+            cinder,
             every_group_type(),
             &paging,
             &self.output,
