@@ -65,6 +65,35 @@ async fn printing_commands_print_mangled_answers() {
         let (key, value) = cinder_tests::seed::METADATA;
         format!("{key}={value}")
     };
+    let name = unique("mangled");
+    // A group type, a group of a volume type of its own with a volume, its snapshot.
+    let value_of = |args: &[&str]| {
+        ok(&[args, &["-f", "value", "-c", "id"]].concat())
+            .trim()
+            .to_string()
+    };
+    let gtype = value_of(&["group-type-create", &name]);
+    ok(&[
+        "group-type-key",
+        &gtype,
+        "set",
+        "consistent_group_snapshot_enabled=<is> True",
+    ]);
+    let gvtype = value_of(&["type-create", &format!("{name}-gvt")]);
+    let group = value_of(&["group-create", &gtype, &gvtype, "--name", &name, "--wait"]);
+    // Deleted with the group.
+    value_of(&[
+        "create",
+        "1",
+        "--volume-type",
+        &gvtype,
+        "--group-id",
+        &group,
+        "--name",
+        &name,
+        "--wait",
+    ]);
+    let gsnap = value_of(&["group-snapshot-create", &group, "--name", &name, "--wait"]);
     let message = ok(&["message-list", "-f", "value", "-c", "id"]);
     let made = unique("mangled-made");
 
@@ -105,6 +134,38 @@ async fn printing_commands_print_mangled_answers() {
         printer(&["type-default"], "/types/default", "/volume_type", false),
         printer(&["extra-specs-list"], "/types", "/volume_types/0", false),
         printer(&["summary"], "/volumes/summary", "/volume-summary", true),
+        printer(
+            &["group-type-show", &gtype],
+            "/group_types/",
+            "/group_type",
+            true,
+        ),
+        printer(
+            &["group-type-list"],
+            "/group_types",
+            "/group_types/0",
+            false,
+        ),
+        printer(
+            &["group-specs-list"],
+            "/group_types",
+            "/group_types/0",
+            false,
+        ),
+        printer(&["group-show", &group], "/groups/", "/group", true),
+        printer(&["group-list"], "/groups/detail", "/groups/0", false),
+        printer(
+            &["group-snapshot-show", &gsnap],
+            "/group_snapshots/",
+            "/group_snapshot",
+            true,
+        ),
+        printer(
+            &["group-snapshot-list"],
+            "/group_snapshots/detail",
+            "/group_snapshots/0",
+            false,
+        ),
         printer(&["absolute-limits"], "/limits", "/limits/absolute", false),
         printer(
             &["availability-zone-list"],
@@ -346,6 +407,10 @@ async fn printing_commands_print_mangled_answers() {
     for id in made_by("type-list") {
         ok(&["type-delete", &id]);
     }
+    ok(&["group-snapshot-delete", &gsnap, "--wait"]);
+    ok(&["group-delete", "--delete-volumes", &group, "--wait"]);
+    ok(&["group-type-delete", &gtype]);
+    ok(&["type-delete", &gvtype]);
     assert!(runs > 100, "too few mangled answers were printed: {runs}");
     assert!(
         problems.is_empty(),

@@ -12,6 +12,12 @@ use super::{
 };
 mod availability_zones;
 pub use availability_zones::*;
+mod group_snapshots;
+pub use group_snapshots::*;
+mod group_types;
+pub use group_types::*;
+mod groups;
+pub use groups::*;
 mod limits;
 pub use limits::*;
 mod messages;
