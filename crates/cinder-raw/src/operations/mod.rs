@@ -5,6 +5,9 @@
 mod availability_zones;
 mod default_types;
 mod extensions;
+mod group_snapshots;
+mod group_types;
+mod groups;
 mod hosts;
 mod limits;
 mod messages;
