@@ -435,6 +435,9 @@ async fn printing_commands_print_mangled_answers() {
                         && has_strings(&Value::Object(object.clone()))
                         // The changed status no longer names the current version: no row.
                         && args[0] != "api-version"
+                        // The quota tables print numbers only: the one string, `id`, is not a
+                        // quota (cinderclient's `_quota_resources` filter).
+                        && !args[0].starts_with("quota-")
                         && !run.stdout.contains("\\x1b]0;owned\\x07")
                     {
                         problems.push(format!(
