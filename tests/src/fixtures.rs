@@ -36,6 +36,7 @@ pub fn wait_options() -> WaitOptions {
 
 #[derive(Clone, Debug)]
 enum Resource {
+    Backup(String),
     Volume(String),
     Snapshot(String),
     Type(String),
@@ -46,6 +47,9 @@ enum Resource {
 pub struct Cleanup(Arc<Mutex<Vec<Resource>>>);
 
 impl Cleanup {
+    pub fn backup(&self, id: &str) {
+        self.0.lock().unwrap().push(Resource::Backup(id.into()));
+    }
     pub fn volume(&self, id: &str) {
         self.0.lock().unwrap().push(Resource::Volume(id.into()));
     }
@@ -56,7 +60,8 @@ impl Cleanup {
         self.0.lock().unwrap().push(Resource::Type(id.into()));
     }
 
-    /// Deletes everything (snapshots, then volumes, then types), ignoring "not found".
+    /// Deletes everything (backups, newest first, then snapshots, volumes and types), ignoring
+    /// "not found".
     async fn run(&self) {
         let resources = std::mem::take(&mut *self.0.lock().unwrap());
         if resources.is_empty() {
@@ -65,6 +70,26 @@ impl Cleanup {
         // An unchecked client: cleanup answers are not part of the test.
         let cinder = cloud::admin(VersionRequest::Latest).await;
         let options = wait_options();
+        for resource in resources.iter().rev() {
+            if let Resource::Backup(id) = resource {
+                // A backup still being made cannot be deleted: let it finish first.
+                let _ = cinder
+                    .backups()
+                    .wait_for_with(id, &["available", "error"], &options)
+                    .await;
+                if cinder
+                    .raw()
+                    .delete_backup()
+                    .backup_id(id)
+                    .run()
+                    .await
+                    .is_err()
+                {
+                    let _ = cinder.raw().backup_force_delete(id).run().await;
+                }
+                let _ = cinder.backups().wait_deleted_with(id, &options).await;
+            }
+        }
         for resource in resources.iter().rev() {
             if let Resource::Snapshot(id) = resource {
                 let _ = cinder.raw().snapshot_force_delete(id).run().await;
@@ -185,4 +210,49 @@ pub async fn create_type(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra: 
     let value = json(&created.volume_type);
     cleanup.volume_type(value["id"].as_str().expect("a type id"));
     value
+}
+
+/// The volume type of the local cloud's `file` back end (sparse files cinder-backup can read
+/// and write), created for the test; its volumes' bytes are in [`volume_file`].
+pub async fn create_file_type(cinder: &Cinder, cleanup: &Cleanup) -> Value {
+    create_type(
+        cinder,
+        cleanup,
+        &cloud::unique_name("e2e-file-type"),
+        serde_json::json!({"extra_specs": {"volume_backend_name": "file"}}),
+    )
+    .await
+}
+
+/// The file holding the bytes of a volume of the local cloud's `file` back end.
+pub fn volume_file(volume_id: &str) -> std::path::PathBuf {
+    cloud::state_dir()
+        .join("cinder/file-volumes")
+        .join(format!("volume-{volume_id}"))
+}
+
+/// Creates a backup (`fields` merged into `{"backup": {"name"}}`), waits for `available` and
+/// returns it as JSON.
+pub async fn create_backup(cinder: &Cinder, cleanup: &Cleanup, name: &str, fields: Value) -> Value {
+    let mut request = serde_json::json!({"backup": {"name": name}});
+    if let Value::Object(fields) = fields {
+        for (key, value) in fields {
+            request["backup"][key] = value;
+        }
+    }
+    let created = cinder
+        .raw()
+        .create_backup()
+        .body(body::<cinder_client::types::BackupCreateRequest>(request))
+        .run()
+        .await
+        .expect("creates a backup");
+    let id = created.backup.id.clone();
+    cleanup.backup(&id);
+    let backup = cinder
+        .backups()
+        .wait_for_with(&id, &["available"], &wait_options())
+        .await
+        .expect("the backup becomes available");
+    json(&backup)
 }

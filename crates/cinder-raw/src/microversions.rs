@@ -29,6 +29,33 @@ pub const MAX_VERSION: u16 = 71;
 /// Every operation, sorted by `operation_id`.
 pub const OPERATIONS: &[OperationVersions] = &[
     OperationVersions {
+        operation_id: "backup_action",
+        method: "POST",
+        path: "/backups/{backup_id}/action",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "create_backup",
+        method: "POST",
+        path: "/backups",
+        min: 0u16,
+        max: 71u16,
+        gates: &[
+            Gate {
+                name: "body:backup.availability_zone",
+                min: 51u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "body:backup.metadata",
+                min: 43u16,
+                max: 71u16,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "create_snapshot",
         method: "POST",
         path: "/snapshots",
@@ -157,6 +184,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "delete_backup",
+        method: "DELETE",
+        path: "/backups/{backup_id}",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "delete_message",
         method: "DELETE",
         path: "/messages/{message_id}",
@@ -225,12 +260,86 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "export_backup_record",
+        method: "GET",
+        path: "/backups/{backup_id}/export_record",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "import_backup_record",
+        method: "POST",
+        path: "/backups/import_record",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "list_availability_zones",
         method: "GET",
         path: "/os-availability-zone",
         min: 0u16,
         max: 71u16,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "list_backups",
+        method: "GET",
+        path: "/backups",
+        min: 0u16,
+        max: 71u16,
+        gates: &[
+            Gate {
+                name: "query:with_count",
+                min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_backups_detail",
+        method: "GET",
+        path: "/backups/detail",
+        min: 0u16,
+        max: 71u16,
+        gates: &[
+            Gate {
+                name: "query:with_count",
+                min: 45u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backups.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backups.metadata",
+                min: 43u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backups.os-backup-project-attr:project_id",
+                min: 18u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backups.user_id",
+                min: 56u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: 71u16,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "list_messages",
@@ -578,6 +687,43 @@ pub const OPERATIONS: &[OperationVersions] = &[
         }],
     },
     OperationVersions {
+        operation_id: "restore_backup",
+        method: "POST",
+        path: "/backups/{backup_id}/restore",
+        min: 0u16,
+        max: 71u16,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_backup",
+        method: "GET",
+        path: "/backups/{backup_id}",
+        min: 0u16,
+        max: 71u16,
+        gates: &[
+            Gate {
+                name: "response:backup.encryption_key_id",
+                min: 64u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backup.metadata",
+                min: 43u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backup.os-backup-project-attr:project_id",
+                min: 18u16,
+                max: 71u16,
+            },
+            Gate {
+                name: "response:backup.user_id",
+                min: 56u16,
+                max: 71u16,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "show_default_type",
         method: "GET",
         path: "/types/default",
@@ -749,6 +895,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: 71u16,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "update_backup",
+        method: "PUT",
+        path: "/backups/{backup_id}",
+        min: 9u16,
+        max: 71u16,
+        gates: &[Gate {
+            name: "body:backup.metadata",
+            min: 43u16,
+            max: 71u16,
+        }],
     },
     OperationVersions {
         operation_id: "update_snapshot",

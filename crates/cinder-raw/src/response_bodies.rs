@@ -22,6 +22,30 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["list_availability_zones"],
     },
     ResponseBody {
+        type_name: "BackupDetailList",
+        answered_by: &["list_backups_detail"],
+    },
+    ResponseBody {
+        type_name: "BackupList",
+        answered_by: &["list_backups"],
+    },
+    ResponseBody {
+        type_name: "BackupRecordResponse",
+        answered_by: &["export_backup_record"],
+    },
+    ResponseBody {
+        type_name: "BackupResponse",
+        answered_by: &["show_backup"],
+    },
+    ResponseBody {
+        type_name: "BackupRestoreResponse",
+        answered_by: &["restore_backup"],
+    },
+    ResponseBody {
+        type_name: "BackupSummaryResponse",
+        answered_by: &["create_backup", "import_backup_record", "update_backup"],
+    },
+    ResponseBody {
         type_name: "Fault",
         answered_by: &["errors"],
     },
@@ -172,8 +196,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, Fault, LimitsResponse, MessageList,
-        MessageResponse, ResourceFilterList, SnapshotDetailList, SnapshotList,
+        $callback! { AvailabilityZoneList, BackupDetailList, BackupList,
+        BackupRecordResponse, BackupResponse, BackupRestoreResponse,
+        BackupSummaryResponse, Fault, LimitsResponse, MessageList, MessageResponse,
+        ResourceFilterList, SnapshotDetailList, SnapshotList,
         SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
         VersionList, VolumeDetailList, VolumeImageMetadataResponse,
         VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,

@@ -310,7 +310,7 @@ class FileVolumeDriver(driver.VolumeDriver):
 class LocalBackendFilter(filters.BaseBackendFilter):
     """Keeps the file back end for the new volumes meant for it.
 
-    Only placing a new volume is decided here: other operations (snapshots, migrations,
+    Only placing a new volume is decided here: other requests (snapshots, migrations,
     manage) and volumes made from a snapshot or volume (which stay on their source's back
     end) pass. A volume whose type names a back end (`volume_backend_name`) is left to the
     CapabilitiesFilter. Otherwise only the new volume of a backup restore goes to a file back
@@ -320,13 +320,18 @@ class LocalBackendFilter(filters.BaseBackendFilter):
 
     def backend_passes(self, backend_state, filter_properties):
         request_spec = filter_properties.get('request_spec') or {}
-        if (request_spec.get('operation') != 'create_volume'
-                or request_spec.get('resource_backend')):
+        properties = request_spec.get('volume_properties') or {}
+        # Only a new volume is `creating` (snapshots, migrations, retypes, extensions and
+        # manage requests carry their volume's own status); one made from a snapshot or a
+        # volume is kept on its source's back end by the scheduler.
+        if (properties.get('status') != 'creating'
+                or request_spec.get('resource_backend')
+                or properties.get('snapshot_id')
+                or properties.get('source_volid')):
             return True
         volume_type = filter_properties.get('volume_type') or {}
         if 'volume_backend_name' in (volume_type.get('extra_specs') or {}):
             return True
-        properties = request_spec.get('volume_properties') or {}
         is_restore = properties.get('display_description') == RESTORE_DESCRIPTION
         is_file = bool(backend_state.capabilities.get(FILE_CAPABILITY))
         return is_file == is_restore

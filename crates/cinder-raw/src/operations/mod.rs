@@ -3,6 +3,7 @@
 
 //! The `Client` methods, one file per tag.
 mod availability_zones;
+mod backups;
 mod limits;
 mod messages;
 mod resource_filters;
