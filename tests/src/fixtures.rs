@@ -1,13 +1,17 @@
 //! Helpers for the end-to-end tests: typed bodies from JSON, resource creation with waiting,
-//! and cleanup that runs even when the test fails.
+//! and cleanup that runs even when the test fails, the same for every resource.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use cinder_client::resources::{
+    Backups, Deletable, Messages, Resource, Snapshots, VolumeTypes, Volumes,
+};
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
+use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -34,93 +38,129 @@ pub fn wait_options() -> WaitOptions {
     }
 }
 
-#[derive(Clone, Debug)]
-enum Resource {
-    Backup(String),
-    Volume(String),
-    Snapshot(String),
-    Type(String),
+/// How the end-of-test cleanup removes one kind of resource: its delete, then, when that did not
+/// remove it, the admin's force-delete if the resource has one. A resource the tests create
+/// needs only an `impl Teardown` (often empty).
+pub trait Teardown: Deletable + Sized {
+    /// The first request: the resource's delete.
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        Box::pin(async move { cinder.handle::<Self>().delete(id).await })
+    }
+
+    /// Sent when the delete failed or left the resource in an error state.
+    fn force<'a>(
+        _cinder: &'a Cinder,
+        _id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        None
+    }
 }
 
-/// Resources a test created, deleted at the end whatever happened.
+impl Teardown for Volumes {
+    // A test's volume may still have snapshots the test did not register.
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        Box::pin(
+            cinder
+                .raw()
+                .delete_volume()
+                .volume_id(id)
+                .cascade(true)
+                .run(),
+        )
+    }
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(cinder.raw().volume_force_delete(id).run()))
+    }
+}
+
+impl Teardown for Snapshots {
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(cinder.raw().snapshot_force_delete(id).run()))
+    }
+}
+
+impl Teardown for Backups {
+    // A backup being made or restored cannot be deleted; the force-delete stops it.
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(cinder.raw().backup_force_delete(id).run()))
+    }
+}
+
+impl Teardown for VolumeTypes {}
+
+impl Teardown for Messages {}
+
+type Removal = Box<dyn for<'a> FnOnce(&'a Cinder) -> BoxFuture<'a, ()> + Send>;
+
+/// Resources a test created, deleted at the end whatever happened: the last created first, so
+/// that a snapshot goes before its volume and a volume before its type.
 #[derive(Clone, Default)]
-pub struct Cleanup(Arc<Mutex<Vec<Resource>>>);
+pub struct Cleanup(Arc<Mutex<Vec<Removal>>>);
 
 impl Cleanup {
-    pub fn backup(&self, id: &str) {
-        self.0.lock().unwrap().push(Resource::Backup(id.into()));
-    }
-    pub fn volume(&self, id: &str) {
-        self.0.lock().unwrap().push(Resource::Volume(id.into()));
-    }
-    pub fn snapshot(&self, id: &str) {
-        self.0.lock().unwrap().push(Resource::Snapshot(id.into()));
-    }
-    pub fn volume_type(&self, id: &str) {
-        self.0.lock().unwrap().push(Resource::Type(id.into()));
+    /// Deletes resource `R` `id` at the end of the test.
+    pub fn add<R: Teardown>(&self, id: &str) {
+        let id = id.to_string();
+        let removal: Removal = Box::new(move |cinder| Box::pin(remove::<R>(cinder, id)));
+        self.0.lock().unwrap().push(removal);
     }
 
-    /// Deletes everything (backups, newest first, then snapshots, volumes and types), ignoring
-    /// "not found".
     async fn run(&self) {
-        let resources = std::mem::take(&mut *self.0.lock().unwrap());
-        if resources.is_empty() {
+        let removals = std::mem::take(&mut *self.0.lock().unwrap());
+        if removals.is_empty() {
             return;
         }
         // An unchecked client: cleanup answers are not part of the test.
         let cinder = cloud::admin(VersionRequest::Latest).await;
-        let options = wait_options();
-        for resource in resources.iter().rev() {
-            if let Resource::Backup(id) = resource {
-                // A backup still being made cannot be deleted: let it finish first.
-                let _ = cinder
-                    .backups()
-                    .wait_for_with(id, &["available", "error"], &options)
-                    .await;
-                if cinder
-                    .raw()
-                    .delete_backup()
-                    .backup_id(id)
-                    .run()
-                    .await
-                    .is_err()
-                {
-                    let _ = cinder.raw().backup_force_delete(id).run().await;
-                }
-                let _ = cinder.backups().wait_deleted_with(id, &options).await;
-            }
+        for removal in removals.into_iter().rev() {
+            removal(&cinder).await;
         }
-        for resource in resources.iter().rev() {
-            if let Resource::Snapshot(id) = resource {
-                let _ = cinder.raw().snapshot_force_delete(id).run().await;
-                let _ = cinder.snapshots().wait_deleted_with(id, &options).await;
-            }
+    }
+}
+
+/// Deletes `id` and waits until it is gone; force-deletes it when that did not work. Errors are
+/// ignored: the resource may be gone already, and the test's own verdict is what counts.
+async fn remove<R: Teardown>(cinder: &Cinder, id: String) {
+    if R::remove(cinder, &id).await.is_ok() && gone::<R>(cinder, &id).await {
+        return;
+    }
+    if let Some(forced) = R::force(cinder, &id) {
+        if forced.await.is_ok() {
+            gone::<R>(cinder, &id).await;
         }
-        for resource in resources.iter().rev() {
-            if let Resource::Volume(id) = resource {
-                let _ = cinder
-                    .raw()
-                    .delete_volume()
-                    .volume_id(id)
-                    .cascade(true)
-                    .run()
-                    .await;
-                if cinder
-                    .volumes()
-                    .wait_deleted_with(id, &options)
-                    .await
-                    .is_err()
-                {
-                    let _ = cinder.raw().volume_force_delete(id).run().await;
-                    let _ = cinder.volumes().wait_deleted_with(id, &options).await;
-                }
+    }
+}
+
+/// Whether showing `id` comes to answer 404: false when it is left in an error state or is
+/// still there after the wait's timeout.
+async fn gone<R: Resource>(cinder: &Cinder, id: &str) -> bool {
+    let options = wait_options();
+    let deadline = Instant::now() + options.timeout;
+    let mut interval = options.first_interval;
+    loop {
+        match cinder.handle::<R>().show_json(id).await {
+            Err(error) if error.is_not_found() => return true,
+            Ok(shown)
+                if shown["status"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("error")) =>
+            {
+                return false
             }
+            _ if Instant::now() >= deadline => return false,
+            _ => {}
         }
-        for resource in resources.iter().rev() {
-            if let Resource::Type(id) = resource {
-                let _ = cinder.raw().delete_type().volume_type_id(id).run().await;
-            }
-        }
+        tokio::time::sleep(interval).await;
+        interval = (interval * 2).min(options.max_interval);
     }
 }
 
@@ -155,7 +195,7 @@ pub async fn create_volume(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra
         .await
         .expect("creates a volume");
     let id = created.volume.id.clone();
-    cleanup.volume(&id);
+    cleanup.add::<Volumes>(&id);
     let volume = cinder
         .volumes()
         .wait_for_with(&id, &["available"], &wait_options())
@@ -181,7 +221,7 @@ pub async fn create_snapshot(
         .await
         .expect("creates a snapshot");
     let id = created.snapshot.id.clone();
-    cleanup.snapshot(&id);
+    cleanup.add::<Snapshots>(&id);
     let snapshot = cinder
         .snapshots()
         .wait_for_with(&id, &["available"], &wait_options())
@@ -208,7 +248,7 @@ pub async fn create_type(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra: 
         .await
         .expect("creates a volume type");
     let value = json(&created.volume_type);
-    cleanup.volume_type(value["id"].as_str().expect("a type id"));
+    cleanup.add::<VolumeTypes>(value["id"].as_str().expect("a type id"));
     value
 }
 
@@ -248,7 +288,7 @@ pub async fn create_backup(cinder: &Cinder, cleanup: &Cleanup, name: &str, field
         .await
         .expect("creates a backup");
     let id = created.backup.id.clone();
-    cleanup.backup(&id);
+    cleanup.add::<Backups>(&id);
     let backup = cinder
         .backups()
         .wait_for_with(&id, &["available"], &wait_options())

@@ -6,3 +6,4 @@ pub mod fault_proxy;
 pub mod fixtures;
 pub mod parity;
 pub mod schema;
+pub mod seed;

@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use cinder_client::resources::Volumes;
 use cinder_client::types;
 use cinder_client::{Cinder, Run};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
@@ -97,7 +98,7 @@ async fn restore(cinder: &Cinder, cleanup: &Cleanup, backup_id: &str, target: Va
         .expect("the restore starts");
     assert_eq!(restored.restore.backup_id, backup_id);
     let volume_id = restored.restore.volume_id.to_string();
-    cleanup.volume(&volume_id);
+    cleanup.add::<Volumes>(&volume_id);
     cinder
         .backups()
         .wait_for_with(backup_id, &["available"], &wait_options())

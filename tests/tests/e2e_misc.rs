@@ -1,6 +1,7 @@
 //! End to end against the local cloud: limits, availability zones, resource filters, messages
 //! and versions.
 
+use cinder_client::resources::Volumes;
 use cinder_client::Run;
 use cinder_client::{types, Error};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
@@ -115,7 +116,7 @@ async fn messages_list_show_delete() {
                     .run()
             .await
             .unwrap();
-        cleanup.volume(&created.volume.id);
+        cleanup.add::<Volumes>(&created.volume.id);
         let id = created.volume.id.clone();
         for _ in 0..100 {
             if cinder.volumes().show(&id).await.unwrap().status == "error" {
@@ -138,7 +139,7 @@ async fn messages_list_show_delete() {
                     .run()
             .await;
         match over {
-            Ok(created) => cleanup.volume(&created.volume.id),
+            Ok(created) => cleanup.add::<Volumes>(&created.volume.id),
             Err(err) => assert_eq!(err.status(), Some(413), "{err}"),
         }
         let all = raw.list_messages().run().await.unwrap();

@@ -1,6 +1,7 @@
 //! End to end against the local cloud: volumes, their metadata, summary and paging, through the
 //! wrapper with every response validated against the spec.
 
+use cinder_client::resources::Volumes;
 use cinder_client::types;
 use cinder_client::Error;
 use cinder_client::Paginate;
@@ -336,7 +337,7 @@ async fn a_failed_wait_says_why_from_the_user_messages() {
             .await
             .unwrap();
         let id = created.volume.id;
-        cleanup.volume(&id);
+        cleanup.add::<Volumes>(&id);
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
         let record = seen.clone();
         let options = cinder_client::wait::WaitOptions {

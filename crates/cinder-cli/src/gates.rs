@@ -33,14 +33,6 @@ pub fn require(cinder: &Cinder, needs: &Needs) -> Result<()> {
     Ok(())
 }
 
-/// [`require`] for each part whose option was used (`(used, needs)`).
-pub fn require_used(cinder: &Cinder, parts: &[(bool, &Needs)]) -> Result<()> {
-    parts
-        .iter()
-        .filter(|(used, _)| *used)
-        .try_for_each(|(_, needs)| require(cinder, needs))
-}
-
 /// Whether the version in use has `needs` (a column that only some versions show, say).
 pub fn has(version: ApiVersion, needs: &Needs) -> bool {
     (needs.min..=needs.max).contains(&version.0)

@@ -39,8 +39,22 @@ pub fn keys(pairs: &[String]) -> Result<Vec<String>> {
 }
 
 /// The map as a JSON object of strings.
-pub fn to_json(map: &BTreeMap<String, String>) -> serde_json::Value {
-    serde_json::to_value(map).unwrap_or_default()
+/// `--hint key=value` pairs as cinderclient sends scheduler hints: a key given more than once
+/// becomes a list of its values.
+pub fn hints(pairs: &[String]) -> serde_json::Value {
+    use serde_json::Value;
+    let mut hints: BTreeMap<String, Value> = BTreeMap::new();
+    for (key, value) in pairs.iter().filter_map(|h| h.split_once('=')) {
+        let value = Value::String(value.to_string());
+        match hints.get_mut(key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(existing) => *existing = Value::Array(vec![existing.clone(), value]),
+            None => {
+                hints.insert(key.to_string(), value);
+            }
+        }
+    }
+    Value::Object(hints.into_iter().collect())
 }
 
 /// `--filters key=value ...` as cinderclient's `extract_filters` reads them: any key (the

@@ -54,83 +54,22 @@ fn property(table: &str, key: &str) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn printing_commands_print_mangled_answers() {
     require_cloud();
-    // What the commands print: a volume with metadata, its snapshot, a type with a spec.
-    let name = unique("mangled");
-    let volume = ok(&[
-        "create",
-        "1",
-        "--name",
-        &name,
-        "--metadata",
-        "tier=gold",
-        "--wait",
-        "-f",
-        "value",
-        "-c",
-        "id",
-    ]);
-    let volume = volume.trim().to_string();
-    let snapshot = ok(&[
-        "snapshot-create",
-        &volume,
-        "--name",
-        &name,
-        "--wait",
-        "-f",
-        "value",
-        "-c",
-        "id",
-    ]);
-    let snapshot = snapshot.trim().to_string();
-    let vtype = ok(&["type-create", &name, "-f", "value", "-c", "id"])
-        .trim()
-        .to_string();
-    ok(&["type-key", &vtype, "set", "tier=gold"]);
-    let private = format!("{name}-private");
-    let private = ok(&[
-        "type-create",
-        &private,
-        "--is-public",
-        "false",
-        "-f",
-        "value",
-        "-c",
-        "id",
-    ]);
-    let private = private.trim().to_string();
-    let project = ok(&[
-        "show",
-        &volume,
-        "-f",
-        "value",
-        "-c",
-        "os-vol-tenant-attr:tenant_id",
-    ]);
-    let project = project.trim();
-    ok(&[
-        "type-access-add",
-        "--volume-type",
-        &private,
-        "--project-id",
-        project,
-    ]);
-    ok(&[
-        "encryption-type-create",
-        &vtype,
-        "luks",
-        "--cipher",
-        "aes-xts-plain64",
-        "--key-size",
-        "256",
-    ]);
+    // What the commands print: the seeded volume with metadata, its snapshot, a type with a
+    // spec and encryption, a private one. The writing commands below write what they have.
+    let seed = cinder_tests::seed::seed().await;
+    let (volume, snapshot) = (seed.volume.clone(), seed.snapshot.clone());
+    let (vtype, private) = (seed.volume_type.clone(), seed.private_type.clone());
+    let tier = {
+        let (key, value) = cinder_tests::seed::METADATA;
+        format!("{key}={value}")
+    };
     let message = ok(&["message-list", "-f", "value", "-c", "id"]);
-    ok(&["image-metadata", &volume, "set", "purpose=test"]);
-    let made = format!("{name}-made");
+    let made = unique("mangled-made");
 
     let printers = vec![
         printer(&["show", &volume], "/volumes/", "/volume", true),
         printer(
-            &["list", "--name", &name],
+            &["list", "--name", &seed.volume_name()],
             "/volumes/detail",
             "/volumes/0",
             false,
@@ -148,7 +87,7 @@ async fn printing_commands_print_mangled_answers() {
             true,
         ),
         printer(
-            &["snapshot-list", "--name", &name],
+            &["snapshot-list", "--name", &seed.snapshot_name()],
             "/snapshots/detail",
             "/snapshots/0",
             false,
@@ -228,7 +167,12 @@ async fn printing_commands_print_mangled_answers() {
         mutating(
             "PUT",
             printer(
-                &["type-update", &vtype, "--description", "d"],
+                &[
+                    "type-update",
+                    &vtype,
+                    "--description",
+                    cinder_tests::seed::TYPE_DESCRIPTION,
+                ],
                 "/types/",
                 "/volume_type",
                 false,
@@ -237,7 +181,7 @@ async fn printing_commands_print_mangled_answers() {
         mutating(
             "PUT",
             printer(
-                &["metadata-update-all", &volume, "tier=gold"],
+                &["metadata-update-all", &volume, &tier],
                 "/metadata",
                 "/metadata",
                 true,
@@ -246,7 +190,7 @@ async fn printing_commands_print_mangled_answers() {
         mutating(
             "PUT",
             printer(
-                &["snapshot-metadata-update-all", &snapshot, "tier=gold"],
+                &["snapshot-metadata-update-all", &snapshot, &tier],
                 "/metadata",
                 "",
                 true,
@@ -351,7 +295,7 @@ async fn printing_commands_print_mangled_answers() {
         runs += count;
         problems.extend(found);
     }
-    // What the runs made, then the fixture.
+    // What the runs made (the seed stays for the next test).
     let made_by = |list: &str| -> Vec<String> {
         let rows = ok(&[list, "-f", "value", "-c", "id", "-c", "name"]);
         let made = rows.lines().filter(|row| row.contains(&made));
@@ -367,10 +311,6 @@ async fn printing_commands_print_mangled_answers() {
     for id in made_by("type-list") {
         ok(&["type-delete", &id]);
     }
-    ok(&["snapshot-delete", &snapshot, "--wait"]);
-    ok(&["delete", &volume]);
-    ok(&["encryption-type-delete", &vtype]);
-    ok(&["type-delete", &vtype, &private]);
     assert!(runs > 100, "too few mangled answers were printed: {runs}");
     assert!(
         problems.is_empty(),

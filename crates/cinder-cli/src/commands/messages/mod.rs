@@ -65,6 +65,8 @@ impl MessageList {
         // cinderclient lets it win over the filter.
         let level = self.level.as_ref().map(|l| l.to_uppercase());
         let query = Query::default()
+            .needs(true, &gates::MESSAGE_LIST)
+            .needs(self.page.any(), &gates::MESSAGE_LIST_PAGING)
             .option("resource_uuid", self.resource_uuid.as_ref())
             .option(
                 "resource_type",
@@ -87,18 +89,9 @@ impl Cmd for MessageList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        gates::require_used(
-            cinder,
-            &[
-                (true, &gates::MESSAGE_LIST),
-                (self.page.any(), &gates::MESSAGE_LIST_PAGING),
-                (self.filters.is_some(), &gates::FILTERS),
-            ],
-        )?;
-        let list = cinder.messages().list();
         let (query, output) = (self.query()?, &self.output);
-        list::print(
-            list,
+        list::print::<Messages>(
+            cinder,
             query,
             &self.page,
             output,

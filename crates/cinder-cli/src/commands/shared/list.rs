@@ -1,14 +1,36 @@
 //! A filtered, paged list, as every list command prints one: the query its options and
-//! `--filters` make, pages fetched as JSON through the library's paging of the generated list
-//! builder (so a resource lacking or adding fields is printed as sent), rows shaped per
-//! command, the table sorted by ID unless the server was asked for an order.
+//! `--filters` make (with the microversions they need), pages of the resource's list fetched
+//! as JSON through the library's paging (so a resource lacking or adding fields is printed as
+//! sent), rows shaped per command, the table sorted by ID unless the server was asked for an
+//! order.
 
 use anyhow::Result;
 use cinder_client::paging::{page_json, JsonPage, PagedList};
+use cinder_client::resources::Resource;
+use cinder_client::Cinder;
 use serde_json::Value;
 
-use crate::kv;
-use crate::output::{Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::gates::{self, Needs};
+
+use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
+use crate::{kv, python, values};
+
+/// `--all-tenants`, as cinderclient's list commands take it: `0`/`1` (or a boolean), `1` when
+/// given without a value.
+#[derive(clap::Args, Debug, Default)]
+pub struct AllTenants {
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = values::all_tenants)]
+    pub all_tenants: Option<bool>,
+}
+
+impl AllTenants {
+    /// Whether all tenants were asked for (`--all-tenants 0` is as without it).
+    pub fn given(&self) -> bool {
+        self.all_tenants == Some(true)
+    }
+}
 
 /// The query of a list beyond paging, in the order it is sent: what the options set, then
 /// `--filters` as given (a pair replaces an option's parameter of the same name, as
@@ -18,6 +40,8 @@ pub struct Query {
     pairs: Vec<(String, String)>,
     /// The keys options set that `--filters` may not give again.
     once: Vec<(&'static str, bool)>,
+    /// What the options used need of the microversion, checked before the first request.
+    needs: Vec<&'static Needs>,
 }
 
 impl Query {
@@ -30,10 +54,20 @@ impl Query {
 
     /// `--filters` as a list command takes them from cinderclient: refused when a key is also
     /// given by its [`Query::option`] ("Filters are only allowed to be passed once."), empty
-    /// values left out.
+    /// values left out; from 3.33.
     pub fn list_filters(self, filters: &Option<Vec<String>>) -> Result<Self> {
         let pairs = kv::list_filters(filters, &self.once)?;
-        Ok(self.filters(pairs))
+        Ok(self
+            .needs(filters.is_some(), &gates::FILTERS)
+            .filters(pairs))
+    }
+
+    /// The list needs `needs` of the microversion when `used` (an option of a later version).
+    pub fn needs(mut self, used: bool, needs: &'static Needs) -> Self {
+        if used {
+            self.needs.push(needs);
+        }
+        self
     }
 
     /// `key=value`, when there is a value; replaces an earlier `key`.
@@ -70,17 +104,25 @@ pub async fn page<L: PagedList>(list: &L, query: &Query, request: PageRequest) -
     Ok(cinder_client::with_query(query.pairs(), page_json(list)).await?)
 }
 
-/// Prints every row of `list` with `query` under `columns`, each item made a row by `row`,
-/// following `--marker`, `--limit`, `--sort` and `--page-size`; returns the total the server
-/// counted, when asked to (`--with-count`).
-pub async fn print<L: PagedList>(
-    list: L,
+/// Prints every row of resource `R`'s list with `query` under `columns`, each item made a row
+/// by `row`, following `--marker`, `--limit`, `--sort` and `--page-size`; returns the total the
+/// server counted, when asked to (`--with-count`).
+pub async fn print<'c, R: Resource>(
+    cinder: &'c Cinder,
     query: Query,
     paging: &PageArgs,
     output: &OutputArgs,
     columns: &[Column],
     row: impl Fn(Value) -> Value,
-) -> Result<Option<u64>> {
+) -> Result<Option<u64>>
+where
+    R::List<'c>: PagedList,
+{
+    query
+        .needs
+        .iter()
+        .try_for_each(|needs| gates::require(cinder, needs))?;
+    let list = cinder.handle::<R>().list();
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = paging.sort.is_none().then_some("id");
     let mut out = output.list(columns)?.sort_table_by(sort_by);
@@ -100,4 +142,38 @@ pub async fn print<L: PagedList>(
         .await?;
     out.finish()?;
     Ok(count)
+}
+
+/// [`print`] for a list that takes `--with-count`: the server's total, when it sent one, is
+/// noted after the table as cinderclient does ("Volume in total: 3").
+pub async fn print_counted<'c, R: Resource>(
+    cinder: &'c Cinder,
+    what: &str,
+    query: Query,
+    paging: &PageArgs,
+    output: &OutputArgs,
+    columns: &[Column],
+    row: impl Fn(Value) -> Value,
+) -> Result<()>
+where
+    R::List<'c>: PagedList,
+{
+    if let Some(count) = print::<R>(cinder, query, paging, output, columns, row).await? {
+        output.note(&format!("{what} in total: {count}"))?;
+    }
+    Ok(())
+}
+
+/// The columns of `--fields a,b`: cinderclient's titles of the fields, once each, after the ID.
+pub fn fields_columns(fields: &str) -> Vec<Column> {
+    let mut headers = vec!["ID".to_string()];
+    for field in fields
+        .split(',')
+        .map(|f| python::title(f).trim().to_string())
+    {
+        if field != "Id" && !headers.contains(&field) {
+            headers.push(field);
+        }
+    }
+    columns(&headers.iter().map(String::as_str).collect::<Vec<_>>())
 }

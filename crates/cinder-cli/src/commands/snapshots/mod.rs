@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::shared::each::{AtOnce, Reporting};
 use super::shared::find::find_id;
-use super::shared::list::{self, Query};
+use super::shared::list::{self, AllTenants, Query};
 use super::shared::metadata::{self, Action};
 use super::shared::show::show;
 use super::shared::update::{check_rename, update};
@@ -128,10 +128,8 @@ impl Cmd for SnapshotDelete {
 
 #[derive(Args, Debug)]
 pub struct SnapshotList {
-    /// Shows details for all tenants. Admin only.
-    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = values::all_tenants)]
-    pub all_tenants: Option<bool>,
+    #[command(flatten)]
+    pub tenants: AllTenants,
     /// Filters results by a name.
     #[arg(long, aliases = ["display-name", "display_name"], value_name = "name")]
     pub name: Option<String>,
@@ -167,7 +165,7 @@ pub struct SnapshotList {
 impl SnapshotList {
     /// The query beyond paging; needs no server, so mistakes show before connecting.
     fn query(&self) -> Result<Query> {
-        let all_tenants = self.all_tenants == Some(true) || self.tenant.is_some();
+        let all_tenants = self.tenants.given() || self.tenant.is_some();
         let metadata = self
             .metadata
             .as_deref()
@@ -180,8 +178,10 @@ impl SnapshotList {
             .option("status", self.status.as_ref())
             .option("volume_id", self.volume_id.as_ref())
             .option("metadata", metadata)
+            .needs(self.metadata.is_some(), &gates::SNAPSHOT_LIST_METADATA)
             .set("project_id", self.tenant.as_ref())
             .set("with_count", self.with_count)
+            .needs(self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT)
             .list_filters(&self.filters)
     }
 
@@ -209,29 +209,18 @@ impl Cmd for SnapshotList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        gates::require_used(
-            cinder,
-            &[
-                (self.metadata.is_some(), &gates::SNAPSHOT_LIST_METADATA),
-                (self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT),
-                (self.filters.is_some(), &gates::FILTERS),
-            ],
-        )?;
-        let list = cinder.snapshots().list();
         let columns = self.columns_at(cinder.version());
-        let count = list::print(
-            list,
+        let row = std::convert::identity;
+        list::print_counted::<Snapshots>(
+            cinder,
+            "Snapshot",
             self.query()?,
             &self.page,
             &self.output,
             &columns,
-            std::convert::identity,
+            row,
         )
-        .await?;
-        if let Some(count) = count {
-            self.output.note(&format!("Snapshot in total: {count}"))?;
-        }
-        Ok(())
+        .await
     }
 }
 

@@ -23,7 +23,7 @@ use super::shared::show::{show, without_links};
 use super::shared::update::update;
 use super::shared::{body, without_nulls};
 use super::Cmd;
-use crate::gates::{self, require};
+use crate::gates;
 use crate::kv;
 use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
 use crate::values::{self, parse_bool};
@@ -123,7 +123,10 @@ impl TypeList {
             .unwrap_or_default();
         // cinderclient drops it: not a filter of types. Empty values are sent, as there.
         filters.remove("all_tenants");
-        Ok(every_type().filters(filters))
+        let used = self.filters.is_some();
+        Ok(every_type()
+            .needs(used, &gates::TYPE_LIST_FILTERS)
+            .filters(filters))
     }
 }
 
@@ -137,13 +140,9 @@ impl Cmd for TypeList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        if self.filters.is_some() {
-            require(cinder, &gates::TYPE_LIST_FILTERS)?;
-        }
-        let list = cinder.volume_types().list();
         let (query, output) = (self.query()?, &self.output);
-        list::print(
-            list,
+        list::print::<VolumeTypes>(
+            cinder,
             query,
             &self.page,
             output,
@@ -275,11 +274,10 @@ impl Cmd for ExtraSpecsList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let list = cinder.volume_types().list();
         let columns = extra_specs_columns();
         let paging = PageArgs::default();
-        list::print(
-            list,
+        list::print::<VolumeTypes>(
+            cinder,
             every_type(),
             &paging,
             &self.output,

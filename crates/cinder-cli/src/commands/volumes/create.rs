@@ -1,20 +1,19 @@
 //! `cinder create`, of one volume or (`--count N`) of many alike.
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use anyhow::{bail, Result};
 use cinder_client::resources::Volumes;
 use cinder_client::{types, Cinder, Run};
 use clap::{ArgGroup, Args};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::list::{row, HEADERS};
 use super::show::{readonly_copied, with_readonly};
-use crate::commands::shared::body;
 use crate::commands::shared::each::{AtOnce, Reporting, DEFAULT_CONCURRENCY};
 use crate::commands::shared::find::id_of;
 use crate::commands::shared::wait::WaitArgs;
+use crate::commands::shared::{body, without_nulls};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
 use crate::output::{columns, Column, OutputArgs};
@@ -111,44 +110,24 @@ impl Create {
                  specified."
             );
         }
-        let mut volume = Map::new();
-        let mut put = |key: &str, value: Option<Value>| {
-            if let Some(value) = value {
-                volume.insert(key.into(), value);
-            }
-        };
-        let text = |value: &Option<String>| value.clone().map(Value::from);
-        put("size", self.size.map(Value::from));
-        put("name", text(&self.name));
-        put("description", text(&self.description));
-        put("volume_type", text(&self.volume_type));
-        put("availability_zone", text(&self.availability_zone));
-        put("snapshot_id", text(&self.snapshot_id));
-        put("source_volid", text(&self.source_volid));
-        put(
-            "imageRef",
-            text(&self.image_id.clone().or(self.image.clone())),
-        );
-        put("backup_id", text(&self.backup_id));
-        put("group_id", text(&self.group_id));
-        put("consistencygroup_id", text(&self.consisgroup_id));
-        if let Some(pairs) = &self.metadata {
-            put("metadata", Some(kv::to_json(&kv::parse(pairs)?)));
-        }
+        let metadata = self.metadata.as_deref().map(kv::parse).transpose()?;
+        let volume = without_nulls(json!({
+            "size": self.size,
+            "name": self.name,
+            "description": self.description,
+            "volume_type": self.volume_type,
+            "availability_zone": self.availability_zone,
+            "snapshot_id": self.snapshot_id,
+            "source_volid": self.source_volid,
+            "imageRef": self.image_id.as_ref().or(self.image.as_ref()),
+            "backup_id": self.backup_id,
+            "group_id": self.group_id,
+            "consistencygroup_id": self.consisgroup_id,
+            "metadata": metadata,
+        }));
         let mut request = json!({ "volume": volume });
         if !self.hint.is_empty() {
-            let mut hints: BTreeMap<String, Value> = BTreeMap::new();
-            for (key, value) in self.hint.iter().filter_map(|h| h.split_once('=')) {
-                let value = Value::String(value.to_string());
-                match hints.get_mut(key) {
-                    Some(Value::Array(items)) => items.push(value),
-                    Some(existing) => *existing = Value::Array(vec![existing.clone(), value]),
-                    None => {
-                        hints.insert(key.to_string(), value);
-                    }
-                }
-            }
-            request["OS-SCH-HNT:scheduler_hints"] = serde_json::to_value(hints)?;
+            request["OS-SCH-HNT:scheduler_hints"] = kv::hints(&self.hint);
         }
         Ok(request)
     }

@@ -1,26 +1,25 @@
 //! `cinder list`: volumes, filtered and paged, in cinderclient's columns.
 
 use anyhow::Result;
+use cinder_client::resources::Volumes;
 use cinder_client::{ApiVersion, Cinder};
 use clap::Args;
 use serde_json::Value;
 
-use crate::commands::shared::list::{self, Query};
+use crate::commands::shared::list::{self, AllTenants, Query};
 use crate::commands::Cmd;
 use crate::gates;
+use crate::kv;
 use crate::output::{columns, Column, OutputArgs, PageArgs};
 use crate::values::{self, parse_bool};
-use crate::{kv, python};
 
 #[derive(Args, Debug)]
 pub struct List {
     /// Filters results by a group_id (API 3.10 and later).
     #[arg(long = "group_id", alias = "group-id", value_name = "group_id")]
     pub group_id: Option<String>,
-    /// Shows details for all tenants. Admin only.
-    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = values::all_tenants)]
-    pub all_tenants: Option<bool>,
+    #[command(flatten)]
+    pub tenants: AllTenants,
     /// Filters results by a name.
     #[arg(long, alias = "display-name", value_name = "name")]
     pub name: Option<String>,
@@ -75,45 +74,38 @@ impl List {
         let dict = |pairs: &Option<Vec<String>>| -> Result<Option<String>> {
             pairs.as_deref().map(kv::python_dict_from).transpose()
         };
-        let all_tenants = self
-            .all_tenants
-            .filter(|a| *a)
-            .or(self.tenant.as_ref().map(|_| true));
+        let all_tenants = self.tenants.given() || self.tenant.is_some();
         // cinderclient's RESOURCE_FILTERS["list"] are the `option`s.
         Query::default()
-            .set("all_tenants", all_tenants)
+            .set("all_tenants", all_tenants.then_some(true))
             .option("name", self.name.as_ref())
             .option("status", self.status.as_ref())
             .option("bootable", self.bootable)
             .option("migration_status", self.migration_status.as_ref())
             .option("metadata", dict(&self.metadata)?)
             .set("glance_metadata", dict(&self.image_metadata)?)
+            .needs(
+                self.image_metadata.is_some(),
+                &gates::VOLUME_LIST_IMAGE_METADATA,
+            )
             .option("group_id", self.group_id.as_ref())
+            .needs(self.group_id.is_some(), &gates::VOLUME_LIST_GROUP_ID)
             .set("project_id", self.tenant.as_ref())
             .set("with_count", self.with_count)
+            .needs(self.with_count.is_some(), &gates::VOLUME_LIST_WITH_COUNT)
             .list_filters(&self.filters)
     }
 
     /// The columns at `version`, as cinderclient picks them.
     fn columns_at(&self, version: ApiVersion) -> Vec<Column> {
         if let Some(fields) = &self.fields {
-            // cinderclient's titles of the fields, once each, after the ID.
-            let mut headers = vec!["ID".to_string()];
-            for field in fields
-                .split(',')
-                .map(|f| python::title(f).trim().to_string())
-            {
-                if field != "Id" && !headers.contains(&field) {
-                    headers.push(field);
-                }
-            }
-            return columns(&headers.iter().map(String::as_str).collect::<Vec<_>>());
+            return list::fields_columns(fields);
         }
         let mut headers = HEADERS.to_vec();
         if gates::has(version, &gates::VOLUME_CONSUMES_QUOTA) {
             headers.insert(4, "Consumes Quota");
         }
-        if self.all_tenants == Some(true)
+        if self.tenants.given()
             || self.tenant.is_some()
             || kv::filter_given(&self.filters, "all_tenants")
         {
@@ -133,26 +125,17 @@ impl Cmd for List {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        gates::require_used(
-            cinder,
-            &[
-                (self.group_id.is_some(), &gates::VOLUME_LIST_GROUP_ID),
-                (
-                    self.image_metadata.is_some(),
-                    &gates::VOLUME_LIST_IMAGE_METADATA,
-                ),
-                (self.with_count.is_some(), &gates::VOLUME_LIST_WITH_COUNT),
-                (self.filters.is_some(), &gates::FILTERS),
-            ],
-        )?;
-        let list = cinder.volumes().list();
         let columns = self.columns_at(cinder.version());
-        let count =
-            list::print(list, self.query()?, &self.page, &self.output, &columns, row).await?;
-        if let Some(count) = count {
-            self.output.note(&format!("Volume in total: {count}"))?;
-        }
-        Ok(())
+        list::print_counted::<Volumes>(
+            cinder,
+            "Volume",
+            self.query()?,
+            &self.page,
+            &self.output,
+            &columns,
+            row,
+        )
+        .await
     }
 }
 
