@@ -43,6 +43,9 @@ pub enum Stdout {
 pub enum Fixture {
     Volume(VolumeFixture),
     Snapshot(SnapshotFixture),
+    /// A backup of a volume (on the `file` back end: give the volume a type with
+    /// `volume_backend_name: file`), `available` unless `status` says otherwise.
+    Backup(BackupFixture),
     Type(TypeFixture),
     /// A user message: a volume of a type whose back end does not exist fails in the
     /// scheduler, which records a message about it (`{key.resource}` is that volume).
@@ -97,6 +100,15 @@ pub struct SnapshotFixture {
     pub status: Option<String>,
 }
 
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFixture {
+    /// The key of a volume fixture declared before this one.
+    pub volume: String,
+    /// Reset to this status once available (`error`).
+    pub status: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeFixture {
@@ -142,6 +154,7 @@ impl Fixture {
         match self {
             Fixture::Volume(_) => "volume",
             Fixture::Snapshot(_) => "snapshot",
+            Fixture::Backup(_) => "backup",
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
         }
@@ -324,6 +337,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                     check_placeholders(value, &[])?;
                 }
             }
+            Fixture::Backup(b) => earlier(&b.volume, "volume")?,
             Fixture::Type(t) => {
                 for project in &t.access {
                     check_placeholders(project, &[])?;

@@ -39,7 +39,11 @@ pub struct BackupCreate {
     #[arg(long)]
     pub force: bool,
     /// ID of snapshot to backup. Default=None.
-    #[arg(long = "snapshot-id", alias = "snapshot_id", value_name = "snapshot-id")]
+    #[arg(
+        long = "snapshot-id",
+        alias = "snapshot_id",
+        value_name = "snapshot-id"
+    )]
     pub snapshot_id: Option<String>,
     /// Metadata key and value pairs (API 3.43 and later). Default=None.
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
@@ -47,8 +51,11 @@ pub struct BackupCreate {
     pub metadata: Option<Vec<String>>,
     /// AZ where the backup should be stored, by default it will be the same as the source
     /// (API 3.51 and later).
-    #[arg(long = "availability-zone", alias = "availability_zone",
-          value_name = "availability_zone")]
+    #[arg(
+        long = "availability-zone",
+        alias = "availability_zone",
+        value_name = "availability_zone"
+    )]
     pub availability_zone: Option<String>,
     /// Name or ID of volume to backup.
     #[arg(value_name = "volume", value_parser = values::name_or_id)]
@@ -87,7 +94,12 @@ impl Cmd for BackupCreate {
             "availability_zone": zone,
         }));
         let request: types::BackupCreateRequest = body(json!({ "backup": backup }))?;
-        let answer = cinder.raw().create_backup().body(request).run_json().await?;
+        let answer = cinder
+            .raw()
+            .create_backup()
+            .body(request)
+            .run_json()
+            .await?;
         let created = answer.into_json()["backup"].take();
         let mut info = json!({ "volume_id": volume_id });
         merge(&mut info, without_links(created));
@@ -235,7 +247,14 @@ pub struct BackupShow {
 
 impl Cmd for BackupShow {
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        show::<Backups>(cinder, &self.backup, &self.output, Shape::PLAIN, without_links).await
+        show::<Backups>(
+            cinder,
+            &self.backup,
+            &self.output,
+            Shape::PLAIN,
+            without_links,
+        )
+        .await
     }
 }
 
@@ -361,9 +380,17 @@ impl Cmd for BackupRestore {
                 "backup_id": backup_id,
             }));
             let request: types::VolumeCreateRequest = body(json!({ "volume": volume }))?;
-            let created = cinder.raw().create_volume().body(request).run_json().await?;
+            let created = cinder
+                .raw()
+                .create_volume()
+                .body(request)
+                .run_json()
+                .await?;
             let id = created.into_json()["volume"]["id"].clone();
-            merge(&mut info, json!({"volume_id": id, "volume_name": volume_name}));
+            merge(
+                &mut info,
+                json!({"volume_id": id, "volume_name": volume_name}),
+            );
             id
         } else {
             let restore = without_nulls(json!({ "volume_id": volume_id, "name": name }));
