@@ -68,19 +68,19 @@ pub struct BackupCreate {
 
 impl Cmd for BackupCreate {
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        // As cinderclient: options of later microversions are ignored below them, and an empty
+        // As cinderclient: options of later microversions are refused below them, and an empty
         // --metadata or --availability-zone is not sent.
-        let version = cinder.version();
+        if self.metadata.is_some() {
+            gates::require(cinder, &gates::BACKUP_METADATA)?;
+        }
+        if self.availability_zone.is_some() {
+            gates::require(cinder, &gates::BACKUP_ZONE)?;
+        }
         let metadata = match &self.metadata {
-            Some(pairs) if !pairs.is_empty() && gates::has(version, &gates::BACKUP_METADATA) => {
-                Some(kv::parse(pairs)?)
-            }
+            Some(pairs) if !pairs.is_empty() => Some(kv::parse(pairs)?),
             _ => None,
         };
-        let zone = self
-            .availability_zone
-            .as_ref()
-            .filter(|z| !z.is_empty() && gates::has(version, &gates::BACKUP_ZONE));
+        let zone = self.availability_zone.as_ref().filter(|z| !z.is_empty());
         let volume_id = find_id::<Volumes>(cinder, &self.volume).await?;
         let backup = without_nulls(json!({
             "volume_id": volume_id,
@@ -278,12 +278,10 @@ pub struct BackupUpdate {
 impl Cmd for BackupUpdate {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         gates::require(cinder, &gates::BACKUP_UPDATE)?;
-        let metadata = match &self.metadata {
-            Some(pairs) if gates::has(cinder.version(), &gates::BACKUP_METADATA) => {
-                Some(kv::parse(pairs)?)
-            }
-            _ => None,
-        };
+        if self.metadata.is_some() {
+            gates::require(cinder, &gates::BACKUP_METADATA)?;
+        }
+        let metadata = self.metadata.as_deref().map(kv::parse).transpose()?;
         // `--name` without a value is cinderclient's None: not sent.
         let fields = without_nulls(json!({
             "name": self.name.flatten(),
@@ -340,9 +338,11 @@ pub struct BackupRestore {
 
 impl Cmd for BackupRestore {
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        let from_backup = gates::has(cinder.version(), &gates::VOLUME_FROM_BACKUP);
-        let volume_type = self.volume_type.as_ref().filter(|_| from_backup);
-        let zone = self.availability_zone.as_ref().filter(|_| from_backup);
+        if self.volume_type.is_some() || self.availability_zone.is_some() {
+            gates::require(cinder, &gates::VOLUME_FROM_BACKUP)?;
+        }
+        let volume_type = self.volume_type.as_ref();
+        let zone = self.availability_zone.as_ref();
         let (volume_id, mut name) = match &self.volume {
             Some(volume) => {
                 let id = find_id::<Volumes>(cinder, volume).await?;
