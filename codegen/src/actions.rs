@@ -21,6 +21,15 @@ enum Payload {
 }
 
 /// `impl Client` items for the actions of `operation`, given all generated types.
+/// The name of an action's typed method: `volume_extend` for `volume_action`'s `Extend`.
+pub fn method_name(operation: &Operation, action: &crate::operations::Action) -> String {
+    let prefix = operation
+        .id
+        .strip_suffix("_action")
+        .unwrap_or(&operation.id);
+    format!("{prefix}_{}", snake_case(&action.title))
+}
+
 pub fn action_methods(operation: &Operation, types: &[&Item]) -> Result<Vec<TokenStream>> {
     if operation.actions.is_empty() {
         return Ok(Vec::new());
@@ -40,11 +49,6 @@ pub fn action_methods(operation: &Operation, types: &[&Item]) -> Result<Vec<Toke
         .iter()
         .map(|p| Ident::new(p, Span::call_site()))
         .collect();
-    let prefix = operation
-        .id
-        .strip_suffix("_action")
-        .unwrap_or(&operation.id);
-
     let mut methods = Vec::new();
     for action in &operation.actions {
         let variant = action_enum
@@ -63,7 +67,7 @@ pub fn action_methods(operation: &Operation, types: &[&Item]) -> Result<Vec<Toke
                 operation.id
             ),
         };
-        let method = format_ident!("{}_{}", prefix, snake_case(&action.title));
+        let method = format_ident!("{}", method_name(operation, action));
         let (body_argument, body_value) = match &payload {
             Payload::Value(ty) => {
                 let ty = qualify(ty);
@@ -89,9 +93,9 @@ pub fn action_methods(operation: &Operation, types: &[&Item]) -> Result<Vec<Toke
                 )
             }
         };
-        let versions = if action.versions.is_all() {
+        let versions = if action.versions == operation.all {
             String::new()
-        } else if action.versions.max == crate::version::MAX_VERSION {
+        } else if action.versions.max == operation.all.max {
             format!(" Needs microversion {} or later.", action.versions.min)
         } else {
             format!(

@@ -23,6 +23,7 @@ pub mod resources;
 pub mod response_bodies;
 pub mod setters;
 pub mod split;
+pub mod surface;
 pub mod version;
 
 use std::collections::BTreeMap;
@@ -88,8 +89,18 @@ pub fn generate_crate(entry: &Path) -> Result<CrateFiles> {
     assemble::assemble(
         split,
         action_methods,
-        microversions::table(&operations),
+        microversions::table(
+            &operations,
+            operations::VersionRange::client(&bundle.document)?,
+        ),
         response_bodies::table(&bodies),
         resources,
     )
+}
+
+/// The API surface file ([`surface`]) of the crate `files` generated from the spec at `entry`.
+pub fn api_surface(entry: &Path, files: &CrateFiles) -> Result<String> {
+    let bundle = bundle::bundle(entry)?;
+    let operations = operations::operations(&bundle.document)?;
+    surface::surface(&bundle.document, &operations, files)
 }

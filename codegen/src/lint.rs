@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::operations::{Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
+use crate::operations::{resolve, Operation, VersionRange, MAX_EXTENSION, METHODS, MIN_EXTENSION};
 
 /// Module names of the generated crate; a tag or schema file of the same name would clash.
 pub const RESERVED_MODULES: [&str; 9] = [
@@ -20,7 +20,10 @@ pub const RESERVED_MODULES: [&str; 9] = [
 /// Every problem found, each naming where it is; empty when the spec is consistent.
 pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
     let mut problems = Vec::new();
-    check_version_extensions(document, "#", &mut problems);
+    match VersionRange::client(document) {
+        Ok(all) => check_version_extensions(document, "#", all, &mut problems),
+        Err(problem) => problems.push(problem.to_string()),
+    }
     check_responses(document, &mut problems);
     for operation in operations {
         for gate in &operation.gates {
@@ -57,23 +60,29 @@ pub fn lint(document: &Value, operations: &[Operation]) -> Vec<String> {
     problems
 }
 
-/// Every `x-openstack-*-version` anywhere must parse, sit in 3.0..3.71 and have min <= max.
-fn check_version_extensions(value: &Value, at: &str, problems: &mut Vec<String>) {
+/// Every `x-openstack-*-version` anywhere must parse, sit in 3.0..`info.version` and have
+/// min <= max.
+fn check_version_extensions(
+    value: &Value,
+    at: &str,
+    all: VersionRange,
+    problems: &mut Vec<String>,
+) {
     match value {
         Value::Object(map) => {
             if map.contains_key(MIN_EXTENSION) || map.contains_key(MAX_EXTENSION) {
-                if let Err(problem) = VersionRange::of(value, at) {
+                if let Err(problem) = VersionRange::of(value, at, all) {
                     problems.push(problem.to_string());
                 }
             }
             for (key, child) in map {
                 let escaped = key.replace('~', "~0").replace('/', "~1");
-                check_version_extensions(child, &format!("{at}/{escaped}"), problems);
+                check_version_extensions(child, &format!("{at}/{escaped}"), all, problems);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                check_version_extensions(child, &format!("{at}/{index}"), problems);
+                check_version_extensions(child, &format!("{at}/{index}"), all, problems);
             }
         }
         _ => {}
@@ -95,6 +104,11 @@ fn check_responses(document: &Value, problems: &mut Vec<String>) {
                 continue;
             };
             let location = format!("{} {path}", method.to_uppercase());
+            let operation = &item[method];
+            let summary = operation.get("summary").and_then(Value::as_str);
+            if summary.is_none_or(|s| s.trim().is_empty()) {
+                problems.push(format!("{location}: the operation has no summary"));
+            }
             if responses.contains_key("default") {
                 problems.push(format!(
                     "{location}: use 4XX/5XX instead of a default response"
@@ -110,10 +124,53 @@ fn check_responses(document: &Value, problems: &mut Vec<String>) {
                 ));
             }
             for range in ["4XX", "5XX"] {
-                if !responses.contains_key(range) {
-                    problems.push(format!("{location}: the {range} error response is missing"));
+                match responses.get(range).map(|r| resolve(document, r)) {
+                    None => {
+                        problems.push(format!("{location}: the {range} error response is missing"))
+                    }
+                    Some(Ok(response))
+                        if response
+                            .pointer("/content/application~1json/schema")
+                            .is_none() =>
+                    {
+                        problems.push(format!(
+                            "{location}: the {range} error response has no JSON schema (the fault body)"
+                        ))
+                    }
+                    Some(Err(e)) => problems.push(format!("{location}: {range}: {e}")),
+                    Some(Ok(_)) => {}
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_the_operation_and_what_it_lacks() {
+        let document = json!({
+            "info": {"version": "3.71"},
+            "paths": {"/things": {"get": {
+                "operationId": "list_things",
+                "tags": ["things"],
+                "x-openstack-min-version": "3.72",
+                "responses": {
+                    "200": {"description": "ok"},
+                    "4XX": {"description": "no body"}
+                }
+            }}}
+        });
+        let problems = lint(&document, &[]);
+        let expected = [
+            "#/paths/~1things/get: x-openstack-min-version: 3.72 is outside the supported range 3.0..3.71",
+            "GET /things: the operation has no summary",
+            "GET /things: the 4XX error response has no JSON schema (the fault body)",
+            "GET /things: the 5XX error response is missing",
+        ];
+        assert_eq!(problems, expected);
     }
 }

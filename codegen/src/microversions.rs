@@ -6,14 +6,14 @@ use quote::quote;
 
 use crate::operations::{Operation, VersionRange};
 
-pub fn table(operations: &[Operation]) -> TokenStream {
+pub fn table(operations: &[Operation], all: VersionRange) -> TokenStream {
     let mut sorted: Vec<&Operation> = operations.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let rows = sorted.iter().map(|operation| {
         let id = &operation.id;
         let method = operation.method.to_uppercase();
         let path = &operation.path;
-        let (min, max) = bounds(operation.versions);
+        let (min, max) = bounds(operation.versions, all);
         let mut gates: Vec<(String, VersionRange)> = operation
             .gates
             .iter()
@@ -22,14 +22,14 @@ pub fn table(operations: &[Operation]) -> TokenStream {
                 operation
                     .actions
                     .iter()
-                    .filter(|action| !action.versions.is_all())
+                    .filter(|action| action.versions != all)
                     .map(|action| (format!("action:{}", action.key), action.versions)),
             )
             .collect();
         gates.sort_by(|a, b| a.0.cmp(&b.0));
         gates.dedup_by(|a, b| a.0 == b.0);
         let gates = gates.iter().map(|(name, range)| {
-            let (min, max) = bounds(*range);
+            let (min, max) = bounds(*range, all);
             quote!(Gate { name: #name, min: #min, max: #max })
         });
         quote! {
@@ -43,6 +43,8 @@ pub fn table(operations: &[Operation]) -> TokenStream {
             }
         }
     });
+    let all_min = proc_macro2::Literal::u16_unsuffixed(all.min.0);
+    let all_max = proc_macro2::Literal::u16_unsuffixed(all.max.0);
     quote! {
         //! Microversion ranges from the spec's `x-openstack-min-version` and
         //! `x-openstack-max-version` extensions. Versions are the minor number `N` of `3.N`.
@@ -69,9 +71,9 @@ pub fn table(operations: &[Operation]) -> TokenStream {
         }
 
         /// The lowest microversion the spec describes.
-        pub const MIN_VERSION: u16 = 0;
-        /// The highest microversion the spec describes.
-        pub const MAX_VERSION: u16 = 71;
+        pub const MIN_VERSION: u16 = #all_min;
+        /// The highest microversion the spec describes (its `info.version`).
+        pub const MAX_VERSION: u16 = #all_max;
 
         /// Every operation, sorted by `operation_id`.
         pub const OPERATIONS: &[OperationVersions] = &[#(#rows),*];
@@ -86,6 +88,15 @@ pub fn table(operations: &[Operation]) -> TokenStream {
     }
 }
 
-fn bounds(range: VersionRange) -> (u16, u16) {
-    (range.min.0, range.max.0)
+/// The bounds as tokens; a maximum that is the client's is written `MAX_VERSION`, so that a
+/// bump changes the constant and what it adds, not every row.
+fn bounds(range: VersionRange, all: VersionRange) -> (TokenStream, TokenStream) {
+    let min = range.min.0;
+    let max = if range.max == all.max {
+        quote!(MAX_VERSION)
+    } else {
+        let max = range.max.0;
+        quote!(#max)
+    };
+    (quote!(#min), max)
 }

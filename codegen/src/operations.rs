@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 
-use crate::version::{Microversion, MAX_VERSION, MIN_VERSION};
+use crate::version::{client_max, Microversion, MIN_VERSION};
 
 pub const MIN_EXTENSION: &str = "x-openstack-min-version";
 pub const MAX_EXTENSION: &str = "x-openstack-max-version";
@@ -20,29 +20,33 @@ pub struct VersionRange {
 }
 
 impl VersionRange {
-    pub const ALL: VersionRange = VersionRange {
-        min: MIN_VERSION,
-        max: MAX_VERSION,
-    };
-
-    pub fn is_all(&self) -> bool {
-        *self == Self::ALL
+    /// Every version the client speaks: 3.0 up to `max`, the spec's `info.version`.
+    pub fn all(max: Microversion) -> VersionRange {
+        VersionRange {
+            min: MIN_VERSION,
+            max,
+        }
     }
 
-    /// The range declared by the extensions on `object`, or everything when it declares none.
-    pub fn of(object: &Value, location: &str) -> Result<Self> {
+    /// [`VersionRange::all`] of the spec `document`.
+    pub fn client(document: &Value) -> Result<VersionRange> {
+        Ok(Self::all(client_max(document).map_err(|e| anyhow!(e))?))
+    }
+
+    /// The range declared by the extensions on `object`, or `all` when it declares none; a
+    /// bound outside `all` is an error.
+    pub fn of(object: &Value, location: &str, all: VersionRange) -> Result<Self> {
         let read = |key: &str, default: Microversion| -> Result<Microversion> {
             match object.get(key) {
                 None => Ok(default),
-                Some(Value::String(text)) => {
-                    Microversion::parse(text).map_err(|e| anyhow!("{location}: {key}: {e}"))
-                }
+                Some(Value::String(text)) => Microversion::parse_within(text, all.max)
+                    .map_err(|e| anyhow!("{location}: {key}: {e}")),
                 Some(other) => bail!("{location}: {key} must be a string \"3.N\", found {other}"),
             }
         };
         let range = VersionRange {
-            min: read(MIN_EXTENSION, MIN_VERSION)?,
-            max: read(MAX_EXTENSION, MAX_VERSION)?,
+            min: read(MIN_EXTENSION, all.min)?,
+            max: read(MAX_EXTENSION, all.max)?,
         };
         if range.min > range.max {
             bail!(
@@ -90,6 +94,8 @@ pub struct Operation {
     pub path: String,
     pub tag: String,
     pub versions: VersionRange,
+    /// Every version the client speaks (the spec's `info.version` is the top).
+    pub all: VersionRange,
     pub gates: Vec<Gate>,
     pub actions: Vec<Action>,
 }
@@ -100,6 +106,7 @@ pub fn operations(document: &Value) -> Result<Vec<Operation>> {
         .get("paths")
         .and_then(Value::as_object)
         .ok_or_else(|| anyhow!("the spec has no paths"))?;
+    let all = VersionRange::client(document)?;
     let mut operations = Vec::new();
     for (path, item) in paths {
         let shared_parameters = item.get("parameters").and_then(Value::as_array);
@@ -109,7 +116,7 @@ pub fn operations(document: &Value) -> Result<Vec<Operation>> {
             };
             let location = format!("{} {path}", method.to_uppercase());
             operations.push(
-                read_operation(document, path, method, operation, shared_parameters)
+                read_operation(document, path, method, operation, shared_parameters, all)
                     .with_context(|| location.clone())?,
             );
         }
@@ -123,6 +130,7 @@ fn read_operation(
     method: &str,
     operation: &Value,
     shared_parameters: Option<&Vec<Value>>,
+    all: VersionRange,
 ) -> Result<Operation> {
     let id = operation
         .get("operationId")
@@ -137,7 +145,7 @@ fn read_operation(
     let [tag] = tags.as_slice() else {
         bail!("{id} must have exactly one tag, has {tags:?}");
     };
-    let versions = VersionRange::of(operation, &id)?;
+    let versions = VersionRange::of(operation, &id, all)?;
 
     let mut gates = Vec::new();
     let parameters = shared_parameters.into_iter().flatten().chain(
@@ -151,8 +159,8 @@ fn read_operation(
         let parameter = resolve(document, parameter)?;
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
-        let range = VersionRange::of(parameter, &format!("{id} parameter {name}"))?;
-        if range != versions && !range.is_all() {
+        let range = VersionRange::of(parameter, &format!("{id} parameter {name}"), all)?;
+        if range != versions && range != all {
             gates.push(Gate {
                 name: format!("{location}:{name}"),
                 versions: range,
@@ -166,17 +174,17 @@ fn read_operation(
         if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             for variant in variants {
                 let variant = resolve(document, variant)?;
-                let action = read_action(document, &id, variant)?;
+                let action = read_action(document, &id, variant, all)?;
                 // The action's own range is its `action:<key>` gate; inside it, fields with a
                 // narrower one are `body:<key>.<field>` gates.
                 if let Some(body) = variant.pointer(&format!("/properties/{}", action.key)) {
                     let body = resolve(document, body)?;
-                    collect_body_gates(document, body, &action.key, &id, &mut gates, 0)?;
+                    collect_body_gates(document, body, &action.key, &id, all, &mut gates, 0)?;
                 }
                 actions.push(action);
             }
         } else {
-            collect_body_gates(document, schema, "", &id, &mut gates, 0)?;
+            collect_body_gates(document, schema, "", &id, all, &mut gates, 0)?;
         }
     }
 
@@ -193,7 +201,7 @@ fn read_operation(
         if let Some(schema) = response.pointer("/content/application~1json/schema") {
             let schema = resolve(document, schema)?;
             let mut fields = Vec::new();
-            collect_body_gates(document, schema, "", &id, &mut fields, 0)?;
+            collect_body_gates(document, schema, "", &id, all, &mut fields, 0)?;
             gates.extend(fields.into_iter().map(|gate| Gate {
                 name: gate.name.replacen("body:", "response:", 1),
                 versions: gate.versions,
@@ -207,12 +215,18 @@ fn read_operation(
         path: path.to_string(),
         tag: tag.to_string(),
         versions,
+        all,
         gates,
         actions,
     })
 }
 
-fn read_action(document: &Value, operation_id: &str, variant: &Value) -> Result<Action> {
+fn read_action(
+    document: &Value,
+    operation_id: &str,
+    variant: &Value,
+    all: VersionRange,
+) -> Result<Action> {
     let required: Vec<&str> = variant
         .get("required")
         .and_then(Value::as_array)
@@ -263,7 +277,7 @@ fn read_action(document: &Value, operation_id: &str, variant: &Value) -> Result<
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_string),
-        versions: VersionRange::of(variant, &location)?,
+        versions: VersionRange::of(variant, &location, all)?,
         response,
     })
 }
@@ -281,6 +295,7 @@ fn collect_body_gates(
     schema: &Value,
     prefix: &str,
     operation_id: &str,
+    all: VersionRange,
     gates: &mut Vec<Gate>,
     depth: usize,
 ) -> Result<()> {
@@ -294,7 +309,7 @@ fn collect_body_gates(
         .flatten()
     {
         let part = resolve(document, part)?;
-        collect_body_gates(document, part, prefix, operation_id, gates, depth + 1)?;
+        collect_body_gates(document, part, prefix, operation_id, all, gates, depth + 1)?;
     }
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Ok(());
@@ -305,18 +320,26 @@ fn collect_body_gates(
         } else {
             format!("{prefix}.{name}")
         };
-        let range = VersionRange::of(property, &format!("{operation_id} body field {path}"))?;
-        if !range.is_all() {
+        let range = VersionRange::of(property, &format!("{operation_id} body field {path}"), all)?;
+        if range != all {
             gates.push(Gate {
                 name: format!("body:{path}"),
                 versions: range,
             });
         }
         let property = resolve(document, property)?;
-        collect_body_gates(document, property, &path, operation_id, gates, depth + 1)?;
+        collect_body_gates(
+            document,
+            property,
+            &path,
+            operation_id,
+            all,
+            gates,
+            depth + 1,
+        )?;
         if let Some(items) = property.get("items") {
             let items = resolve(document, items)?;
-            collect_body_gates(document, items, &path, operation_id, gates, depth + 1)?;
+            collect_body_gates(document, items, &path, operation_id, all, gates, depth + 1)?;
         }
     }
     Ok(())

@@ -175,13 +175,14 @@ mod tests {
             method: "post".into(),
             path: "/things/{id}/action".into(),
             tag: "things".into(),
-            versions: crate::operations::VersionRange::ALL,
+            versions: crate::operations::VersionRange::all(crate::version::Microversion(71)),
+            all: crate::operations::VersionRange::all(crate::version::Microversion(71)),
             gates: vec![],
             actions: vec![crate::operations::Action {
                 key: "os-show".into(),
                 title: "Show".into(),
                 description: None,
-                versions: crate::operations::VersionRange::ALL,
+                versions: crate::operations::VersionRange::all(crate::version::Microversion(71)),
                 response: ActionResponse::Body {
                     status: 200,
                     schema: "thing_show".into(),

@@ -2,12 +2,22 @@
 //! diff of operations, action methods and type shapes (`cargo insta review` to accept).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use quote::ToTokens;
 
-fn generated() -> cinder_codegen::CrateFiles {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-    cinder_codegen::generate_crate(&spec).expect("the spec generates")
+fn spec() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")
+}
+
+fn generate() -> cinder_codegen::CrateFiles {
+    cinder_codegen::generate_crate(&spec()).expect("the spec generates")
+}
+
+/// Generated once for the whole file: a generation takes seconds.
+fn generated() -> &'static cinder_codegen::CrateFiles {
+    static FILES: OnceLock<cinder_codegen::CrateFiles> = OnceLock::new();
+    FILES.get_or_init(generate)
 }
 
 fn one_line(tokens: impl ToTokens) -> String {
@@ -75,12 +85,12 @@ fn types_surface(files: &cinder_codegen::CrateFiles) -> String {
 
 #[test]
 fn operations() {
-    insta::assert_snapshot!(operations_surface(&generated()));
+    insta::assert_snapshot!(operations_surface(generated()));
 }
 
 #[test]
 fn types() {
-    insta::assert_snapshot!(types_surface(&generated()));
+    insta::assert_snapshot!(types_surface(generated()));
 }
 
 #[test]
@@ -88,7 +98,29 @@ fn microversion_table() {
     insta::assert_snapshot!(generated()["microversions.rs"]);
 }
 
+/// The file a reviewer reads instead of the generated code (docs/microversion-bump.md).
+#[test]
+fn api_surface() {
+    let surface = cinder_codegen::api_surface(&spec(), generated()).unwrap();
+    insta::assert_snapshot!(surface);
+}
+
+/// The committed surface file is the one the spec generates (`cargo xtask codegen` writes it).
+#[test]
+fn api_surface_file_is_committed() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(cinder_codegen::surface::PATH);
+    let committed = std::fs::read_to_string(&committed).expect("the surface file exists");
+    let surface = cinder_codegen::api_surface(&spec(), generated()).unwrap();
+    assert!(
+        committed == surface,
+        "{} is stale: run `cargo xtask codegen`",
+        cinder_codegen::surface::PATH
+    );
+}
+
 #[test]
 fn generation_is_deterministic() {
-    assert_eq!(generated(), generated());
+    assert_eq!(*generated(), generate());
 }

@@ -63,13 +63,23 @@ pub enum Mangling {
     /// the object's first member (so that in a map, such as metadata, it is one more entry of
     /// the map's kind), or a string in an empty object.
     AddUnknown(String),
+    /// Every string below the pointer gets [`ESCAPES`] appended: terminal control sequences
+    /// as a project member could put in a name.
+    Escapes(String),
 }
+
+/// What [`Mangling::Escapes`] appends: a terminal title change (OSC 0), hidden text (SGR 8),
+/// a CSI in its one-byte C1 form and a delete.
+pub const ESCAPES: &str = "\u{1b}]0;owned\u{7}\u{1b}[8m\u{9b}2J\u{7f}";
 
 impl Mangling {
     /// The pointer it changes.
     pub fn pointer(&self) -> &str {
         match self {
-            Mangling::Remove(p) | Mangling::Null(p) | Mangling::AddUnknown(p) => p,
+            Mangling::Remove(p)
+            | Mangling::Null(p)
+            | Mangling::AddUnknown(p)
+            | Mangling::Escapes(p) => p,
         }
     }
 
@@ -114,8 +124,22 @@ impl Mangling {
                     map.insert("x-unknown-field".into(), value);
                 }
             }
+            Mangling::Escapes(pointer) => {
+                if let Some(value) = json.pointer_mut(pointer) {
+                    append_escapes(value);
+                }
+            }
         }
         serde_json::to_vec(&json).expect("JSON serializes")
+    }
+}
+
+fn append_escapes(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => text.push_str(ESCAPES),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(append_escapes),
+        serde_json::Value::Object(map) => map.values_mut().for_each(append_escapes),
+        _ => {}
     }
 }
 

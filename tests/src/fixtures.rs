@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cinder_client::resources::{
-    Backups, Deletable, Messages, Resource, Snapshots, VolumeTypes, Volumes,
+    Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource, Snapshots,
+    VolumeTypes, Volumes,
 };
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
@@ -40,12 +41,10 @@ pub fn wait_options() -> WaitOptions {
 
 /// How the end-of-test cleanup removes one kind of resource: its delete, then, when that did not
 /// remove it, the admin's force-delete if the resource has one. A resource the tests create
-/// needs only an `impl Teardown` (often empty).
-pub trait Teardown: Deletable + Sized {
+/// needs only an `impl Teardown` (its `remove` is [`delete`] for most).
+pub trait Teardown: Resource + Sized {
     /// The first request: the resource's delete.
-    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
-        Box::pin(async move { cinder.handle::<Self>().delete(id).await })
-    }
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>>;
 
     /// Sent when the delete failed or left the resource in an error state.
     fn force<'a>(
@@ -54,6 +53,14 @@ pub trait Teardown: Deletable + Sized {
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
         None
     }
+}
+
+/// The resource's own delete request.
+pub fn delete<'a, R: Deletable>(
+    cinder: &'a Cinder,
+    id: &'a str,
+) -> BoxFuture<'a, cinder_client::Result<()>> {
+    Box::pin(async move { cinder.handle::<R>().delete(id).await })
 }
 
 impl Teardown for Volumes {
@@ -77,6 +84,9 @@ impl Teardown for Volumes {
 }
 
 impl Teardown for Snapshots {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
     fn force<'a>(
         cinder: &'a Cinder,
         id: &'a str,
@@ -86,6 +96,9 @@ impl Teardown for Snapshots {
 }
 
 impl Teardown for Backups {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
     // A backup being made or restored cannot be deleted; the force-delete stops it.
     fn force<'a>(
         cinder: &'a Cinder,
@@ -95,9 +108,62 @@ impl Teardown for Backups {
     }
 }
 
-impl Teardown for VolumeTypes {}
+impl Teardown for VolumeTypes {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+}
 
-impl Teardown for Messages {}
+impl Teardown for Messages {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+}
+
+impl Teardown for GroupTypes {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+}
+
+impl Teardown for GroupSnapshots {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+    // A test may leave it in a status the delete refuses: reset, then delete again.
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(async move {
+            let available = body(serde_json::json!({"status": "available"}));
+            cinder
+                .raw()
+                .group_snapshot_reset_status(id, available)
+                .run()
+                .await?;
+            delete::<Self>(cinder, id).await
+        }))
+    }
+}
+
+/// A group goes with its volumes (its delete is an action).
+impl Teardown for Groups {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        let with_volumes = body(serde_json::json!({"delete-volumes": true}));
+        Box::pin(cinder.raw().group_delete(id, with_volumes).run())
+    }
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(async move {
+            let available = body(serde_json::json!({"status": "available"}));
+            cinder.raw().group_reset_status(id, available).run().await?;
+            Self::remove(cinder, id).await
+        }))
+    }
+}
 
 type Removal = Box<dyn for<'a> FnOnce(&'a Cinder) -> BoxFuture<'a, ()> + Send>;
 

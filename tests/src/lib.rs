@@ -4,6 +4,7 @@ pub mod cloud;
 pub mod conformance;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod live;
 pub mod parity;
 pub mod schema;
 pub mod seed;

@@ -249,6 +249,8 @@ fn check(
             .json
             .pointer(&format!("{pointer}/x-unknown-field"))
             .is_some(),
+        // Not among the library's manglings (the CLI's output tests use it).
+        Mangling::Escapes(_) => true,
     };
     if !applied {
         return Some(format!(

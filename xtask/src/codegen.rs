@@ -12,12 +12,19 @@ pub struct CodegenArgs {
     /// Fail, listing the stale, missing and orphaned files, instead of writing.
     #[arg(long)]
     check: bool,
+    /// With --check: also fail when git sees the generated files uncommitted or untracked (CI:
+    /// what the spec generates is what the repository holds).
+    #[arg(long, requires = "check")]
+    committed: bool,
     /// The spec's entry document.
     #[arg(long, default_value_os_t = workspace_root().join("spec/openapi.yaml"))]
     spec: PathBuf,
     /// The generated crate's source folder, owned entirely by codegen.
     #[arg(long, default_value_os_t = workspace_root().join("crates/cinder-raw/src"))]
     out: PathBuf,
+    /// The API surface file: every operation, builder method and field with its versions.
+    #[arg(long, default_value_os_t = workspace_root().join(cinder_codegen::surface::PATH))]
+    surface: PathBuf,
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -29,6 +36,7 @@ pub fn workspace_root() -> PathBuf {
 
 pub fn run(args: CodegenArgs) -> Result<ExitCode> {
     let files = cinder_codegen::generate_crate(&args.spec)?;
+    let surface = cinder_codegen::api_surface(&args.spec, &files)?;
     let existing = existing_files(&args.out)?;
 
     let mut stale = Vec::new();
@@ -44,8 +52,15 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         .filter(|p| !files.contains_key(*p))
         .collect();
     stale.extend(orphans.iter().map(|p| format!("orphaned: {p}")));
+    let surface_stale = std::fs::read_to_string(&args.surface).ok().as_deref() != Some(&surface);
+    if surface_stale {
+        stale.push(format!("stale:    {}", args.surface.display()));
+    }
 
     if args.check {
+        if stale.is_empty() && args.committed {
+            stale.extend(uncommitted(&[&args.out, &args.surface])?);
+        }
         if stale.is_empty() {
             println!(
                 "{} is up to date ({} files)",
@@ -80,6 +95,10 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         }
     }
     remove_empty_dirs(&args.out)?;
+    if surface_stale {
+        std::fs::write(&args.surface, &surface)
+            .with_context(|| format!("writing {}", args.surface.display()))?;
+    }
     println!(
         "wrote {} ({} files, {} changed)",
         args.out.display(),
@@ -87,6 +106,25 @@ pub fn run(args: CodegenArgs) -> Result<ExitCode> {
         stale.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `git status` of the generated files: anything modified, added or untracked.
+fn uncommitted(paths: &[&Path]) -> Result<Vec<String>> {
+    let output = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all", "--"])
+        .args(paths)
+        .current_dir(workspace_root())
+        .output()
+        .context("cannot run git status")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "git status failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| format!("uncommitted: {line}"))
+        .collect())
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it.

@@ -3,8 +3,10 @@
 mod bench;
 mod cloud;
 mod codegen;
+mod live;
 mod man;
 mod parity;
+mod spec_check;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -28,13 +30,24 @@ enum Command {
     Codegen(codegen::CodegenArgs),
     /// Manage the local real cloud (Keystone + Cinder on 127.0.0.1).
     Cloud(cloud::CloudArgs),
+    /// Validate every read operation of the spec against a cloud (default: the local one),
+    /// strictly, at each microversion where its answer changes; `--write` adds a create/
+    /// update/delete round. Writes target/conformance/report.json; non-zero on a mismatch.
+    Conformance(live::LiveArgs),
+    /// Report what a cloud (`--os-cloud NAME`) has that the spec lacks: its microversion range,
+    /// undeclared fields, operations and actions, each with the spec edit; read-only.
+    /// Writes target/drift/report.json; non-zero on drift.
+    Drift(live::LiveArgs),
+
     /// Write the man pages of `cinder` into target/man (cinder.1, cinder-<subcommand>.1).
     Man(man::ManArgs),
     /// Run the same command lines with python-cinderclient 9.10 and our `cinder` on the local
     /// cloud and compare requests, exit status and output (tests/parity/cases/).
     Parity(parity::ParityArgs),
-    /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests,
-    /// parity with python-cinderclient.
+    /// The spec's quality gates: a standard OpenAPI 3.0 validator and the project's lint.
+    SpecCheck(spec_check::SpecCheckArgs),
+    /// Run every check CI runs: fmt, codegen --check, clippy, the local cloud, all tests, live
+    /// conformance, parity with python-cinderclient.
     Test(test::TestArgs),
 }
 
@@ -51,8 +64,11 @@ fn main() -> std::process::ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Cloud(args) => cloud::run(args),
+        Command::Conformance(args) => live::run("conformance", args),
+        Command::Drift(args) => live::run("drift", args),
         Command::Man(args) => man::run(args),
         Command::Parity(args) => parity::run(args),
+        Command::SpecCheck(args) => spec_check::run(args),
         Command::Test(args) => test::run(args),
     };
     match result {

@@ -19,6 +19,17 @@ pub struct Needs {
     pub max: u16,
 }
 
+impl Needs {
+    /// The same versions, named as `what` (one gate for a family of commands).
+    pub const fn named(&self, what: &'static str) -> Needs {
+        Needs {
+            what,
+            min: self.min,
+            max: self.max,
+        }
+    }
+}
+
 /// Refuses `needs` unless the negotiated microversion has it.
 pub fn require(cinder: &Cinder, needs: &Needs) -> Result<()> {
     let minor = needs.min;
@@ -185,6 +196,32 @@ pub const SNAPSHOT_USER_ID: Needs = gate(
 
 /// cinderclient has `--filters` on type-list from the version that filters by extra specs.
 pub const TYPE_LIST_FILTERS: Needs = gate("--filters", "list_types", "query:extra_specs");
+
+/// Every group type command (named with [`Needs::named`]).
+pub const GROUP_TYPES: Needs = op("group types", "list_group_types");
+/// cinderclient has `--filters` on group-type-list from the version that added them to
+/// type-list (Cinder reads only `is_public` of a group type list).
+pub const GROUP_TYPE_LIST_FILTERS: Needs = gate("--filters", "list_types", "query:extra_specs");
+
+/// Every group command (named with [`Needs::named`]).
+pub const GROUPS: Needs = op("groups", "list_groups_detail");
+pub const GROUP_CREATE_FROM_SRC: Needs = op("group-create-from-src", "groups_action");
+pub const GROUP_SHOW_LIST_VOLUME: Needs = gate("--list-volume", "show_group", "query:list_volume");
+/// Every group replication command (named with [`Needs::named`]).
+pub const GROUP_REPLICATION: Needs = gate(
+    "group replication",
+    "group_action",
+    "action:enable_replication",
+);
+pub const GROUP_RESET_STATE: Needs = gate(
+    "reset-state --type group",
+    "group_action",
+    "action:reset_status",
+);
+/// Every group snapshot command (named with [`Needs::named`]).
+pub const GROUP_SNAPSHOTS: Needs = op("group snapshots", "list_group_snapshots_detail");
+pub const GROUP_SNAPSHOT_RESET_STATE: Needs =
+    op("reset-state --type group-snapshot", "group_snapshot_action");
 
 pub const MESSAGE_LIST: Needs = op("message-list", "list_messages");
 pub const MESSAGE_LIST_PAGING: Needs = gate(

@@ -313,7 +313,11 @@ impl GlobalOpts {
         if newer.is_some() {
             settings.api_version = Some("3.latest".to_string());
         }
-        let needed = settings.missing();
+        let mut needed = settings.missing();
+        if needed.iter().any(|m| m.key == "auth.password") {
+            settings.password = crate::prompt::password();
+            needed = settings.missing();
+        }
         if !needed.is_empty() {
             bail!(missing_message(&needed, self.os_cloud.as_deref()));
         }
@@ -330,7 +334,7 @@ impl GlobalOpts {
         let mut config = settings.into_config()?;
         config.retry = RetryPolicy::retries(self.retries);
         if !self.no_cache {
-            config.token_cache = TokenCache::default_dir().map(TokenCache::new);
+            config.token_cache = TokenCache::user_default();
         }
         Ok((config, newer))
     }

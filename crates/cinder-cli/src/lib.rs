@@ -13,6 +13,7 @@ mod kv;
 mod logging;
 mod manpage;
 mod output;
+mod prompt;
 mod python;
 #[cfg(test)]
 mod spellings;
@@ -26,6 +27,20 @@ use commands::shell::{self, ShellCommand};
 use commands::Command;
 use global::GlobalOpts;
 
+/// `cinder --version`: the crate's version (whose build metadata names the API, `+cinder.3.N`)
+/// and the microversions this client speaks, from the generated table.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (Block Storage API microversions 3.{} to 3.{})",
+            env!("CARGO_PKG_VERSION"),
+            cinder_raw::microversions::MIN_VERSION,
+            cinder_raw::microversions::MAX_VERSION
+        )
+    })
+}
+
 /// Command-line interface to the OpenStack Cinder API.
 ///
 /// The whole command line of `cinder` (parse one with [`clap::Parser::try_parse_from`]); its
@@ -36,7 +51,7 @@ use global::GlobalOpts;
 // (`--field` for `--fields`), and an option given twice takes its last value.
 #[command(
     name = "cinder",
-    version,
+    version = version_text(),
     long_about = None,
     arg_required_else_help = true,
     max_term_width = 100,
@@ -121,7 +136,11 @@ pub fn main() -> ExitCode {
         // status a process killed by SIGPIPE has, as other Unix tools do.
         Err(error) if closed_pipe(&error) => ExitCode::from(141),
         Err(error) => {
-            eprintln!("ERROR: {error}");
+            // The message may quote the server (a fault, a name), and a URL configured with
+            // `user:password@`.
+            let text = error.to_string();
+            let text = cinder_client::redact_url(&text);
+            eprintln!("ERROR: {}", output::visible(&text));
             ExitCode::FAILURE
         }
     }

@@ -174,6 +174,14 @@ pub fn type_name(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
+/// A group type's name: Cinder refuses an empty or blank one.
+pub fn group_type_name(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("a group type name cannot be empty or blank".into());
+    }
+    Ok(text.to_string())
+}
+
 /// A project ID (`type-access-add --project-id`): anything but empty. Not checked as a UUID:
 /// Keystone's SQL backend makes 32 hexadecimal digits, but other identity backends (LDAP,
 /// federation) make other IDs, and Cinder itself takes any string of 1 to 255 characters.

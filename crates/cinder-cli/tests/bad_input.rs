@@ -286,12 +286,40 @@ rows! {
         => ["invalid value '0' for '--wait-timeout <seconds>'", "positive number of seconds"];
     reset_state_snapshot_with_attach_status: args(&["reset-state", "--type", "snapshot", "--attach-status", "detached", "s"])
         => ["--attach-status and --reset-migration-status apply to volumes only", "--type snapshot"];
-    reset_state_unknown_type: args(&["reset-state", "--type", "backup", "b"])
-        => ["invalid value 'backup' for '--type <type>'", "[possible values: volume, snapshot]"];
+    reset_state_unknown_type: args(&["reset-state", "--type", "qos", "b"])
+        => ["invalid value 'qos' for '--type <type>'", "[possible values: volume, snapshot, group, group-snapshot"];
+    reset_state_group_with_attach_status: args(&["reset-state", "--type", "group", "--attach-status", "detached", "g"])
+        => ["--attach-status and --reset-migration-status apply to volumes only", "--type group"];
     rename_without_name_or_description: args(&["rename", "vol"])
         => ["Must supply either name or description."];
     type_update_without_changes: args(&["type-update", "t"])
         => ["Must supply at least one of --name, --description or --is-public."];
+
+    // Groups.
+    group_type_update_without_changes: args(&["group-type-update", "t"])
+        => ["Must supply at least one of --name, --description or --is-public."];
+    group_type_key_spec_key_with_a_space: args(&["group-type-key", "t", "set", "a b=c"])
+        => ["Invalid group spec key \"a b\"", "1 to 255 characters among letters, digits and - _ : ."];
+    group_type_key_unset_spec_key_with_a_slash: args(&["group-type-key", "t", "unset", "a/b"])
+        => ["Invalid group spec key \"a/b\"", "letters, digits and - _ : ."];
+    group_type_key_spec_value_too_long: args(&["group-type-key", "t", "set", &format!("k={}", "v".repeat(256))])
+        => ["Invalid value of group spec \"k\"", "at most 255 characters"];
+    group_type_key_set_without_equals: args(&["group-type-key", "t", "set", "consistent_group_snapshot_enabled"])
+        => ["has no '='", "expected key=value"];
+    group_type_create_blank_name: args(&["group-type-create", " "])
+        => ["invalid value ' ' for '<name>'", "cannot be empty or blank"];
+    group_update_without_changes: args(&["group-update", "g"])
+        => ["At least one of the following args must be supplied: name, description, add-volumes, remove-volumes."];
+    group_update_adds_and_removes_one_volume: args(&["group-update", "g", "--add-volumes", "v1,v2", "--remove-volumes", "v3, v2"])
+        => ["Volume v2 is both in --add-volumes and in --remove-volumes", "either adds a volume or removes it"];
+    group_create_from_src_without_source: args(&["group-create-from-src", "--name", "g"])
+        => ["neither group snapshot nor source group is provided", "give --group-snapshot or --source-group"];
+    group_create_from_src_with_both_sources: args(&["group-create-from-src", "--group-snapshot", "s", "--source-group", "g"])
+        => ["both group snapshot and source group are provided", "only one of --group-snapshot and --source-group"];
+    group_show_empty_name: args(&["group-show", ""])
+        => ["invalid value '' for '<group>'", "a name or ID cannot be empty"];
+    group_snapshot_list_filter_and_its_option: args(&["group-snapshot-list", "--status", "available", "--filters", "status=error"])
+        => ["Filters are only allowed to be passed once."];
     encryption_update_without_changes: args(&["encryption-type-update", "t"])
         => ["Must supply at least one of --provider, --cipher, --key-size or --control-location."];
     encryption_update_key_size_word: args(&["encryption-type-update", "t", "--key-size", "big"])

@@ -280,3 +280,128 @@ fn an_unknown_cloud_lists_the_defined_ones() {
     let run = cinder_in(&dir, &[], &["--os-cloud", "alpha", "list"]);
     assert_fails_with(&run, "is not valid YAML");
 }
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A secure.yaml entry holding only `password`.
+fn password_only(password: &str) -> Value {
+    let mut auth = serde_norway::Mapping::new();
+    auth.insert("password".into(), Value::from(password));
+    let mut entry = serde_norway::Mapping::new();
+    entry.insert("auth".into(), Value::Mapping(auth));
+    Value::Mapping(entry)
+}
+
+#[test]
+fn a_clouds_yaml_here_that_would_receive_a_secret_from_elsewhere_is_warned_about() {
+    // The user keeps cloud "prod" in ~/.config/openstack with its password in secure.yaml;
+    // a checkout they work in holds a clouds.yaml redefining "prod" with another auth_url.
+    let recorder = common::recorder::Recorder::start("3.71");
+    let dir = scratch("checkout");
+    let openstack = dir.join("home/.config/openstack");
+    let mut mine = local_cloud("local-demo");
+    let password = password_of(&mine);
+    mine["auth"].as_mapping_mut().unwrap().remove("password");
+    write_yaml(
+        &openstack.join("clouds.yaml"),
+        &clouds(&[("prod", mine.clone())]),
+    );
+    write_yaml(
+        &openstack.join("secure.yaml"),
+        &clouds(&[("prod", password_only(&password))]),
+    );
+    chmod(&openstack.join("secure.yaml"), 0o600);
+
+    // Alone, the user's files warn about nothing.
+    let own = cinder_in(&dir, &[], &["--os-cloud", "prod", "list"]);
+    assert_ok(&own);
+    assert!(!own.stderr.contains("WARNING"), "{}", own.stderr);
+
+    let mut planted = mine;
+    planted["auth"]["auth_url"] = Value::from(recorder.auth_url());
+    write_yaml(&dir.join("clouds.yaml"), &clouds(&[("prod", planted)]));
+    let run = cinder_in(&dir, &[], &["--os-cloud", "prod", "list"]);
+    let warning = run
+        .stderr
+        .lines()
+        .find(|line| line.contains("in the current directory"))
+        .unwrap_or_else(|| panic!("no warning:\n{}", run.stderr));
+    assert!(warning.starts_with("WARNING: cloud \"prod\""), "{warning}");
+    assert!(warning.contains(&recorder.auth_url()), "{warning}");
+    assert!(warning.contains("password"), "{warning}");
+    assert!(
+        warning.contains("home/.config/openstack/secure.yaml"),
+        "{warning}"
+    );
+    assert!(!run.stderr.contains(&password));
+    // The search order is openstacksdk's: the file here is used, as the warning says.
+    assert!(recorder
+        .requests()
+        .contains(&"POST /v3/auth/tokens".to_string()));
+}
+
+#[test]
+fn a_file_holding_secrets_that_others_can_read_is_warned_about() {
+    require_cloud();
+    let dir = scratch("readable");
+    let openstack = dir.join("home/.config/openstack");
+    let mut entry = local_cloud("local-demo");
+    let password = password_of(&entry);
+    write_yaml(
+        &openstack.join("clouds.yaml"),
+        &clouds(&[("demo", entry.clone())]),
+    );
+    chmod(&openstack.join("clouds.yaml"), 0o640);
+    let run = cinder_in(&dir, &[], &["--os-cloud", "demo", "list"]);
+    assert_ok(&run);
+    assert!(
+        run.stderr
+            .contains("clouds.yaml holds a secret (password) and its mode 0640"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("chmod 600"), "{}", run.stderr);
+
+    // The secret moved to secure.yaml, readable by others: that file is named; the clouds.yaml
+    // without secrets may stay readable.
+    entry["auth"].as_mapping_mut().unwrap().remove("password");
+    write_yaml(&openstack.join("clouds.yaml"), &clouds(&[("demo", entry)]));
+    chmod(&openstack.join("clouds.yaml"), 0o644);
+    write_yaml(
+        &openstack.join("secure.yaml"),
+        &clouds(&[("demo", password_only(&password))]),
+    );
+    chmod(&openstack.join("secure.yaml"), 0o604);
+    let run = cinder_in(&dir, &[], &["--os-cloud", "demo", "list"]);
+    assert_ok(&run);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("WARNING"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("secure.yaml holds a secret"),
+        "{warnings:?}"
+    );
+
+    chmod(&openstack.join("secure.yaml"), 0o600);
+    let run = cinder_in(&dir, &[], &["--os-cloud", "demo", "list"]);
+    assert!(!run.stderr.contains("WARNING"), "{}", run.stderr);
+}
+
+#[test]
+fn a_mistyped_secret_is_not_echoed() {
+    let dir = scratch("mistyped");
+    std::fs::write(
+        dir.join("clouds.yaml"),
+        "clouds:\n  demo:\n    auth:\n      auth_url: http://127.0.0.1:9/v3\n      password: [hunter2-secret]\n",
+    )
+    .unwrap();
+    let run = cinder_in(&dir, &[], &["--os-cloud", "demo", "list"]);
+    assert_fails_with(&run, "`password` must be a string, not a sequence");
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}

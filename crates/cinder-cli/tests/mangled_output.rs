@@ -2,7 +2,9 @@
 //! lacks a field, sends `null` where the spec does not expect it, or adds a field: the proxy
 //! in front of the real cloud (`cinder_tests::fault_proxy`) changes the answer each command
 //! prints, one field at a time, and the command must succeed and show the change (a removed
-//! field has no row, a `null` one shows `None`, an unknown one is kept).
+//! field has no row, a `null` one shows `None`, an unknown one is kept). Strings holding
+//! terminal control sequences are printed with the controls shown as escapes, in the table
+//! and in the `value` format, and never reach the terminal raw.
 
 mod common;
 
@@ -63,6 +65,35 @@ async fn printing_commands_print_mangled_answers() {
         let (key, value) = cinder_tests::seed::METADATA;
         format!("{key}={value}")
     };
+    let name = unique("mangled");
+    // A group type, a group of a volume type of its own with a volume, its snapshot.
+    let value_of = |args: &[&str]| {
+        ok(&[args, &["-f", "value", "-c", "id"]].concat())
+            .trim()
+            .to_string()
+    };
+    let gtype = value_of(&["group-type-create", &name]);
+    ok(&[
+        "group-type-key",
+        &gtype,
+        "set",
+        "consistent_group_snapshot_enabled=<is> True",
+    ]);
+    let gvtype = value_of(&["type-create", &format!("{name}-gvt")]);
+    let group = value_of(&["group-create", &gtype, &gvtype, "--name", &name, "--wait"]);
+    // Deleted with the group.
+    value_of(&[
+        "create",
+        "1",
+        "--volume-type",
+        &gvtype,
+        "--group-id",
+        &group,
+        "--name",
+        &name,
+        "--wait",
+    ]);
+    let gsnap = value_of(&["group-snapshot-create", &group, "--name", &name, "--wait"]);
     let message = ok(&["message-list", "-f", "value", "-c", "id"]);
     let made = unique("mangled-made");
 
@@ -103,6 +134,38 @@ async fn printing_commands_print_mangled_answers() {
         printer(&["type-default"], "/types/default", "/volume_type", false),
         printer(&["extra-specs-list"], "/types", "/volume_types/0", false),
         printer(&["summary"], "/volumes/summary", "/volume-summary", true),
+        printer(
+            &["group-type-show", &gtype],
+            "/group_types/",
+            "/group_type",
+            true,
+        ),
+        printer(
+            &["group-type-list"],
+            "/group_types",
+            "/group_types/0",
+            false,
+        ),
+        printer(
+            &["group-specs-list"],
+            "/group_types",
+            "/group_types/0",
+            false,
+        ),
+        printer(&["group-show", &group], "/groups/", "/group", true),
+        printer(&["group-list"], "/groups/detail", "/groups/0", false),
+        printer(
+            &["group-snapshot-show", &gsnap],
+            "/group_snapshots/",
+            "/group_snapshot",
+            true,
+        ),
+        printer(
+            &["group-snapshot-list"],
+            "/group_snapshots/detail",
+            "/group_snapshots/0",
+            false,
+        ),
         printer(&["absolute-limits"], "/limits", "/limits/absolute", false),
         printer(
             &["availability-zone-list"],
@@ -233,6 +296,37 @@ async fn printing_commands_print_mangled_answers() {
                     // Nothing to change (no messages, say): the unchanged run is the check.
                     continue;
                 };
+                // Every printing command, as a table and as values: the controls are shown.
+                for format in [&[][..], &["-f", "value"][..]] {
+                    let mut escaped: Vec<&str> = args.clone();
+                    escaped.extend(format);
+                    let matcher = Matcher::request(p.method, &p.path);
+                    let mangling = Mangling::Escapes(p.object.to_string());
+                    proxied.cinder.always(matcher, Fault::Mangle(mangling));
+                    let run = common::cinder_through(&proxied, Some(&cache), &escaped).await;
+                    proxied.cinder.clear();
+                    runs += 1;
+                    let raw = |text: &str| text.chars().any(|c| c.is_control() && c != '\n');
+                    if raw(&run.stdout) || raw(&run.stderr) {
+                        problems.push(format!(
+                            "cinder {}: control characters printed raw:\n{:?}\n{:?}",
+                            escaped.join(" "),
+                            run.stdout,
+                            run.stderr
+                        ));
+                    } else if run.code == Some(0)
+                        && has_strings(&Value::Object(object.clone()))
+                        // The changed status no longer names the current version: no row.
+                        && args[0] != "api-version"
+                        && !run.stdout.contains("\\x1b]0;owned\\x07")
+                    {
+                        problems.push(format!(
+                            "cinder {}: the escaped sequence is not shown:\n{}",
+                            escaped.join(" "),
+                            run.stdout
+                        ));
+                    }
+                }
                 let mut manglings = vec![Mangling::AddUnknown(p.object.to_string())];
                 for key in object.keys() {
                     let pointer =
@@ -275,6 +369,8 @@ async fn printing_commands_print_mangled_answers() {
                         Mangling::AddUnknown(_) => {
                             property(&run.stdout, "x-unknown-field").is_some()
                         }
+                        // Checked above, for every command.
+                        Mangling::Escapes(_) => true,
                     };
                     // Rows cinderclient derives from a field (attached_servers from
                     // attachments) or leaves out (links) do not show the change as such.
@@ -311,6 +407,10 @@ async fn printing_commands_print_mangled_answers() {
     for id in made_by("type-list") {
         ok(&["type-delete", &id]);
     }
+    ok(&["group-snapshot-delete", &gsnap, "--wait"]);
+    ok(&["group-delete", "--delete-volumes", &group, "--wait"]);
+    ok(&["group-type-delete", &gtype]);
+    ok(&["type-delete", &gvtype]);
     assert!(runs > 100, "too few mangled answers were printed: {runs}");
     assert!(
         problems.is_empty(),
@@ -318,6 +418,15 @@ async fn printing_commands_print_mangled_answers() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+fn has_strings(value: &Value) -> bool {
+    match value {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().any(has_strings),
+        Value::Object(map) => map.values().any(has_strings),
+        _ => false,
+    }
 }
 
 /// The answer the last `method` request of `path` got, as the proxy passed it on.

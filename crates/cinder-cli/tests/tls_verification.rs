@@ -9,7 +9,7 @@ mod tls_support;
 
 use common::*;
 use serde_json::json;
-use tls_support::{clouds_yaml_for, Pki, TlsCloud};
+use tls_support::{clouds_yaml_for, Pki, ServerCert, TlsCloud};
 
 fn with_args<'a>(first: &'a [String], rest: &[&'a str]) -> Vec<&'a str> {
     first
@@ -63,6 +63,36 @@ async fn a_certificate_from_an_unknown_ca_is_refused() {
         run.stderr
     );
     assert_eq!(cloud.forwarded(), 0, "a request went through");
+}
+
+/// Signed by the CA given with --os-cacert, yet refused: expired, or made for another name.
+#[tokio::test]
+async fn an_expired_or_misnamed_certificate_is_refused_even_from_a_trusted_ca() {
+    require_cloud();
+    let project = project().await;
+    for (flaw, why) in [
+        (ServerCert::Expired, "it has expired"),
+        (ServerCert::OtherName, "it is not valid for that name"),
+    ] {
+        let pki = Pki::with_server(&workspace(), "tls-flawed", flaw);
+        let cloud = TlsCloud::start(&pki, keystone_port(), cinder_port(), false);
+        let ca = pki.ca_pem();
+        let args = cloud.args(&project);
+        let run = run(&with_args(
+            &args,
+            &["--os-cacert", ca.to_str().unwrap(), "list"],
+        ));
+        assert_eq!(run.code, Some(1), "{why}: {}", run.stdout);
+        let host = cloud.keystone.url().replace("https://", "");
+        assert!(
+            run.stderr
+                .contains(&format!("TLS certificate of {host} is not trusted"))
+                && run.stderr.contains(why),
+            "{why}: {}",
+            run.stderr
+        );
+        assert_eq!(cloud.forwarded(), 0, "{why}: a request went through");
+    }
 }
 
 #[tokio::test]

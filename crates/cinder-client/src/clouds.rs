@@ -121,9 +121,114 @@ pub fn load(name: &str) -> Result<Settings> {
             }
         )));
     };
-    settings_of(&entry).map_err(|detail| {
+    let settings = settings_of(&entry).map_err(|detail| {
         Error::Config(format!("cloud {name:?} in {}: {detail}", files.join(" + ")))
-    })
+    })?;
+    for warning in secret_warnings(name, clouds.as_ref(), secure.as_ref()) {
+        tracing::warn!("{warning}");
+    }
+    Ok(settings)
+}
+
+/// The settings that are secrets: never echoed, and the files holding them must be private.
+const SECRET_KEYS: [&str; 3] = ["password", "application_credential_secret", "token"];
+
+/// What the user should know about where cloud `name`'s secrets come from: a file holding
+/// them that others can read (as ssh warns about keys), and an `auth_url` from a clouds.yaml
+/// in the current directory (an untrusted checkout, say) that would receive a secret from a
+/// file elsewhere. openstacksdk searches the same places in the same order, so the order stays.
+fn secret_warnings(
+    name: &str,
+    clouds: Option<&(PathBuf, Map<String, Value>)>,
+    secure: Option<&(PathBuf, Map<String, Value>)>,
+) -> Vec<String> {
+    let layers: Vec<(&PathBuf, &Map<String, Value>)> = [clouds, secure]
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, clouds)| {
+            let auth = clouds.get(name)?.get("auth")?.as_object()?;
+            Some((path, auth))
+        })
+        .collect();
+    let holds = |auth: &Map<String, Value>, key: &str| auth.get(key).is_some_and(|v| !v.is_null());
+    let mut warnings = Vec::new();
+    let mut secret_files = Vec::new();
+    for (path, auth) in &layers {
+        let secrets: Vec<&str> = SECRET_KEYS.into_iter().filter(|k| holds(auth, k)).collect();
+        if secrets.is_empty() {
+            continue;
+        }
+        secret_files.push((*path, secrets.clone()));
+        if let Some(mode) = others_can_read(path) {
+            warnings.push(format!(
+                "{} holds a secret ({}) and its mode {mode:04o} lets other users read it: \
+                 run `chmod 600 {0}`",
+                path.display(),
+                secrets.join(", ")
+            ));
+        }
+    }
+    // The layer that gives auth_url is the last one that has it (secure.yaml merges over).
+    let url_file = layers
+        .iter()
+        .rev()
+        .find(|(_, auth)| holds(auth, "auth_url"))
+        .map(|(path, auth)| (*path, auth["auth_url"].as_str().unwrap_or_default()));
+    if let Some((url_file, auth_url)) = url_file.filter(|(path, _)| in_current_dir(path)) {
+        for (path, secrets) in secret_files
+            .iter()
+            .filter(|(path, _)| !in_current_dir(path))
+        {
+            warnings.push(format!(
+                "cloud {name:?}: its auth_url {auth_url} comes from {} in the current directory, \
+                 and its {} from {}: the secret is sent to that URL. If you did not write {0} \
+                 yourself, remove it or set OS_CLIENT_CONFIG_FILE",
+                url_file.display(),
+                secrets.join(", "),
+                path.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Whether `path` is in the current directory (as `clouds.yaml` is looked for there).
+fn in_current_dir(path: &Path) -> bool {
+    let folder = |p: &Path| p.canonicalize().ok();
+    match (
+        path.canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+        std::env::current_dir().ok().as_deref().and_then(folder),
+    ) {
+        (Some(parent), Some(current)) => parent == current,
+        _ => false,
+    }
+}
+
+/// The permission bits of `path` when group or others may read it.
+#[cfg(unix)]
+fn others_can_read(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o044 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn others_can_read(_: &Path) -> Option<u32> {
+    None
+}
+
+/// A YAML value's kind, for errors about secret fields, which must not echo the value.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a mapping",
+    }
 }
 
 /// One cloud's entry as [`Settings`]; an error says which key is malformed.
@@ -140,6 +245,9 @@ fn settings_of(cloud: &Value) -> std::result::Result<Settings, String> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(other) if SECRET_KEYS.contains(&key) => {
+                Err(format!("`{key}` must be a string, not {}", kind(other)))
+            }
             Some(other) => Err(format!("`{key}` must be a string, not {other}")),
         }
     };
@@ -301,6 +409,22 @@ api_timeout: 12.5
         );
         let err = settings("auth: plain").unwrap_err();
         assert!(err.contains("`auth`"), "{err}");
+    }
+
+    #[test]
+    fn a_mistyped_secret_is_reported_by_its_type_only() {
+        for (yaml, kind) in [
+            ("auth: {password: [hunter2]}", "a sequence"),
+            (
+                "auth: {application_credential_secret: {s: hunter2}}",
+                "a mapping",
+            ),
+            ("auth: {token: [hunter2]}", "a sequence"),
+        ] {
+            let err = settings(yaml).unwrap_err();
+            assert!(err.contains(kind), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl std::fmt::Debug for Auth {
                 ..
             } => f
                 .debug_struct("Password")
-                .field("auth_url", auth_url)
+                .field("auth_url", &crate::redact::without_userinfo(auth_url))
                 .field("user", user)
                 .field("project", project)
                 .field("password", &"<redacted>")
@@ -79,7 +79,7 @@ impl std::fmt::Debug for Auth {
                 auth_url, project, ..
             } => f
                 .debug_struct("Token")
-                .field("auth_url", auth_url)
+                .field("auth_url", &crate::redact::without_userinfo(auth_url))
                 .field("project", project)
                 .field("token", &"<redacted>")
                 .finish(),
@@ -89,13 +89,13 @@ impl std::fmt::Debug for Auth {
                 ..
             } => f
                 .debug_struct("ApplicationCredential")
-                .field("auth_url", auth_url)
+                .field("auth_url", &crate::redact::without_userinfo(auth_url))
                 .field("credential", credential)
                 .field("secret", &"<redacted>")
                 .finish(),
             Auth::TokenEndpoint { endpoint, .. } => f
                 .debug_struct("TokenEndpoint")
-                .field("endpoint", endpoint)
+                .field("endpoint", &crate::redact::without_userinfo(endpoint))
                 .field("token", &"<redacted>")
                 .finish(),
         }
@@ -228,7 +228,13 @@ impl std::fmt::Debug for Config {
             .field("region", &self.region)
             .field("interface", &self.interface)
             .field("service_types", &self.service_types)
-            .field("endpoint_override", &self.endpoint_override)
+            .field(
+                "endpoint_override",
+                &self
+                    .endpoint_override
+                    .as_deref()
+                    .map(crate::redact::without_userinfo),
+            )
             .field("api_version", &self.api_version)
             .field("insecure", &self.insecure)
             .field("cacert", &self.cacert)

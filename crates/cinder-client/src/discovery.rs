@@ -23,7 +23,10 @@ pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
     let text = versions_text(root).await?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| {
         Error::Decode {
-            operation: format!("list_versions (GET {}/)", root.baseurl()),
+            operation: format!(
+                "list_versions (GET {}/)",
+                crate::redact::without_userinfo(root.baseurl())
+            ),
             path: Some(e.path().to_string()),
             detail: format!("not a versions document: {}", e.inner()),
             body: Some(text.clone()),
@@ -36,7 +39,10 @@ pub async fn list_versions(root: &cinder_raw::Client) -> Result<VersionList> {
 pub async fn list_versions_json(root: &cinder_raw::Client) -> Result<serde_json::Value> {
     let text = versions_text(root).await?;
     serde_json::from_str(&text).map_err(|e| Error::Decode {
-        operation: format!("list_versions (GET {}/)", root.baseurl()),
+        operation: format!(
+            "list_versions (GET {}/)",
+            crate::redact::without_userinfo(root.baseurl())
+        ),
         path: None,
         detail: format!("not JSON: {e}"),
         body: Some(text.clone()),
@@ -47,7 +53,7 @@ pub async fn list_versions_json(root: &cinder_raw::Client) -> Result<serde_json:
 /// `GET <root>/`: Cinder answers 300 Multiple Choices, which the generated call hands back as
 /// an unexpected response (progenitor only decodes 2xx bodies as success), so it is read here.
 async fn versions_text(root: &cinder_raw::Client) -> Result<String> {
-    let url = format!("{}/", root.baseurl());
+    let url = format!("{}/", crate::redact::without_userinfo(root.baseurl()));
     let text = match root.list_versions().send().await {
         Ok(response) => {
             let body: Vec<bytes::Bytes> =
@@ -79,7 +85,10 @@ pub async fn server_range(root: &cinder_raw::Client) -> Result<ServerRange> {
         .iter()
         .find(|v| v.id.starts_with("v3"))
         .ok_or_else(|| Error::Decode {
-            operation: format!("list_versions (GET {}/)", root.baseurl()),
+            operation: format!(
+                "list_versions (GET {}/)",
+                crate::redact::without_userinfo(root.baseurl())
+            ),
             path: Some("versions".into()),
             detail: "the versions document lists no v3 API".into(),
             body: None,

@@ -62,6 +62,7 @@ impl<'c, R: Resource> Handle<'c, R> {
     /// # }
     /// ```
     pub async fn show(&self, id: &str) -> Result<R::Item> {
+        let id = path_id(id)?;
         let (_, typed) = R::show(self.cinder.raw(), id)
             .run_json()
             .await?
@@ -79,6 +80,7 @@ impl<'c, R: Resource> Handle<'c, R> {
     /// # }
     /// ```
     pub async fn show_json(&self, id: &str) -> Result<Value> {
+        let id = path_id(id)?;
         let json = R::show(self.cinder.raw(), id).run_json().await?.into_json();
         resource_of::<R>(json)
     }
@@ -95,6 +97,8 @@ impl<'c, R: Resource> Handle<'c, R> {
     /// ```
     pub async fn find(&self, name_or_id: &str) -> Result<R::Item> {
         match self.show(name_or_id).await {
+            // `.` or `..` cannot be sent as an ID; a resource may still have it as its name.
+            Err(Error::InvalidRequest(_)) if path_id(name_or_id).is_err() => {}
             Err(error) if means_missing(&error) => {}
             found => return found,
         }
@@ -113,6 +117,7 @@ impl<'c, R: Resource> Handle<'c, R> {
     /// ```
     pub async fn find_json(&self, name_or_id: &str) -> Result<Value> {
         match self.show_json(name_or_id).await {
+            Err(Error::InvalidRequest(_)) if path_id(name_or_id).is_err() => {}
             Err(error) if means_missing(&error) => {}
             found => return found,
         }
@@ -219,6 +224,7 @@ impl<R: Updatable> Handle<'_, R> {
         id: &str,
         changes: impl FnOnce(R::Changes) -> R::Changes,
     ) -> Result<R::Item> {
+        let id = path_id(id)?;
         let call = R::update(self.cinder.raw(), id, changes(R::Changes::default()));
         call.run().await.map(R::updated)
     }
@@ -233,6 +239,7 @@ impl<R: Updatable> Handle<'_, R> {
     /// # }
     /// ```
     pub async fn update_json(&self, id: &str, changes: R::Changes) -> Result<Value> {
+        let id = path_id(id)?;
         let json = R::update(self.cinder.raw(), id, changes)
             .run_json()
             .await?
@@ -251,6 +258,7 @@ impl<R: Deletable> Handle<'_, R> {
     /// # }
     /// ```
     pub async fn delete(&self, id: &str) -> Result<()> {
+        let id = path_id(id)?;
         R::delete(self.cinder.raw(), id).run().await
     }
 }
@@ -289,6 +297,7 @@ impl<R: WithStatus> Handle<'_, R> {
         targets: &[S],
         options: &WaitOptions,
     ) -> Result<R::Item> {
+        let id = path_id(id)?;
         let json = self.wait_json(id, targets, options).await?;
         decode_value(json, R::NAME)
     }
@@ -308,6 +317,7 @@ impl<R: WithStatus> Handle<'_, R> {
         targets: &[S],
         options: &WaitOptions,
     ) -> Result<Value> {
+        let id = path_id(id)?;
         let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
         let last = std::sync::Mutex::new(Value::Null);
         let waited = wait_for(&format!("{} {id}", R::NAME), &targets, options, || async {
@@ -347,6 +357,7 @@ impl<R: WithStatus> Handle<'_, R> {
     /// # }
     /// ```
     pub async fn wait_deleted_with(&self, id: &str, options: &WaitOptions) -> Result<()> {
+        let id = path_id(id)?;
         let waited = wait_for(&format!("{} {id}", R::NAME), &[], options, || async {
             match self.show_json(id).await {
                 Ok(json) => Ok(Observed::Status(status_of::<R>(&json))),
@@ -384,6 +395,7 @@ impl<R: WithMetadata> Handle<'_, R> {
     /// # }
     /// ```
     pub async fn metadata_json(&self, id: &str) -> Result<Value> {
+        let id = path_id(id)?;
         let json = R::metadata(self.cinder.raw(), id)
             .run_json()
             .await?
@@ -428,6 +440,7 @@ impl<R: WithMetadata> Handle<'_, R> {
         K: Into<String>,
         V: Into<String>,
     {
+        let id = path_id(id)?;
         let pairs = pairs
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
@@ -452,6 +465,7 @@ impl<R: WithMetadata> Handle<'_, R> {
         id: &str,
         keys: impl IntoIterator<Item = K>,
     ) -> Result<()> {
+        let id = path_id(id)?;
         for key in keys {
             R::unset_metadata(self.cinder.raw(), id, key.as_ref())
                 .run()
@@ -537,6 +551,18 @@ fn decode_value<T: serde::de::DeserializeOwned>(json: Value, what: &str) -> Resu
         body: Some(json.to_string()),
         request_id: None,
     })
+}
+
+/// `id`, unless it would change the request's path: `.` and `..` are path segments that URL
+/// parsing resolves as the current and the parent folder (`GET /volumes/..` would be
+/// `GET /`), so they are refused before anything is sent.
+pub(crate) fn path_id(id: &str) -> Result<&str> {
+    if id == "." || id == ".." {
+        return Err(Error::InvalidRequest(format!(
+            "{id:?} cannot be an ID: it would change the request's path"
+        )));
+    }
+    Ok(id)
 }
 
 /// Whether a lookup by id failed because there is no such resource (Cinder answers 400 rather

@@ -47,8 +47,11 @@ pub async fn send(
     request: reqwest::Request,
     operation: &str,
 ) -> reqwest::Result<reqwest::Response> {
+    let limited = |response: reqwest::Response| {
+        crate::response::limit_body(response, crate::response::MAX_BODY_BYTES)
+    };
     if !tracing::enabled!(target: TARGET, tracing::Level::DEBUG) {
-        return client.execute(request).await;
+        return client.execute(request).await.map(limited);
     }
     let span = tracing::debug_span!(target: TARGET, "http", operation = %operation);
     async move {
@@ -57,7 +60,7 @@ pub async fn send(
         let result = client.execute(request).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         let response = match result {
-            Ok(response) => response,
+            Ok(response) => limited(response),
             Err(error) => {
                 tracing::debug!(target: TARGET, elapsed_ms, "REQ FAILED: {}", transport_detail(&error));
                 return Err(error);
@@ -87,7 +90,7 @@ fn curl(request: &reqwest::Request) -> String {
     let mut words = vec![
         "curl -g -i -X".to_string(),
         request.method().to_string(),
-        quote(request.url().as_str()),
+        quote(&crate::redact::without_userinfo(request.url().as_str())),
     ];
     let header = |name: &str, value: &str| format!("-H {}", quote(&format!("{name}: {value}")));
     for (name, value) in request.headers() {

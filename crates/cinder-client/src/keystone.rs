@@ -157,9 +157,11 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
         });
     };
     let url = format!("{identity_url}/auth/tokens");
+    // What messages show: a `user:password@` in the configured URL stays out of them.
+    let shown = crate::redact::without_userinfo(&url).into_owned();
     let unreachable = |e: reqwest::Error| {
         Error::Transport(format!(
-            "cannot reach Keystone at {url}: {}",
+            "cannot reach Keystone at {shown}: {}",
             transport_detail(&e)
         ))
     };
@@ -183,17 +185,17 @@ pub async fn authenticate(http: &reqwest::Client, auth: &Auth) -> Result<Token> 
             .map(|r| format!(", request {r}"))
             .unwrap_or_default();
         return Err(Error::Auth(format!(
-            "Keystone answered {status} at {url}: {message}{request}"
+            "Keystone answered {status} at {shown}: {message}{request}"
         )));
     }
     let value = headers
         .get("x-subject-token")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| Error::Auth(format!("Keystone at {url} returned no X-Subject-Token")))?
+        .ok_or_else(|| Error::Auth(format!("Keystone at {shown} returned no X-Subject-Token")))?
         .to_string();
     let detail: TokenBody = serde_json::from_str(&text).map_err(|e| {
         Error::Auth(format!(
-            "Keystone's token body from {url} is not understood: {e}"
+            "Keystone's token body from {shown} is not understood: {e}"
         ))
     })?;
     Ok(Token {

@@ -99,6 +99,7 @@ pub use handle::{means_missing, Handle};
 pub use microversion::{ApiVersion, ServerRange, VersionRequest};
 pub use observer::ResponseObserver;
 pub use paging::Paginate;
+pub use redact::without_userinfo as redact_url;
 pub use retry::RetryPolicy;
 pub use run::{Response, Run};
 pub use settings::{AuthKind, Missing, Settings};
@@ -161,14 +162,18 @@ impl Cinder {
     /// Authenticates, looks up the endpoint and negotiates the microversion.
     pub async fn connect(config: Config) -> Result<Cinder> {
         let http = http_client(&config)?;
-        let slot = config.token_cache.as_ref().and_then(|cache| {
-            cache
-                .path_for(&config.auth)
-                .map(|path| (cache.clone(), path))
-        });
         let mut warnings = Vec::new();
+        let slot = match &config.token_cache {
+            Some(cache) => cache
+                .slot(&config.auth, config.region.as_deref())
+                .unwrap_or_else(|warning| {
+                    warnings.push(warning);
+                    None
+                }),
+            None => None,
+        };
         let cached = match &slot {
-            Some((cache, path)) => cache.load(path, unix_now()).unwrap_or_else(|warning| {
+            Some(slot) => slot.load(unix_now()).unwrap_or_else(|warning| {
                 warnings.push(warning);
                 None
             }),
@@ -205,9 +210,10 @@ impl Cinder {
             None => discovery::server_range(&bare_root).await?,
         };
         let version = microversion::negotiate(config.api_version, server)?;
-        // A refused (exposed) cache file is left alone; an expiry-less token is not cached.
+        // After a warning the cache is left alone for this run; an expiry-less token is not
+        // cached.
         let slot = slot.filter(|_| warnings.is_empty() && token.expires_at.is_some());
-        let slot = slot.map(|(cache, path)| {
+        let slot = slot.map(|slot| {
             let discovery = token_cache::Discovery {
                 endpoint: endpoint.clone(),
                 min: server.min.0,
@@ -218,11 +224,10 @@ impl Cinder {
                     .clone()
                     .unwrap_or_else(|| token_cache::Entry::new(&token));
                 entry.discovery = Some(discovery.clone());
-                cache.store(&path, &entry);
+                slot.store(&entry);
             }
             session::CacheSlot {
-                cache,
-                path,
+                slot,
                 discovery: Some(discovery),
             }
         });

@@ -4,7 +4,8 @@
 //! digest), so one can still tell whether two requests used the same token, or match a line
 //! with python-cinderclient's output; a token is long and random, so its hash gives nothing
 //! away. Passwords and secrets are chosen by people and an unsalted hash of one can be guessed,
-//! so those are replaced by `***` outright.
+//! so those are replaced by `***` outright. A URL's `user:password@` is removed wherever a URL
+//! is written into a log line or an error message.
 
 use reqwest::header::HeaderValue;
 use serde_json::Value;
@@ -27,6 +28,20 @@ const SECRET_HEADERS: [&str; 7] = [
 /// JSON member names containing one of these (case-insensitive) hold secrets: `password`,
 /// `auth_password` (iSCSI CHAP), Keystone's `token`, application credentials' `secret`.
 const SECRET_KEY_PARTS: [&str; 4] = ["password", "secret", "token", "passphrase"];
+
+/// JSON member names that hold secrets when they are one of these or end with `_` and one of
+/// these (case-insensitive): Ceph's `keyring` in connection info, a transfer's `auth_key`, a
+/// backup's or volume's `encryption_key`, and keys and credentials generally
+/// (`private_key`, `secret_access_key`, `credential`). Only a scalar value is masked: an
+/// object such as Keystone's `application_credential` is searched instead.
+const SECRET_KEY_WORDS: [&str; 5] = [
+    "keyring",
+    "auth_key",
+    "encryption_key",
+    "private_key",
+    "access_key",
+];
+const SECRET_SCALAR_WORDS: [&str; 1] = ["credential"];
 
 /// `{SHA256}<hex digest>`, keystoneauth's rendering of a token.
 pub fn hash(value: &[u8]) -> String {
@@ -64,6 +79,42 @@ pub fn body(bytes: &[u8]) -> String {
 fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     SECRET_KEY_PARTS.iter().any(|part| key.contains(part))
+        || ends_with_word(&key, &SECRET_KEY_WORDS)
+}
+
+fn ends_with_word(key: &str, words: &[&str]) -> bool {
+    words.iter().any(|word| {
+        key == *word
+            || key
+                .strip_suffix(word)
+                .is_some_and(|head| head.ends_with('_'))
+    })
+}
+
+/// `text` with the `user:password@` of every URL in it removed.
+pub fn without_userinfo(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("://") {
+        let (head, tail) = rest.split_at(start + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '\'' | '"' | '`' | ')' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        let authority = &tail[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => out.push_str(&authority[at + 1..]),
+            None => out.push_str(authority),
+        }
+        rest = &tail[authority_end..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// Masks secret members anywhere in `value`; true if anything was masked.
@@ -74,6 +125,11 @@ fn mask_secrets(value: &mut Value) -> bool {
             for (key, member) in members.iter_mut() {
                 if is_secret_key(key) {
                     masked |= mask_secret_member(member);
+                } else if ends_with_word(&key.to_ascii_lowercase(), &SECRET_SCALAR_WORDS)
+                    && matches!(member, Value::String(_) | Value::Number(_))
+                {
+                    *member = Value::String(MASK.into());
+                    masked = true;
                 }
                 masked |= mask_secrets(member);
             }
@@ -179,6 +235,50 @@ mod tests {
         assert_eq!(out["connection_info"]["data"]["auth_username"], "u");
         assert_eq!(out["items"][0]["name"], "x");
         assert_eq!(out["items"][1]["secret"], MASK);
+    }
+
+    #[test]
+    fn keys_and_credentials_in_cinder_answers_are_masked() {
+        let out = masked(json!({
+            "connection_info": {"data": {"keyring": "AQBq==", "auth_enabled": true,
+                "name": "volumes/v1", "secret_type": "ceph", "secret_uuid": "u"}},
+            "transfer": {"id": "t1", "auth_key": "a1b2c3"},
+            "backup": {"encryption_key": "k", "encryption_key_id": "kid"},
+            "x": {"private_key": "-----BEGIN", "secret_access_key": "s", "access_key": "a",
+                "credential": "c", "ec2_credential": "e", "Keyring": "K"},
+            "auth": {"application_credential": {"id": "c1", "secret": "s"}},
+        }));
+        assert_eq!(out["connection_info"]["data"]["keyring"], MASK);
+        assert_eq!(out["connection_info"]["data"]["name"], "volumes/v1");
+        assert_eq!(out["transfer"]["auth_key"], MASK);
+        assert_eq!(out["transfer"]["id"], "t1");
+        assert_eq!(out["backup"]["encryption_key"], MASK);
+        assert_eq!(out["backup"]["encryption_key_id"], "kid");
+        for key in [
+            "private_key",
+            "secret_access_key",
+            "access_key",
+            "credential",
+            "ec2_credential",
+            "Keyring",
+        ] {
+            assert_eq!(out["x"][key], MASK, "{key}");
+        }
+        assert_eq!(out["auth"]["application_credential"]["id"], "c1");
+        assert_eq!(out["auth"]["application_credential"]["secret"], MASK);
+    }
+
+    #[test]
+    fn user_and_password_are_removed_from_urls() {
+        assert_eq!(
+            without_userinfo("cannot reach Keystone at http://admin:pw@k:5000/v3/auth/tokens: x"),
+            "cannot reach Keystone at http://k:5000/v3/auth/tokens: x"
+        );
+        assert_eq!(
+            without_userinfo("'https://u@h' and http://h/p@q?x=a@b, https://a:b@c"),
+            "'https://h' and http://h/p@q?x=a@b, https://c"
+        );
+        assert_eq!(without_userinfo("mail me@host"), "mail me@host");
     }
 
     #[test]

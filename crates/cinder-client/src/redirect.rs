@@ -70,7 +70,7 @@ fn decide(attempt: Attempt<'_>) -> reqwest::redirect::Action {
         target: crate::HTTP_LOG_TARGET,
         "REDIRECT: [{}] to {}",
         attempt.status().as_u16(),
-        attempt.url()
+        crate::redact::without_userinfo(attempt.url().as_str())
     );
     attempt.follow()
 }

@@ -2,17 +2,14 @@
 
 use std::sync::{Arc, RwLock};
 
-use std::path::PathBuf;
-
 use crate::config::Auth;
 use crate::error::Result;
 use crate::keystone::{self, Token};
-use crate::token_cache::{Discovery, Entry, TokenCache};
+use crate::token_cache::{Discovery, Entry, Slot};
 
 /// Where the session's token is cached, to replace it there when it is renewed or refused.
 pub struct CacheSlot {
-    pub cache: TokenCache,
-    pub path: PathBuf,
+    pub slot: Slot,
     pub discovery: Option<Discovery>,
 }
 
@@ -48,7 +45,7 @@ impl Session {
     pub fn forget(&self, rejected: &str) {
         if let Some(slot) = &self.cache {
             if &*self.token() == rejected {
-                slot.cache.remove(&slot.path);
+                slot.slot.remove();
             }
         }
     }
@@ -74,13 +71,13 @@ impl Session {
             return Ok(current);
         }
         if let Some(slot) = &self.cache {
-            slot.cache.remove(&slot.path);
+            slot.slot.remove();
         }
         let fresh = keystone::authenticate(&self.http, &self.auth).await?;
         if let (Some(slot), Some(_)) = (&self.cache, fresh.expires_at) {
             let mut entry = Entry::new(&fresh);
             entry.discovery = slot.discovery.clone();
-            slot.cache.store(&slot.path, &entry);
+            slot.slot.store(&entry);
         }
         let fresh: Arc<str> = Arc::from(fresh.value.as_str());
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();

@@ -13,6 +13,9 @@ pub(crate) fn describe(error: &reqwest::Error) -> String {
     if let Some(tls) = describe_tls_failure(error) {
         return tls;
     }
+    if let Some(too_large) = crate::response::body_too_large(error) {
+        return too_large.to_string();
+    }
     let mut detail = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -179,3 +179,53 @@ async fn a_renewal_and_replay_are_logged_and_still_work() {
     assert!(log.contains("RESP: [401]") && log.contains("RESP: [200]"));
     assert!(!log.contains("token-1") && !log.contains("token-2"));
 }
+
+#[tokio::test]
+async fn keys_keyrings_and_credentials_in_answers_are_masked() {
+    let (base, _) = serve(cinder_like(|_| {
+        let body = r#"{"volumes": [], "connection_info": {"data": {"keyring": "AQBkeyring==", "name": "volumes/v"}}, "transfer": {"auth_key": "transfer-auth-key"}, "backup": {"encryption_key": "backup-encryption-key"}, "x": {"private_key": "-----BEGIN private", "access_key": "access-key-value", "credential": "credential-blob", "secret": "plain-secret"}}"#;
+        (200, json(), body.into())
+    }))
+    .await;
+    let captured = Captured::default();
+    let _guard = captured.install();
+    let cinder = Cinder::connect(password_config(&base)).await.unwrap();
+    cinder.raw().list_volumes_detail().run().await.unwrap();
+    let log = captured.text();
+    assert!(log.contains(r#""name":"volumes/v""#), "{log}");
+    for secret in [
+        "AQBkeyring",
+        "transfer-auth-key",
+        "backup-encryption-key",
+        "BEGIN private",
+        "access-key-value",
+        "credential-blob",
+        "plain-secret",
+    ] {
+        assert!(!log.contains(secret), "{secret} leaked:\n{log}");
+    }
+}
+
+#[tokio::test]
+async fn a_user_and_password_in_a_url_stay_out_of_the_log_and_errors() {
+    let (base, _) = serve(cinder_like(|_| (200, json(), r#"{"volumes": []}"#.into()))).await;
+    let with_userinfo = base.replace("http://", "http://intruder:pw-in-url@");
+    let captured = Captured::default();
+    let _guard = captured.install();
+    let config = password_config(&with_userinfo);
+    assert!(!format!("{config:?}").contains("pw-in-url"));
+    let cinder = Cinder::connect(config).await.unwrap();
+    cinder.raw().list_volumes_detail().run().await.unwrap();
+    let log = captured.text();
+    assert!(log.contains("REQ: curl"), "{log}");
+    assert!(!log.contains("pw-in-url"), "{log}");
+
+    // Nobody listens on port 9: the error names the URL without them.
+    let config = password_config("http://intruder:pw-in-url@127.0.0.1:9");
+    let error = Cinder::connect(config).await.unwrap_err().to_string();
+    assert!(
+        error.contains("http://127.0.0.1:9/v3/auth/tokens"),
+        "{error}"
+    );
+    assert!(!error.contains("pw-in-url"), "{error}");
+}

@@ -167,3 +167,62 @@ async fn the_fuzzed_error_path_is_the_real_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn dot_and_dot_dot_are_never_sent_as_ids() {
+    let (base, log) = serve(cinder_like(|request| match request.path.as_str() {
+        path if path.starts_with("/v3/p1/volumes/detail") => (
+            200,
+            json(),
+            r#"{"volumes": [{"id": "v-dots", "name": ".."}]}"#.into(),
+        ),
+        _ => (200, json(), r#"{"volume": {"id": "wrong"}}"#.into()),
+    }))
+    .await;
+    let cinder = Cinder::connect(password_config(&base)).await.unwrap();
+    let sent_before = log.lock().unwrap().len();
+    for id in [".", ".."] {
+        let error = cinder.volumes().show_json(id).await.unwrap_err();
+        assert!(
+            matches!(error, cinder_client::Error::InvalidRequest(_)),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("would change the request's path"),
+            "{error}"
+        );
+        cinder.volumes().delete(id).await.unwrap_err();
+        cinder.volumes().metadata_json(id).await.unwrap_err();
+    }
+    assert_eq!(log.lock().unwrap().len(), sent_before, "a request was sent");
+    // A resource may still be named `..`: found by its name, never by a path.
+    let found = cinder.volumes().find_json("..").await.unwrap();
+    assert_eq!(found["id"], "v-dots");
+    let paths: Vec<String> = log.lock().unwrap()[sent_before..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.starts_with("/v3/p1/volumes/detail?")),
+        "{paths:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_beyond_the_limit_is_refused_with_the_limit_named() {
+    let huge = format!(
+        r#"{{"volumes": [], "padding": "{}"}}"#,
+        "x".repeat(65 * 1024 * 1024)
+    );
+    let (base, _) = serve(cinder_like(move |_| (200, json(), huge.clone()))).await;
+    let cinder = Cinder::connect(password_config(&base)).await.unwrap();
+    let error = cinder.raw().list_volumes_detail().run().await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(text.contains("limit of 64 MiB"), "{text}");
+    assert!(text.contains("list_volumes_detail"), "{text}");
+}

@@ -329,6 +329,161 @@ impl WithMetadata for VolumeTypes {
         )
     }
 }
+///The `group_type` resource (tag `group_types`): `show_group_type`, `list_group_types`.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupTypes;
+impl Resource for GroupTypes {
+    const NAME: &'static str = "group_type";
+    const MESSAGE_NAME: &'static str = "grouptype";
+    const KEY: &'static str = "group_type";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::GroupType;
+    type Shown = types::GroupTypeResponse;
+    type List<'a> = crate::builder::ListGroupTypes<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_group_type().group_type_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_group_types()
+    }
+    fn named<'a>(client: &'a Client, _name: &str) -> Self::List<'a> {
+        client.list_group_types().is_public("None")
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.group_type
+    }
+}
+impl Creatable for GroupTypes {
+    type Params = types::builder::GroupTypeCreateParams;
+    type Created = types::GroupTypeResponse;
+    fn create<'a>(client: &'a Client, params: Self::Params) -> Call<'a, Self::Created> {
+        ::std::boxed::Box::pin(
+            client
+                .create_group_type()
+                .body_map(|body| body.group_type(params))
+                .send(),
+        )
+    }
+    fn created(body: Self::Created) -> Self::Item {
+        body.group_type
+    }
+}
+impl Updatable for GroupTypes {
+    type Changes = types::builder::GroupTypeUpdateParams;
+    type Fields = types::GroupTypeUpdateParams;
+    type Updated = types::GroupTypeResponse;
+    fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+        ::std::boxed::Box::pin(
+            client
+                .update_group_type()
+                .group_type_id(id)
+                .body_map(|body| body.group_type(params))
+                .send(),
+        )
+    }
+    fn updated(body: Self::Updated) -> Self::Item {
+        body.group_type
+    }
+}
+impl Deletable for GroupTypes {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_group_type().group_type_id(id).send())
+    }
+}
+impl WithMetadata for GroupTypes {
+    const METADATA_KEY: &'static str = "group_specs";
+    type Metadata = types::GroupSpecsResponse;
+    fn metadata<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Metadata> {
+        ::std::boxed::Box::pin(client.list_group_type_specs().group_type_id(id).send())
+    }
+    fn set_metadata<'a>(
+        client: &'a Client,
+        id: &str,
+        metadata: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Call<'a, Self::Metadata> {
+        let body = ::serde_json::json!({ "group_specs" : metadata });
+        match ::serde_json::from_value::<types::GroupSpecsRequest>(body) {
+            ::std::result::Result::Ok(body) => ::std::boxed::Box::pin(
+                client
+                    .create_group_type_specs()
+                    .group_type_id(id)
+                    .body(body)
+                    .send(),
+            ),
+            ::std::result::Result::Err(error) => {
+                refused(::std::format!("{}: {error}", "group_specs"))
+            }
+        }
+    }
+    fn unset_metadata<'a>(client: &'a Client, id: &str, key: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(
+            client
+                .delete_group_type_spec()
+                .group_type_id(id)
+                .key(key)
+                .send(),
+        )
+    }
+}
+///The `group` resource (tag `groups`): `show_group`, `list_groups_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct Groups;
+impl Resource for Groups {
+    const NAME: &'static str = "group";
+    const MESSAGE_NAME: &'static str = "group";
+    const KEY: &'static str = "group";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::Group;
+    type Shown = types::GroupResponse;
+    type List<'a> = crate::builder::ListGroupsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_group().group_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_groups_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_groups_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.group
+    }
+}
+impl WithStatus for Groups {
+    const STATUS_FIELD: &'static str = "status";
+}
+///The `group_snapshot` resource (tag `group_snapshots`): `show_group_snapshot`, `list_group_snapshots_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupSnapshots;
+impl Resource for GroupSnapshots {
+    const NAME: &'static str = "group_snapshot";
+    const MESSAGE_NAME: &'static str = "groupsnapshot";
+    const KEY: &'static str = "group_snapshot";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::GroupSnapshot;
+    type Shown = types::GroupSnapshotResponse;
+    type List<'a> = crate::builder::ListGroupSnapshotsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_group_snapshot().group_snapshot_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_group_snapshots_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_group_snapshots_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.group_snapshot
+    }
+}
+impl Deletable for GroupSnapshots {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_group_snapshot().group_snapshot_id(id).send())
+    }
+}
+impl WithStatus for GroupSnapshots {
+    const STATUS_FIELD: &'static str = "status";
+}
 ///The `message` resource (tag `messages`): `show_message`, `list_messages`.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages;
@@ -368,7 +523,9 @@ macro_rules! for_each_resource {
         WithStatus WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable
         Updatable Deletable WithStatus WithMetadata]; backups Backups "backup"[Resource
         Deletable WithStatus]; volume_types VolumeTypes "volume_type"[Resource Creatable
-        Updatable Deletable WithMetadata]; messages Messages "message"[Resource
-        Deletable] }
+        Updatable Deletable WithMetadata]; group_types GroupTypes "group_type"[Resource
+        Creatable Updatable Deletable WithMetadata]; groups Groups "group"[Resource
+        WithStatus]; group_snapshots GroupSnapshots "group_snapshot"[Resource Deletable
+        WithStatus]; messages Messages "message"[Resource Deletable] }
     };
 }

@@ -50,6 +50,63 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["errors"],
     },
     ResponseBody {
+        type_name: "GroupList",
+        answered_by: &["list_groups_detail"],
+    },
+    ResponseBody {
+        type_name: "GroupReplicationTargets",
+        answered_by: &["group_action list_replication_targets"],
+    },
+    ResponseBody {
+        type_name: "GroupResponse",
+        answered_by: &["show_group"],
+    },
+    ResponseBody {
+        type_name: "GroupSnapshotList",
+        answered_by: &["list_group_snapshots_detail"],
+    },
+    ResponseBody {
+        type_name: "GroupSnapshotResponse",
+        answered_by: &["show_group_snapshot"],
+    },
+    ResponseBody {
+        type_name: "GroupSnapshotSummaryList",
+        answered_by: &["list_group_snapshots"],
+    },
+    ResponseBody {
+        type_name: "GroupSnapshotSummaryResponse",
+        answered_by: &["create_group_snapshot"],
+    },
+    ResponseBody {
+        type_name: "GroupSpecItemResponse",
+        answered_by: &["show_group_type_spec", "update_group_type_spec"],
+    },
+    ResponseBody {
+        type_name: "GroupSpecsResponse",
+        answered_by: &["create_group_type_specs", "list_group_type_specs"],
+    },
+    ResponseBody {
+        type_name: "GroupSummaryList",
+        answered_by: &["list_groups"],
+    },
+    ResponseBody {
+        type_name: "GroupSummaryResponse",
+        answered_by: &["create_group", "groups_action create-from-src"],
+    },
+    ResponseBody {
+        type_name: "GroupTypeList",
+        answered_by: &["list_group_types"],
+    },
+    ResponseBody {
+        type_name: "GroupTypeResponse",
+        answered_by: &[
+            "create_group_type",
+            "show_default_group_type",
+            "show_group_type",
+            "update_group_type",
+        ],
+    },
+    ResponseBody {
         type_name: "LimitsResponse",
         answered_by: &["show_limits"],
     },
@@ -198,13 +255,17 @@ macro_rules! for_each_response_body {
     ($callback:ident) => {
         $callback! { AvailabilityZoneList, BackupDetailList, BackupList,
         BackupRecordResponse, BackupResponse, BackupRestoreResponse,
-        BackupSummaryResponse, Fault, LimitsResponse, MessageList, MessageResponse,
-        ResourceFilterList, SnapshotDetailList, SnapshotList,
-        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
-        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
-        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
-        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
-        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        BackupSummaryResponse, Fault, GroupList, GroupReplicationTargets, GroupResponse,
+        GroupSnapshotList, GroupSnapshotResponse, GroupSnapshotSummaryList,
+        GroupSnapshotSummaryResponse, GroupSpecItemResponse, GroupSpecsResponse,
+        GroupSummaryList, GroupSummaryResponse, GroupTypeList, GroupTypeResponse,
+        LimitsResponse, MessageList, MessageResponse, ResourceFilterList,
+        SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
+        SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
+        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
+        VolumeMetadataItemResponse, VolumeMetadataResponse,
+        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
+        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse }

@@ -50,6 +50,11 @@ pub enum Fixture {
     /// A user message: a volume of a type whose back end does not exist fails in the
     /// scheduler, which records a message about it (`{key.resource}` is that volume).
     Message(MessageFixture),
+    GroupType(GroupTypeFixture),
+    /// A generic volume group (the local cloud's back end has no native group support, so
+    /// Cinder's generic implementation serves it).
+    Group(GroupFixture),
+    GroupSnapshot(GroupSnapshotFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -69,6 +74,9 @@ pub struct VolumeFixture {
     pub bootable: bool,
     /// Reset to this status once available (e.g. `error`).
     pub status: Option<String>,
+    /// The key of a group fixture declared before this one: the volume is created in it
+    /// (its `type` must be one of the group's types).
+    pub group: Option<String>,
 }
 
 fn one() -> u64 {
@@ -85,6 +93,7 @@ impl Default for VolumeFixture {
             image_metadata: BTreeMap::new(),
             bootable: false,
             status: None,
+            group: None,
         }
     }
 }
@@ -128,6 +137,37 @@ pub struct TypeFixture {
 #[serde(deny_unknown_fields)]
 pub struct MessageFixture {}
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupTypeFixture {
+    pub description: Option<String>,
+    #[serde(default)]
+    pub group_specs: BTreeMap<String, String>,
+    pub is_public: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFixture {
+    /// The key of a group-type fixture declared before this one.
+    pub group_type: String,
+    /// The keys of the type fixtures the group's volumes may have (at least one).
+    pub types: Vec<String>,
+    pub description: Option<String>,
+    /// Reset to this status once available (e.g. `error`).
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSnapshotFixture {
+    /// The key of a group fixture declared before this one.
+    pub group: String,
+    pub description: Option<String>,
+    /// Reset to this status once available (e.g. `error`).
+    pub status: Option<String>,
+}
+
 impl Fixture {
     fn from_yaml(value: serde_norway::Value) -> Result<Fixture> {
         // `volume: volume` is short for `volume: {kind: volume}`.
@@ -157,6 +197,9 @@ impl Fixture {
             Fixture::Backup(_) => "backup",
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
+            Fixture::GroupType(_) => "group-type",
+            Fixture::Group(_) => "group",
+            Fixture::GroupSnapshot(_) => "group-snapshot",
         }
     }
 }
@@ -327,6 +370,13 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                 if let Some(t) = &v.volume_type {
                     earlier(t, "type")?;
                 }
+                if let Some(g) = &v.group {
+                    earlier(g, "group")?;
+                    ensure!(
+                        v.volume_type.is_some(),
+                        "fixture {key}: a volume in a group needs a type"
+                    );
+                }
                 for value in v.metadata.values().chain(v.image_metadata.values()) {
                     check_placeholders(value, &[])?;
                 }
@@ -343,7 +393,18 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                     check_placeholders(project, &[])?;
                 }
             }
-            Fixture::Message(_) => {}
+            Fixture::Message(_) | Fixture::GroupType(_) => {}
+            Fixture::Group(g) => {
+                earlier(&g.group_type, "group-type")?;
+                ensure!(
+                    !g.types.is_empty(),
+                    "fixture {key}: a group needs at least one type"
+                );
+                for t in &g.types {
+                    earlier(t, "type")?;
+                }
+            }
+            Fixture::GroupSnapshot(g) => earlier(&g.group, "group")?,
         }
         fixtures.push((key, fixture));
     }

@@ -9,7 +9,10 @@ use anyhow::{bail, Context, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::cases::{expand, BackupFixture, Fixture, SnapshotFixture, TypeFixture, VolumeFixture};
+use super::cases::{
+    expand, BackupFixture, Fixture, GroupFixture, GroupSnapshotFixture, GroupTypeFixture,
+    SnapshotFixture, TypeFixture, VolumeFixture,
+};
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
 pub const NAME_PREFIX: &str = "parity-";
@@ -133,6 +136,9 @@ enum Resource {
     Backup(String),
     Type(String),
     Message(String),
+    GroupType(String),
+    Group(String),
+    GroupSnapshot(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -154,6 +160,15 @@ impl Cleanup {
     }
     fn message(&self, id: &str) {
         self.push(Resource::Message(id.into()));
+    }
+    pub fn group_type(&self, id: &str) {
+        self.push(Resource::GroupType(id.into()));
+    }
+    pub fn group(&self, id: &str) {
+        self.push(Resource::Group(id.into()));
+    }
+    pub fn group_snapshot(&self, id: &str) {
+        self.push(Resource::GroupSnapshot(id.into()));
     }
 
     fn push(&self, resource: Resource) {
@@ -190,12 +205,40 @@ impl Cleanup {
                 problems.push(format!("{e:#}"));
             }
         }
+        let group_snapshots = of(|r| match r {
+            Resource::GroupSnapshot(id) => Some(id),
+            _ => None,
+        });
+        let results = futures::future::join_all(
+            group_snapshots
+                .iter()
+                .map(|id| delete_group_snapshot(api, id)),
+        )
+        .await;
+        problems.extend(
+            results
+                .into_iter()
+                .filter_map(Result::err)
+                .map(|e| format!("{e:#}")),
+        );
         let snapshots = of(|r| match r {
             Resource::Snapshot(id) => Some(id),
             _ => None,
         });
         let results =
             futures::future::join_all(snapshots.iter().map(|id| delete_snapshot(api, id))).await;
+        problems.extend(
+            results
+                .into_iter()
+                .filter_map(Result::err)
+                .map(|e| format!("{e:#}")),
+        );
+        let groups = of(|r| match r {
+            Resource::Group(id) => Some(id),
+            _ => None,
+        });
+        let results =
+            futures::future::join_all(groups.iter().map(|id| delete_group(api, id))).await;
         problems.extend(
             results
                 .into_iter()
@@ -214,6 +257,14 @@ impl Cleanup {
                 .filter_map(Result::err)
                 .map(|e| format!("{e:#}")),
         );
+        for id in of(|r| match r {
+            Resource::GroupType(id) => Some(id),
+            _ => None,
+        }) {
+            if let Err(e) = delete_group_type(api, &id).await {
+                problems.push(format!("{e:#}"));
+            }
+        }
         for id in of(|r| match r {
             Resource::Type(id) => Some(id),
             _ => None,
@@ -319,6 +370,77 @@ async fn delete_volume(api: &Api, id: &str) -> Result<()> {
     api.wait_gone(&path).await
 }
 
+async fn delete_group_snapshot(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/group_snapshots/{id}");
+    match status(api, &path, "group_snapshot").await?.as_deref() {
+        None => return Ok(()),
+        Some("deleting") => return api.wait_gone(&path).await,
+        Some(_) => {}
+    }
+    if !accepted(api.send(Method::DELETE, &path, None).await?.0) {
+        // A state the delete refuses (a case reset it): make it deletable.
+        let _ = api
+            .action(&path, json!({"reset_status": {"status": "available"}}))
+            .await;
+        let (code, answer) = api.send(Method::DELETE, &path, None).await?;
+        if !accepted(code) {
+            bail!("DELETE {path}: HTTP {code} {answer}");
+        }
+    }
+    api.wait_gone(&path).await
+}
+
+/// Deletes a group with its volumes.
+async fn delete_group(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/groups/{id}");
+    match status(api, &path, "group").await?.as_deref() {
+        None => return Ok(()),
+        Some("deleting") => return api.wait_gone(&path).await,
+        Some(_) => {}
+    }
+    let delete = json!({"delete": {"delete-volumes": true}});
+    let (code, _) = api
+        .send(Method::POST, &format!("{path}/action"), Some(&delete))
+        .await?;
+    if !accepted(code) {
+        // Reset by a case, or a volume of it was: make them deletable.
+        let _ = api
+            .action(&path, json!({"reset_status": {"status": "available"}}))
+            .await;
+        let volumes = api
+            .ids(&format!("/volumes/detail?group_id={id}"), "volumes")
+            .await?;
+        for volume in volumes.iter().filter_map(|v| v["id"].as_str()) {
+            let _ = api
+                .action(
+                    &format!("/volumes/{volume}"),
+                    json!({"os-reset_status": {"status": "available", "attach_status": "detached"}}),
+                )
+                .await;
+        }
+        let (code, answer) = api
+            .send(Method::POST, &format!("{path}/action"), Some(&delete))
+            .await?;
+        if !accepted(code) {
+            bail!("deleting group {path}: HTTP {code} {answer}");
+        }
+    }
+    api.wait_gone(&path).await
+}
+
+async fn delete_group_type(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/group_types/{id}");
+    for _ in 0..5 {
+        let (status, _) = api.send(Method::DELETE, &path, None).await?;
+        if status == 202 || status == 404 {
+            return Ok(());
+        }
+        // A group being deleted may still use it.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    bail!("group type {id} could not be deleted")
+}
+
 async fn delete_type(api: &Api, id: &str) -> Result<()> {
     let path = format!("/types/{id}");
     for _ in 0..5 {
@@ -362,6 +484,11 @@ pub async fn create(
             Fixture::Snapshot(spec) => snapshot(api, spec, &name, &values, cleanup).await,
             Fixture::Backup(spec) => backup(api, spec, &name, &values, cleanup).await,
             Fixture::Type(spec) => volume_type(api, spec, &name, builtins, cleanup).await,
+            Fixture::GroupType(spec) => group_type(api, spec, &name, cleanup).await,
+            Fixture::Group(spec) => group(api, spec, &name, &values, cleanup).await,
+            Fixture::GroupSnapshot(spec) => {
+                group_snapshot(api, spec, &name, &values, cleanup).await
+            }
             Fixture::Message(_) => {
                 let (message, volume) = message(api, &name, cleanup).await?;
                 values.insert(format!("{key}.resource"), volume);
@@ -397,6 +524,9 @@ async fn volume(
     let mut body = json!({"name": name, "size": spec.size});
     if let Some(key) = &spec.volume_type {
         body["volume_type"] = json!(values[key]);
+    }
+    if let Some(key) = &spec.group {
+        body["group_id"] = json!(values[key]);
     }
     if let Some(description) = &spec.description {
         body["description"] = json!(description);
@@ -536,6 +666,100 @@ async fn volume_type(
     Ok(id)
 }
 
+async fn group_type(
+    api: &Api,
+    spec: &GroupTypeFixture,
+    name: &str,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    if let Some(public) = spec.is_public {
+        body["is_public"] = json!(public);
+    }
+    if !spec.group_specs.is_empty() {
+        body["group_specs"] = json!(spec.group_specs);
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/group_types",
+            Some(json!({ "group_type": body })),
+        )
+        .await?;
+    let id = created["group_type"]["id"]
+        .as_str()
+        .context("a created group type without id")?
+        .to_string();
+    cleanup.group_type(&id);
+    Ok(id)
+}
+
+async fn group(
+    api: &Api,
+    spec: &GroupFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let types: Vec<&String> = spec.types.iter().map(|key| &values[key]).collect();
+    let mut body = json!({"name": name, "group_type": values[&spec.group_type],
+                          "volume_types": types});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    let created = api
+        .ok(Method::POST, "/groups", Some(json!({ "group": body })))
+        .await?;
+    let id = created["group"]["id"]
+        .as_str()
+        .context("a created group without id")?
+        .to_string();
+    cleanup.group(&id);
+    let path = format!("/groups/{id}");
+    api.wait_status(&path, "group", &["available"]).await?;
+    if let Some(status) = &spec.status {
+        api.action(&path, json!({"reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn group_snapshot(
+    api: &Api,
+    spec: &GroupSnapshotFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name, "group_id": values[&spec.group]});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/group_snapshots",
+            Some(json!({ "group_snapshot": body })),
+        )
+        .await?;
+    let id = created["group_snapshot"]["id"]
+        .as_str()
+        .context("a created group snapshot without id")?
+        .to_string();
+    cleanup.group_snapshot(&id);
+    let path = format!("/group_snapshots/{id}");
+    api.wait_status(&path, "group_snapshot", &["available"])
+        .await?;
+    if let Some(status) = &spec.status {
+        api.action(&path, json!({"reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
 /// A volume of a type no back end has fails in the scheduler, which records a user message.
 async fn message(api: &Api, name: &str, cleanup: &Cleanup) -> Result<(String, String)> {
     let nowhere = TypeFixture {
@@ -607,9 +831,24 @@ pub fn created_by(answer: &str, cleanup: &Cleanup) {
     if let Some(id) = value["volume_type"]["id"].as_str() {
         cleanup.volume_type(id);
     }
+    if let Some(id) = value["group_type"]["id"].as_str() {
+        cleanup.group_type(id);
+    }
+    // A consistency group is a group, a cgsnapshot a group snapshot (Cinder keeps them in
+    // the same tables).
+    for key in ["group", "consistencygroup"] {
+        if let Some(id) = value[key]["id"].as_str() {
+            cleanup.group(id);
+        }
+    }
+    for key in ["group_snapshot", "cgsnapshot"] {
+        if let Some(id) = value[key]["id"].as_str() {
+            cleanup.group_snapshot(id);
+        }
+    }
 }
 
-/// Deletes everything in the parity project and every volume type named `parity-*`: what an
+/// Deletes everything in the parity project and every volume and group type named `parity-*`: what an
 /// interrupted run left (before a run) or a cleanup missed (after). Only one parity run uses
 /// the project at a time (the caller holds the lock). Returns what it deleted (`kind name
 /// id`) and the problems.
@@ -636,6 +875,16 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
             cleanup.backup(&id);
         }
     }
+    for group_snapshot in api.ids("/group_snapshots", "group_snapshots").await? {
+        if let Some(id) = note("group snapshot", &group_snapshot) {
+            cleanup.group_snapshot(&id);
+        }
+    }
+    for group in api.ids("/groups", "groups").await? {
+        if let Some(id) = note("group", &group) {
+            cleanup.group(&id);
+        }
+    }
     for snapshot in api.ids("/snapshots", "snapshots").await? {
         if let Some(id) = note("snapshot", &snapshot) {
             cleanup.snapshot(&id);
@@ -651,6 +900,17 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
         if name.starts_with(NAME_PREFIX) {
             if let Some(id) = note("volume type", &volume_type) {
                 cleanup.volume_type(&id);
+            }
+        }
+    }
+    for group_type in api
+        .ids("/group_types?is_public=None", "group_types")
+        .await?
+    {
+        let name = group_type["name"].as_str().unwrap_or_default();
+        if name.starts_with(NAME_PREFIX) {
+            if let Some(id) = note("group type", &group_type) {
+                cleanup.group_type(&id);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`, `types/`,
-//! `messages/`, `limits/`, `zones/`, `versions/`, `filters/`), and is named once, in the
+//! `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
@@ -8,6 +8,7 @@
 mod backups;
 mod cmd;
 mod filters;
+mod groups;
 mod limits;
 mod messages;
 mod shared;
@@ -169,6 +170,51 @@ registry! {
     EncryptionTypeUpdate(types::EncryptionTypeUpdate),
     /// Deletes encryption type for a volume type. Admin only.
     EncryptionTypeDelete(types::EncryptionTypeDelete),
+
+    /// Creates a group type.
+    GroupTypeCreate(groups::GroupTypeCreate),
+    /// List the default group type.
+    GroupTypeDefault(groups::GroupTypeDefault),
+    /// Deletes group type or types.
+    GroupTypeDelete(groups::GroupTypeDelete),
+    /// Sets or unsets group_spec for a group type.
+    GroupTypeKey(groups::GroupTypeKey),
+    /// Lists available 'group types'. (Admin only will see private types)
+    GroupTypeList(groups::GroupTypeList),
+    /// Show group type details.
+    GroupTypeShow(groups::GroupTypeShow),
+    /// Updates group type name, description, and/or is_public.
+    GroupTypeUpdate(groups::GroupTypeUpdate),
+    /// Lists current group types and specs.
+    GroupSpecsList(groups::GroupSpecsList),
+    /// Creates a group.
+    GroupCreate(groups::GroupCreate),
+    /// Creates a group from a group snapshot or a source group.
+    GroupCreateFromSrc(groups::GroupCreateFromSrc),
+    /// Removes one or more groups.
+    GroupDelete(groups::GroupDelete),
+    /// Lists all groups.
+    GroupList(groups::GroupList),
+    /// Shows details of a group.
+    GroupShow(groups::GroupShow),
+    /// Updates a group.
+    GroupUpdate(groups::GroupUpdate),
+    /// Enables replication for group.
+    GroupEnableReplication(groups::GroupEnableReplication),
+    /// Disables replication for group.
+    GroupDisableReplication(groups::GroupDisableReplication),
+    /// Fails over replication for group.
+    GroupFailoverReplication(groups::GroupFailoverReplication),
+    /// Lists replication targets for group.
+    GroupListReplicationTargets(groups::GroupListReplicationTargets),
+    /// Creates a group snapshot.
+    GroupSnapshotCreate(groups::GroupSnapshotCreate),
+    /// Removes one or more group snapshots.
+    GroupSnapshotDelete(groups::GroupSnapshotDelete),
+    /// Lists all group snapshots.
+    GroupSnapshotList(groups::GroupSnapshotList),
+    /// Shows group snapshot details.
+    GroupSnapshotShow(groups::GroupSnapshotShow),
 
     /// Lists absolute limits for a user.
     AbsoluteLimits(limits::AbsoluteLimits),

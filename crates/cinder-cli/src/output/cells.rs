@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::visible::visible;
 use crate::python;
 
 /// A value as cinderclient prints it in a table (Python's `str()`): strings bare, `None`,
@@ -42,9 +43,11 @@ pub fn list_text(value: &Value) -> String {
 }
 
 /// A cell of the `value` format: [`pretty`] on one line (the lines of a dict or of a
-/// multi-line string joined by `, `), since each output line is one row.
+/// multi-line string joined by `, `), since each output line is one row, with control
+/// characters shown as escapes ([`visible`]).
 pub fn one_line(value: &Value) -> String {
-    pretty(value).lines().collect::<Vec<_>>().join(", ")
+    let line = pretty(value).lines().collect::<Vec<_>>().join(", ");
+    visible(&line).into_owned()
 }
 
 #[cfg(test)]
@@ -84,5 +87,6 @@ mod tests {
         assert_eq!(one_line(&json!({"b": "2", "a": "1"})), "a : 1, b : 2");
         assert_eq!(one_line(&json!("first\nsecond")), "first, second");
         assert_eq!(one_line(&json!(false)), "False");
+        assert_eq!(one_line(&json!({"k\u{1b}": "\u{7}"})), "k\\x1b : \\x07");
     }
 }

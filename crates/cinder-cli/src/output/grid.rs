@@ -1,4 +1,8 @@
 //! cinderclient-style (prettytable) tables: `+----+` borders, a header row, left-aligned cells.
+//! Every header and cell passes through [`visible`]: a table is where names from the server
+//! end up in front of a person.
+
+use super::visible::visible;
 
 /// A table of text cells; cells may hold several lines.
 pub struct Grid {
@@ -9,13 +13,21 @@ pub struct Grid {
 impl Grid {
     pub fn new<S: AsRef<str>>(headers: &[S]) -> Self {
         Grid {
-            headers: headers.iter().map(|h| h.as_ref().to_string()).collect(),
+            headers: headers
+                .iter()
+                .map(|h| visible(h.as_ref()).into_owned())
+                .collect(),
             rows: Vec::new(),
         }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|cell| visible(&cell).into_owned())
+                .collect(),
+        );
     }
 
     pub fn render(&self) -> String {
@@ -88,6 +100,16 @@ mod tests {
         assert_eq!(
             grid.render(),
             "+----+------+\n| ID | Name |\n+----+------+\n| 1  | a    |\n|    | bb   |\n+----+------+\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_and_counted_as_escapes() {
+        let mut grid = Grid::new(&["N\u{1b}"]);
+        grid.row(vec!["\u{1b}[8m".into()]);
+        assert_eq!(
+            grid.render(),
+            "+---------+\n| N\\x1b   |\n+---------+\n| \\x1b[8m |\n+---------+\n"
         );
     }
 }

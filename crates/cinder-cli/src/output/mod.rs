@@ -60,9 +60,11 @@ mod list;
 mod paging;
 mod serialize;
 mod single;
+mod visible;
 
 pub use cells::text as cell_text;
 pub use columns::{columns, Column};
 pub use format::OutputArgs;
 pub use paging::{ListPage, PageArgs, PageRequest};
 pub use single::Shape;
+pub use visible::visible;

@@ -43,25 +43,57 @@ fn leaf(
     names: &[&str],
     usage: ExtendedKeyUsagePurpose,
 ) -> (rcgen::Certificate, KeyPair) {
+    sign(issuer, leaf_params(names, usage))
+}
+
+fn leaf_params(names: &[&str], usage: ExtendedKeyUsagePurpose) -> CertificateParams {
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     let mut params = CertificateParams::new(names.clone()).unwrap();
     params
         .distinguished_name
         .push(DnType::CommonName, &names[0]);
     params.extended_key_usages = vec![usage];
+    params
+}
+
+fn sign(
+    issuer: &CertifiedIssuer<'static, KeyPair>,
+    params: CertificateParams,
+) -> (rcgen::Certificate, KeyPair) {
     let key = KeyPair::generate().unwrap();
     (params.signed_by(&key, issuer).unwrap(), key)
+}
+
+/// What is wrong with the server certificate of a [`Pki::with_server`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ServerCert {
+    /// Nothing: valid now, for 127.0.0.1 and localhost.
+    Good,
+    /// Its validity ended in 2001.
+    Expired,
+    /// Made for another host name.
+    OtherName,
 }
 
 impl Pki {
     /// A new CA and server certificate, with the folder `target/test-scratch/<name>-...`.
     pub fn new(workspace: &Path, name: &str) -> Pki {
+        Pki::with_server(workspace, name, ServerCert::Good)
+    }
+
+    /// A new CA and a server certificate with the given flaw.
+    pub fn with_server(workspace: &Path, name: &str, flaw: ServerCert) -> Pki {
         let ca = ca("cinder-rs test CA");
-        let (cert, key) = leaf(
-            &ca,
-            &["127.0.0.1", "localhost"],
-            ExtendedKeyUsagePurpose::ServerAuth,
-        );
+        let names: &[&str] = match flaw {
+            ServerCert::OtherName => &["cinder.example.org"],
+            _ => &["127.0.0.1", "localhost"],
+        };
+        let mut params = leaf_params(names, ExtendedKeyUsagePurpose::ServerAuth);
+        if flaw == ServerCert::Expired {
+            params.not_before = rcgen::date_time_ymd(2000, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2001, 1, 1);
+        }
+        let (cert, key) = sign(&ca, params);
         let dir = workspace.join("target/test-scratch").join(format!(
             "{name}-{}-{}",
             std::process::id(),
@@ -77,10 +109,13 @@ impl Pki {
         pki
     }
 
-    /// Writes `contents` to `name` in the scratch folder and returns its path.
+    /// Writes `contents` to `name` in the scratch folder, readable by its owner only (keys,
+    /// clouds.yaml with a password), and returns its path.
     pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
         let path = self.dir.join(name);
         std::fs::write(&path, contents).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         path
     }
 

@@ -4,6 +4,9 @@
 //! The `Client` methods, one file per tag.
 mod availability_zones;
 mod backups;
+mod group_snapshots;
+mod group_types;
+mod groups;
 mod limits;
 mod messages;
 mod resource_filters;

@@ -81,11 +81,11 @@ impl AtOnce {
                 failed += 1;
                 // On stdout, where cinderclient prints them.
                 if reporting.text_first {
-                    println!("{e}");
+                    println!("{}", crate::output::visible(&e.to_string()));
                 }
                 last_line = format!("{action} for {kind} {} failed: {e}", items[index]);
                 if reporting.line_for_one || items.len() > 1 {
-                    println!("{last_line}");
+                    println!("{}", crate::output::visible(&last_line));
                 }
             }
             index += 1;

@@ -1,13 +1,14 @@
 //! The shapes that repeat across commands, on the library's generated resource handles:
 //! finding a resource by name or ID ([`find`]), a filtered paged list ([`list`]), showing one
 //! resource ([`show`]), doing something to many with cinderclient's reporting ([`each`]),
-//! metadata set/unset/show ([`metadata`]), changing fields ([`update`]), `--wait` ([`wait`]),
+//! metadata set/unset/show ([`metadata`]), `reset-state` of any entity ([`reset`]), changing fields ([`update`]), `--wait` ([`wait`]),
 //! and request bodies made from JSON.
 
 pub mod each;
 pub mod find;
 pub mod list;
 pub mod metadata;
+pub mod reset;
 pub mod show;
 pub mod update;
 pub mod wait;

@@ -2,13 +2,13 @@
 //! readonly-mode-update, reset-state, upload-to-image, revert-to-snapshot.
 
 use anyhow::{bail, Result};
-use cinder_client::resources::{Snapshots, Volumes};
+use cinder_client::resources::{GroupSnapshots, Groups, Snapshots, Volumes};
 use cinder_client::{Cinder, Run};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::json;
 
-use crate::commands::shared::each::{AtOnce, Reporting};
 use crate::commands::shared::find::{find, find_id, id_of, text};
+use crate::commands::shared::reset::reset_each;
 use crate::commands::shared::update::{check_rename, update};
 use crate::commands::shared::wait::WaitArgs;
 use crate::commands::shared::{body, without_nulls};
@@ -71,15 +71,22 @@ impl Cmd for Extend {
     }
 }
 
+/// The entities `reset-state --type` takes. Each is one arm of [`ResetState::run`]: the
+/// request that resets one entity found by name or ID.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum EntityType {
     Volume,
     Snapshot,
+    /// API 3.20 and later.
+    Group,
+    /// API 3.19 and later.
+    GroupSnapshot,
 }
 
 #[derive(Args, Debug)]
 pub struct ResetState {
-    /// Type of entity to update: volume or snapshot. Default=volume.
+    /// Type of entity to update: volume, snapshot, group (API 3.20 and later) or
+    /// group-snapshot (API 3.19 and later). Default=volume.
     #[arg(
         long = "type",
         value_enum,
@@ -107,12 +114,14 @@ pub struct ResetState {
 
 impl Cmd for ResetState {
     fn check(&self) -> Result<()> {
-        if matches!(self.entity_type, EntityType::Snapshot)
+        if !matches!(self.entity_type, EntityType::Volume)
             && (self.attach_status.is_some() || self.reset_migration_status)
         {
+            let kind = self.entity_type.to_possible_value().expect("not skipped");
             bail!(
                 "--attach-status and --reset-migration-status apply to volumes only, not with \
-                 --type snapshot."
+                 --type {}.",
+                kind.get_name()
             );
         }
         Ok(())
@@ -125,47 +134,44 @@ impl Cmd for ResetState {
             .state
             .clone()
             .or_else(|| (!given).then(|| "available".to_string()));
-        let each = AtOnce::ONE_BY_ONE;
-        // cinderclient's way here: a failure's text, then its line when several were named,
-        // and a failure only when all failed.
-        let reporting = Reporting {
-            action: "Reset state",
-            kind: "entity".into(),
-            text_first: true,
-            line_for_one: false,
-            all_failed: "Unable to reset the state for the specified entity(s).".into(),
-            one_failed_is_its_line: false,
-        };
-        let (names, action) = (&self.entities, &reporting);
+        // Every entity but a volume takes only its status.
+        let status = json!({ "status": state.clone().unwrap_or_else(|| "available".into()) });
+        let names = &self.entities;
+        let raw = cinder.raw();
         match self.entity_type {
-            EntityType::Snapshot => {
-                let state = json!({ "status": state.unwrap_or_else(|| "available".into()) });
-                each.for_each_found::<Snapshots, _, _>(cinder, names, action, |id, _| {
-                    let state = state.clone();
-                    async move {
-                        Ok(cinder
-                            .raw()
-                            .snapshot_reset_status(&id, body(state)?)
-                            .run()
-                            .await?)
-                    }
+            EntityType::Volume => {
+                let migration = self.reset_migration_status.then_some("none");
+                let fields = without_nulls(json!({
+                    "status": state, "attach_status": self.attach_status, "migration_status": migration
+                }));
+                reset_each::<Volumes, _, _>(cinder, names, |id| {
+                    let fields = fields.clone();
+                    async move { Ok(raw.volume_reset_status(&id, body(fields)?).run().await?) }
                 })
                 .await
             }
-            EntityType::Volume => {
-                let migration = self.reset_migration_status.then_some("none");
-                let fields = json!({
-                    "status": state, "attach_status": self.attach_status, "migration_status": migration
-                });
-                let fields = without_nulls(fields);
-                each.for_each_found::<Volumes, _, _>(cinder, names, action, |id, _| {
-                    let fields = fields.clone();
+            EntityType::Snapshot => {
+                reset_each::<Snapshots, _, _>(cinder, names, |id| {
+                    let status = status.clone();
+                    async move { Ok(raw.snapshot_reset_status(&id, body(status)?).run().await?) }
+                })
+                .await
+            }
+            EntityType::Group => {
+                require(cinder, &gates::GROUP_RESET_STATE)?;
+                reset_each::<Groups, _, _>(cinder, names, |id| {
+                    let status = status.clone();
+                    async move { Ok(raw.group_reset_status(&id, body(status)?).run().await?) }
+                })
+                .await
+            }
+            EntityType::GroupSnapshot => {
+                require(cinder, &gates::GROUP_SNAPSHOT_RESET_STATE)?;
+                reset_each::<GroupSnapshots, _, _>(cinder, names, |id| {
+                    let status = status.clone();
                     async move {
-                        Ok(cinder
-                            .raw()
-                            .volume_reset_status(&id, body(fields)?)
-                            .run()
-                            .await?)
+                        let status = body(status)?;
+                        Ok(raw.group_snapshot_reset_status(&id, status).run().await?)
                     }
                 })
                 .await
