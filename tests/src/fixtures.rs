@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cinder_client::resources::{
-    Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource, Snapshots, VolumeTypes,
-    Volumes,
+    Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource, Snapshots,
+    VolumeTypes, Volumes,
 };
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
@@ -92,6 +92,19 @@ impl Teardown for Snapshots {
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
         Some(Box::pin(cinder.raw().snapshot_force_delete(id).run()))
+    }
+}
+
+impl Teardown for Backups {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+    // A backup being made or restored cannot be deleted; the force-delete stops it.
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(cinder.raw().backup_force_delete(id).run()))
     }
 }
 
@@ -316,4 +329,49 @@ pub async fn create_type(cinder: &Cinder, cleanup: &Cleanup, name: &str, extra: 
     let value = json(&created.volume_type);
     cleanup.add::<VolumeTypes>(value["id"].as_str().expect("a type id"));
     value
+}
+
+/// The volume type of the local cloud's `file` back end (sparse files cinder-backup can read
+/// and write), created for the test; its volumes' bytes are in [`volume_file`].
+pub async fn create_file_type(cinder: &Cinder, cleanup: &Cleanup) -> Value {
+    create_type(
+        cinder,
+        cleanup,
+        &cloud::unique_name("e2e-file-type"),
+        serde_json::json!({"extra_specs": {"volume_backend_name": "file"}}),
+    )
+    .await
+}
+
+/// The file holding the bytes of a volume of the local cloud's `file` back end.
+pub fn volume_file(volume_id: &str) -> std::path::PathBuf {
+    cloud::state_dir()
+        .join("cinder/file-volumes")
+        .join(format!("volume-{volume_id}"))
+}
+
+/// Creates a backup (`fields` merged into `{"backup": {"name"}}`), waits for `available` and
+/// returns it as JSON.
+pub async fn create_backup(cinder: &Cinder, cleanup: &Cleanup, name: &str, fields: Value) -> Value {
+    let mut request = serde_json::json!({"backup": {"name": name}});
+    if let Value::Object(fields) = fields {
+        for (key, value) in fields {
+            request["backup"][key] = value;
+        }
+    }
+    let created = cinder
+        .raw()
+        .create_backup()
+        .body(body::<cinder_client::types::BackupCreateRequest>(request))
+        .run()
+        .await
+        .expect("creates a backup");
+    let id = created.backup.id.clone();
+    cleanup.add::<Backups>(&id);
+    let backup = cinder
+        .backups()
+        .wait_for_with(&id, &["available"], &wait_options())
+        .await
+        .expect("the backup becomes available");
+    json(&backup)
 }

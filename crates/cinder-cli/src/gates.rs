@@ -162,6 +162,21 @@ pub const VOLUME_CONSUMES_QUOTA: Needs = gate(
     "response:volumes.consumes_quota",
 );
 
+pub const BACKUP_METADATA: Needs = gate("--metadata", "create_backup", "body:backup.metadata");
+pub const BACKUP_ZONE: Needs = gate(
+    "--availability-zone",
+    "create_backup",
+    "body:backup.availability_zone",
+);
+pub const BACKUP_LIST_WITH_COUNT: Needs =
+    gate("--with-count", "list_backups_detail", "query:with_count");
+pub const BACKUP_USER_ID: Needs =
+    gate("User ID", "list_backups_detail", "response:backups.user_id");
+pub const BACKUP_UPDATE: Needs = op("backup-update", "update_backup");
+/// backup-restore's `--volume-type` and `--availability-zone`: a volume created from the backup.
+pub const VOLUME_FROM_BACKUP: Needs =
+    gate("--volume-type", "create_volume", "body:volume.backup_id");
+
 pub const SNAPSHOT_LIST_METADATA: Needs =
     gate("--metadata", "list_snapshots_detail", "query:metadata");
 pub const SNAPSHOT_LIST_WITH_COUNT: Needs =

@@ -37,6 +37,33 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "backup_action",
+        method: "POST",
+        path: "/backups/{backup_id}/action",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "create_backup",
+        method: "POST",
+        path: "/backups",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "body:backup.availability_zone",
+                min: 51u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "body:backup.metadata",
+                min: 43u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "create_group",
         method: "POST",
         path: "/groups",
@@ -205,6 +232,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "delete_backup",
+        method: "DELETE",
+        path: "/backups/{backup_id}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "delete_group_snapshot",
         method: "DELETE",
         path: "/group_snapshots/{group_snapshot_id}",
@@ -353,6 +388,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "export_backup_record",
+        method: "GET",
+        path: "/backups/{backup_id}/export_record",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "failover_host",
         method: "PUT",
         path: "/os-services/failover_host",
@@ -448,12 +491,78 @@ pub const OPERATIONS: &[OperationVersions] = &[
         }],
     },
     OperationVersions {
+        operation_id: "import_backup_record",
+        method: "POST",
+        path: "/backups/import_record",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "list_availability_zones",
         method: "GET",
         path: "/os-availability-zone",
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "list_backups",
+        method: "GET",
+        path: "/backups",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:with_count",
+                min: 45u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_backups_detail",
+        method: "GET",
+        path: "/backups/detail",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:with_count",
+                min: 45u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backups.encryption_key_id",
+                min: 64u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backups.metadata",
+                min: 43u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backups.os-backup-project-attr:project_id",
+                min: 18u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backups.user_id",
+                min: 56u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:count",
+                min: 45u16,
+                max: MAX_VERSION,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "list_default_types",
@@ -1016,6 +1125,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         }],
     },
     OperationVersions {
+        operation_id: "restore_backup",
+        method: "POST",
+        path: "/backups/{backup_id}/restore",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "set_default_type",
         method: "PUT",
         path: "/v3/default-types/{target_project_id}",
@@ -1030,6 +1147,35 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 32u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_backup",
+        method: "GET",
+        path: "/backups/{backup_id}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:backup.encryption_key_id",
+                min: 64u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backup.metadata",
+                min: 43u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backup.os-backup-project-attr:project_id",
+                min: 18u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:backup.user_id",
+                min: 56u16,
+                max: MAX_VERSION,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "show_default_group_type",
@@ -1354,6 +1500,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "update_backup",
+        method: "PUT",
+        path: "/backups/{backup_id}",
+        min: 9u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "body:backup.metadata",
+            min: 43u16,
+            max: MAX_VERSION,
+        }],
     },
     OperationVersions {
         operation_id: "update_group",

@@ -201,6 +201,38 @@ impl WithMetadata for Snapshots {
         )
     }
 }
+///The `backup` resource (tag `backups`): `show_backup`, `list_backups_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct Backups;
+impl Resource for Backups {
+    const NAME: &'static str = "backup";
+    const MESSAGE_NAME: &'static str = "volumebackup";
+    const KEY: &'static str = "backup";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::Backup;
+    type Shown = types::BackupResponse;
+    type List<'a> = crate::builder::ListBackupsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_backup().backup_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_backups_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_backups_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.backup
+    }
+}
+impl Deletable for Backups {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_backup().backup_id(id).send())
+    }
+}
+impl WithStatus for Backups {
+    const STATUS_FIELD: &'static str = "status";
+}
 ///The `volume_type` resource (tag `volume_types`): `show_type`, `list_types`.
 #[derive(Clone, Copy, Debug)]
 pub struct VolumeTypes;
@@ -533,12 +565,12 @@ macro_rules! for_each_resource {
     ($callback:ident) => {
         $callback! { volumes Volumes "volume"[Resource Creatable Updatable Deletable
         WithStatus WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable
-        Updatable Deletable WithStatus WithMetadata]; volume_types VolumeTypes
-        "volume_type"[Resource Creatable Updatable Deletable WithMetadata]; group_types
-        GroupTypes "group_type"[Resource Creatable Updatable Deletable WithMetadata];
-        groups Groups "group"[Resource WithStatus]; group_snapshots GroupSnapshots
-        "group_snapshot"[Resource Deletable WithStatus]; messages Messages
-        "message"[Resource Deletable]; qos_specs QosSpecs "qos_specs"[Resource Creatable
-        Deletable] }
+        Updatable Deletable WithStatus WithMetadata]; backups Backups "backup"[Resource
+        Deletable WithStatus]; volume_types VolumeTypes "volume_type"[Resource Creatable
+        Updatable Deletable WithMetadata]; group_types GroupTypes "group_type"[Resource
+        Creatable Updatable Deletable WithMetadata]; groups Groups "group"[Resource
+        WithStatus]; group_snapshots GroupSnapshots "group_snapshot"[Resource Deletable
+        WithStatus]; messages Messages "message"[Resource Deletable]; qos_specs QosSpecs
+        "qos_specs"[Resource Creatable Deletable] }
     };
 }

@@ -22,6 +22,30 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["list_availability_zones"],
     },
     ResponseBody {
+        type_name: "BackupDetailList",
+        answered_by: &["list_backups_detail"],
+    },
+    ResponseBody {
+        type_name: "BackupList",
+        answered_by: &["list_backups"],
+    },
+    ResponseBody {
+        type_name: "BackupRecordResponse",
+        answered_by: &["export_backup_record"],
+    },
+    ResponseBody {
+        type_name: "BackupResponse",
+        answered_by: &["show_backup"],
+    },
+    ResponseBody {
+        type_name: "BackupRestoreResponse",
+        answered_by: &["restore_backup"],
+    },
+    ResponseBody {
+        type_name: "BackupSummaryResponse",
+        answered_by: &["create_backup", "import_backup_record", "update_backup"],
+    },
+    ResponseBody {
         type_name: "DefaultTypeList",
         answered_by: &["list_default_types"],
     },
@@ -293,20 +317,22 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, DefaultTypeList, DefaultTypeResponse,
-        ExtensionList, Fault, GroupList, GroupReplicationTargets, GroupResponse,
-        GroupSnapshotList, GroupSnapshotResponse, GroupSnapshotSummaryList,
-        GroupSnapshotSummaryResponse, GroupSpecItemResponse, GroupSpecsResponse,
-        GroupSummaryList, GroupSummaryResponse, GroupTypeList, GroupTypeResponse,
-        HostList, HostShow, LimitsResponse, LogLevelList, MessageList, MessageResponse,
-        QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
-        QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
-        ServiceStatusChange, SnapshotDetailList, SnapshotList,
-        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
-        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
-        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
-        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
-        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        $callback! { AvailabilityZoneList, BackupDetailList, BackupList,
+        BackupRecordResponse, BackupResponse, BackupRestoreResponse,
+        BackupSummaryResponse, DefaultTypeList, DefaultTypeResponse, ExtensionList,
+        Fault, GroupList, GroupReplicationTargets, GroupResponse, GroupSnapshotList,
+        GroupSnapshotResponse, GroupSnapshotSummaryList, GroupSnapshotSummaryResponse,
+        GroupSpecItemResponse, GroupSpecsResponse, GroupSummaryList,
+        GroupSummaryResponse, GroupTypeList, GroupTypeResponse, HostList, HostShow,
+        LimitsResponse, LogLevelList, MessageList, MessageResponse, QosAssociationList,
+        QosSpecsList, QosSpecsResponse, QosSpecsSetRequest, QuotaClassSetResponse,
+        QuotaSetResponse, ResourceFilterList, ServiceList, ServiceStatusChange,
+        SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
+        SnapshotMetadataResponse, SnapshotResponse, VersionList, VolumeDetailList,
+        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
+        VolumeMetadataItemResponse, VolumeMetadataResponse,
+        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
+        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse }

@@ -43,6 +43,9 @@ pub enum Stdout {
 pub enum Fixture {
     Volume(VolumeFixture),
     Snapshot(SnapshotFixture),
+    /// A backup of a volume (on the `file` back end: give the volume a type with
+    /// `volume_backend_name: file`), `available` unless `status` says otherwise.
+    Backup(BackupFixture),
     Type(TypeFixture),
     /// A user message: a volume of a type whose back end does not exist fails in the
     /// scheduler, which records a message about it (`{key.resource}` is that volume).
@@ -114,6 +117,15 @@ pub struct SnapshotFixture {
     pub description: Option<String>,
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFixture {
+    /// The key of a volume fixture declared before this one.
+    pub volume: String,
+    /// Reset to this status once available (`error`).
     pub status: Option<String>,
 }
 
@@ -232,6 +244,7 @@ impl Fixture {
         match self {
             Fixture::Volume(_) => "volume",
             Fixture::Snapshot(_) => "snapshot",
+            Fixture::Backup(_) => "backup",
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
             Fixture::GroupType(_) => "group-type",
@@ -428,6 +441,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                     check_placeholders(value, &[])?;
                 }
             }
+            Fixture::Backup(b) => earlier(&b.volume, "volume")?,
             Fixture::Type(t) => {
                 for project in &t.access {
                     check_placeholders(project, &[])?;

@@ -10,8 +10,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, DefaultTypeFixture, Fixture, GroupFixture, GroupSnapshotFixture, GroupTypeFixture,
-    HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture, VolumeFixture,
+    expand, BackupFixture, DefaultTypeFixture, Fixture, GroupFixture, GroupSnapshotFixture,
+    GroupTypeFixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture,
+    VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -133,6 +134,7 @@ impl Api {
 enum Resource {
     Volume(String),
     Snapshot(String),
+    Backup(String),
     Type(String),
     Message(String),
     GroupType(String),
@@ -157,6 +159,9 @@ impl Cleanup {
     }
     pub fn snapshot(&self, id: &str) {
         self.push(Resource::Snapshot(id.into()));
+    }
+    pub fn backup(&self, id: &str) {
+        self.push(Resource::Backup(id.into()));
     }
     pub fn volume_type(&self, id: &str) {
         self.push(Resource::Type(id.into()));
@@ -238,6 +243,16 @@ impl Cleanup {
             let _ = api
                 .send(Method::DELETE, &format!("/messages/{id}"), None)
                 .await;
+        }
+        let backups = of(|r| match r {
+            Resource::Backup(id) => Some(id),
+            _ => None,
+        });
+        // Newest first: an incremental backup goes before the one it depends on.
+        for id in backups.iter().rev() {
+            if let Err(e) = delete_backup(api, id).await {
+                problems.push(format!("{e:#}"));
+            }
         }
         let group_snapshots = of(|r| match r {
             Resource::GroupSnapshot(id) => Some(id),
@@ -357,6 +372,33 @@ async fn delete_snapshot(api: &Api, id: &str) -> Result<()> {
         let (code, answer) = api.send(Method::DELETE, &path, None).await?;
         if !accepted(code) {
             bail!("DELETE {path}: HTTP {code} {answer}");
+        }
+    }
+    api.wait_gone(&path).await
+}
+
+async fn delete_backup(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/backups/{id}");
+    match status(api, &path, "backup").await?.as_deref() {
+        None => return Ok(()),
+        Some("deleting") => return api.wait_gone(&path).await,
+        // Being made or restored: the delete would be refused until it is done.
+        Some("creating" | "restoring") => {
+            api.wait_status(&path, "backup", &["available", "error"])
+                .await?
+        }
+        Some(_) => {}
+    }
+    if !accepted(api.send(Method::DELETE, &path, None).await?.0) {
+        let (code, answer) = api
+            .send(
+                Method::POST,
+                &format!("{path}/action"),
+                Some(&json!({"os-force_delete": {}})),
+            )
+            .await?;
+        if !accepted(code) {
+            bail!("force-deleting {path}: HTTP {code} {answer}");
         }
     }
     api.wait_gone(&path).await
@@ -503,6 +545,7 @@ pub async fn create(
         let id = match fixture {
             Fixture::Volume(spec) => volume(api, spec, &name, &values, cleanup).await,
             Fixture::Snapshot(spec) => snapshot(api, spec, &name, &values, cleanup).await,
+            Fixture::Backup(spec) => backup(api, spec, &name, &values, cleanup).await,
             Fixture::Type(spec) => volume_type(api, spec, &name, builtins, cleanup).await,
             Fixture::GroupType(spec) => group_type(api, spec, &name, cleanup).await,
             Fixture::Group(spec) => group(api, spec, &name, &values, cleanup).await,
@@ -620,6 +663,33 @@ async fn snapshot(
     if let Some(status) = &spec.status {
         api.action(&path, json!({"os-reset_status": {"status": status}}))
             .await?;
+    }
+    Ok(id)
+}
+
+async fn backup(
+    api: &Api,
+    spec: &BackupFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let body = json!({"name": name, "volume_id": values[&spec.volume]});
+    let created = api
+        .ok(Method::POST, "/backups", Some(json!({ "backup": body })))
+        .await?;
+    let id = created["backup"]["id"]
+        .as_str()
+        .context("a created backup without id")?
+        .to_string();
+    cleanup.backup(&id);
+    let path = format!("/backups/{id}");
+    api.wait_status(&path, "backup", &["available"]).await?;
+    if let Some(status) = &spec.status {
+        api.action(&path, json!({"os-reset_status": {"status": status}}))
+            .await?;
+        // The backup service applies the reset after the API's answer.
+        api.wait_status(&path, "backup", &[status.as_str()]).await?;
     }
     Ok(id)
 }
@@ -896,6 +966,13 @@ pub fn created_by(answer: &str, cleanup: &Cleanup) {
     if let Some(id) = value["snapshot"]["id"].as_str() {
         cleanup.snapshot(id);
     }
+    if let Some(id) = value["backup"]["id"].as_str() {
+        cleanup.backup(id);
+    }
+    // A restore into a new volume answers with that volume's ID.
+    if let Some(id) = value["restore"]["volume_id"].as_str() {
+        cleanup.volume(id);
+    }
     if let Some(id) = value["volume_type"]["id"].as_str() {
         cleanup.volume_type(id);
     }
@@ -939,6 +1016,11 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
     for message in api.ids("/messages", "messages").await? {
         if let Some(id) = message["id"].as_str() {
             cleanup.message(id);
+        }
+    }
+    for backup in api.ids("/backups", "backups").await? {
+        if let Some(id) = note("backup", &backup) {
+            cleanup.backup(&id);
         }
     }
     for group_snapshot in api.ids("/group_snapshots", "group_snapshots").await? {

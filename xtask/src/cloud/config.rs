@@ -11,15 +11,37 @@ use super::state::{write_atomic, Secrets, State};
 /// cinder.conf's `host`: services report as `cinder-local` or `cinder-local@<backend>`.
 pub const CINDER_HOST: &str = "cinder-local";
 
-/// Cinder back ends, all on the fake driver: two, so that migration and retype between back ends
-/// reach a real destination.
-pub const BACKENDS: [&str; 2] = ["fake", "fake2"];
+/// Cinder's fake driver keeps nothing: two back ends on it, so that migration and retype between
+/// back ends reach a real destination.
+pub const FAKE_BACKENDS: [&str; 2] = ["fake", "fake2"];
 
-/// Whether the cinder.conf on disk differs from the one `up` would write now (a newer xtask
-/// changed it): the running Cinder services then need a restart to read it.
+/// The back end of the file driver (`cinder_local_file.py`): one sparse file per volume, which
+/// cinder-backup can really read and write. Only volumes whose type asks for it
+/// (`volume_backend_name=file`) and the new volumes of backup restores go there.
+pub const FILE_BACKEND: &str = "file";
+
+/// Every back end, as cinder-volume reports them (`cinder-local@<name>`).
+pub const BACKENDS: [&str; 3] = [FAKE_BACKENDS[0], FAKE_BACKENDS[1], FILE_BACKEND];
+
+/// The file driver's module, written beside cinder.conf and put on the Cinder services' path.
+const FILE_DRIVER: &str = include_str!("cinder_local_file.py");
+const FILE_DRIVER_MODULE: &str = "cinder_local_file";
+
+/// Whether cinder.conf or the file driver on disk differ from those `up` would write now (a
+/// newer xtask changed them): the running Cinder services then need a restart to read them.
 pub fn cinder_conf_is_stale(layout: &Layout, state: &State, secrets: &Secrets) -> bool {
-    fs::read_to_string(layout.cinder_conf())
-        .is_ok_and(|on_disk| on_disk != cinder_conf(layout, state, secrets))
+    let differs = |path: std::path::PathBuf, wanted: &str| {
+        fs::read_to_string(path).map_or(true, |on_disk| on_disk != wanted)
+    };
+    layout.cinder_conf().exists()
+        && (differs(layout.cinder_conf(), &cinder_conf(layout, state, secrets))
+            || differs(file_driver_path(layout), FILE_DRIVER))
+}
+
+fn file_driver_path(layout: &Layout) -> std::path::PathBuf {
+    layout
+        .cinder_python_dir()
+        .join(format!("{FILE_DRIVER_MODULE}.py"))
 }
 
 pub fn write_all(layout: &Layout, state: &State, secrets: &Secrets) -> Result<()> {
@@ -36,6 +58,7 @@ pub fn write_all(layout: &Layout, state: &State, secrets: &Secrets) -> Result<()
         cinder_conf(layout, state, secrets).as_bytes(),
         0o600,
     )?;
+    write_atomic(&file_driver_path(layout), FILE_DRIVER.as_bytes(), 0o644)?;
     let rabbit = layout.rabbit_dir();
     fs::write(
         rabbit.join("rabbitmq.conf"),
@@ -124,6 +147,9 @@ quota_backup_gigabytes = 100000
 quota_groups = 1000
 backup_driver = cinder.backup.drivers.posix.PosixBackupDriver
 backup_posix_path = {dir}/backups
+# The file back end takes only the volumes meant for it (see {module}.LocalBackendFilter).
+scheduler_host_manager = {module}.LocalHostManager
+scheduler_default_filters = AvailabilityZoneFilter,CapacityFilter,CapabilitiesFilter,LocalBackendFilter
 
 [database]
 connection = sqlite:///{db}?timeout=30
@@ -142,7 +168,17 @@ user_domain_name = Default
 password = {password}
 # Without this keystonemiddleware looks for an `internal` identity endpoint: HTTP 500 everywhere.
 interface = public
-{backend_sections}",
+
+# os-brick's connector probe (cinder-backup attaching a volume) runs in a privsep daemon, started
+# through `sudo cinder-rootwrap` by default; the services run as root and there is no sudo.
+[privsep_osbrick]
+helper_command = {venv}/bin/privsep-helper --config-file {conf}
+{backend_sections}
+[{file}]
+volume_driver = {module}.FileVolumeDriver
+volume_backend_name = {file}
+file_volumes_dir = {dir}/file-volumes
+",
         rabbit = ports.rabbit,
         cinder = ports.cinder,
         venv = layout.venv().display(),
@@ -152,7 +188,10 @@ interface = public
         password = secrets.cinder_password,
         host = CINDER_HOST,
         backends = BACKENDS.join(","),
-        backend_sections = BACKENDS
+        conf = layout.cinder_conf().display(),
+        module = FILE_DRIVER_MODULE,
+        file = FILE_BACKEND,
+        backend_sections = FAKE_BACKENDS
             .iter()
             .map(|name| format!(
                 "\n[{name}]\nvolume_driver = cinder.tests.fake_driver.FakeLoggingVolumeDriver\n\

@@ -12,7 +12,8 @@
 //!   run/<service>.pid   "<pid> <start time>" of each process group we started
 //!   markers/<step>      one-time bootstrap steps that are done
 //!   keystone/           keystone.conf, keystone.db, fernet-keys/, credential-keys/, WSGI module
-//!   cinder/             cinder.conf, cinder.db, state/, locks/, backups/
+//!   cinder/             cinder.conf, cinder.db, state/, locks/, backups/, python/ (the file
+//!                       volume driver), file-volumes/ (its volumes)
 //!   rabbitmq/           HOME (Erlang cookie), mnesia/, config files
 //! ```
 use std::path::{Path, PathBuf};
@@ -154,6 +155,11 @@ impl Layout {
         self.cinder_dir().join("cinder.conf")
     }
 
+    /// Python modules of the Cinder services (the file volume driver), put on their path.
+    pub fn cinder_python_dir(&self) -> PathBuf {
+        self.cinder_dir().join("python")
+    }
+
     pub fn cinder_db(&self) -> PathBuf {
         self.cinder_dir().join("cinder.db")
     }
@@ -175,6 +181,7 @@ impl Layout {
             self.cinder_dir().join("state"),
             self.cinder_dir().join("locks"),
             self.cinder_dir().join("backups"),
+            self.cinder_python_dir(),
             self.rabbit_dir(),
             self.rabbit_dir().join("home"),
             self.rabbit_dir().join("mnesia"),

@@ -98,6 +98,7 @@ impl Service {
                 .arg(layout.cinder_conf())
                 .arg("--log-file")
                 .arg(layout.log(program))
+                .env("PYTHONPATH", layout.cinder_python_dir())
                 .current_dir(layout.cinder_dir());
             cmd
         };

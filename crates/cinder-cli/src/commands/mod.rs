@@ -1,11 +1,12 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
-//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `types/`,
-//! `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`, `qos/`,
-//! `services/`, `default_types/`, `extensions/`), and is named once, in the
+//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
+//! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
+//! `qos/`, `services/`, `default_types/`, `extensions/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
 
+mod backups;
 mod cmd;
 mod default_types;
 mod extensions;
@@ -104,6 +105,25 @@ registry! {
     RevertToSnapshot(volumes::RevertToSnapshot),
     /// Get volumes summary.
     Summary(volumes::Summary),
+
+    /// Creates a volume backup.
+    BackupCreate(backups::BackupCreate),
+    /// Removes one or more backups.
+    BackupDelete(backups::BackupDelete),
+    /// Export backup metadata record.
+    BackupExport(backups::BackupExport),
+    /// Import backup metadata record.
+    BackupImport(backups::BackupImport),
+    /// Lists all backups.
+    BackupList(backups::BackupList),
+    /// Explicitly updates the backup state.
+    BackupResetState(backups::BackupResetState),
+    /// Restores a backup.
+    BackupRestore(backups::BackupRestore),
+    /// Shows backup details.
+    BackupShow(backups::BackupShow),
+    /// Updates a backup.
+    BackupUpdate(backups::BackupUpdate),
 
     /// Creates a snapshot.
     SnapshotCreate(snapshots::SnapshotCreate),

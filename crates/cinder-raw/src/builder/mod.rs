@@ -12,6 +12,8 @@ use super::{
 };
 mod availability_zones;
 pub use availability_zones::*;
+mod backups;
+pub use backups::*;
 mod default_types;
 pub use default_types::*;
 mod extensions;

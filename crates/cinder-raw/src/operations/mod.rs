@@ -3,6 +3,7 @@
 
 //! The `Client` methods, one file per tag.
 mod availability_zones;
+mod backups;
 mod default_types;
 mod extensions;
 mod group_snapshots;

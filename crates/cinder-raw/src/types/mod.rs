@@ -30,6 +30,8 @@ pub mod error {
 }
 mod availability_zones;
 pub use availability_zones::*;
+mod backups;
+pub use backups::*;
 mod common;
 pub use common::*;
 mod default_types;
@@ -67,6 +69,7 @@ pub use volumes::*;
 /// Builders for the types, one per type.
 pub mod builder {
     pub use super::availability_zones::builder::*;
+    pub use super::backups::builder::*;
     pub use super::common::builder::*;
     pub use super::default_types::builder::*;
     pub use super::extensions::builder::*;
