@@ -287,7 +287,7 @@ rows! {
     reset_state_snapshot_with_attach_status: args(&["reset-state", "--type", "snapshot", "--attach-status", "detached", "s"])
         => ["--attach-status and --reset-migration-status apply to volumes only", "--type snapshot"];
     reset_state_unknown_type: args(&["reset-state", "--type", "qos", "b"])
-        => ["invalid value 'qos' for '--type <type>'", "[possible values: volume, snapshot, group, group-snapshot"];
+        => ["invalid value 'qos' for '--type <type>'", "[possible values: volume, backup, snapshot, group, group-snapshot"];
     reset_state_group_with_attach_status: args(&["reset-state", "--type", "group", "--attach-status", "detached", "g"])
         => ["--attach-status and --reset-migration-status apply to volumes only", "--type group"];
     rename_without_name_or_description: args(&["rename", "vol"])

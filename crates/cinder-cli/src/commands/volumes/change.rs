@@ -2,7 +2,7 @@
 //! readonly-mode-update, reset-state, upload-to-image, revert-to-snapshot.
 
 use anyhow::{bail, Result};
-use cinder_client::resources::{GroupSnapshots, Groups, Snapshots, Volumes};
+use cinder_client::resources::{Backups, GroupSnapshots, Groups, Snapshots, Volumes};
 use cinder_client::{Cinder, Run};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::json;
@@ -76,6 +76,7 @@ impl Cmd for Extend {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum EntityType {
     Volume,
+    Backup,
     Snapshot,
     /// API 3.20 and later.
     Group,
@@ -85,7 +86,7 @@ pub enum EntityType {
 
 #[derive(Args, Debug)]
 pub struct ResetState {
-    /// Type of entity to update: volume, snapshot, group (API 3.20 and later) or
+    /// Type of entity to update: volume, backup, snapshot, group (API 3.20 and later) or
     /// group-snapshot (API 3.19 and later). Default=volume.
     #[arg(
         long = "type",
@@ -147,6 +148,13 @@ impl Cmd for ResetState {
                 reset_each::<Volumes, _, _>(cinder, names, |id| {
                     let fields = fields.clone();
                     async move { Ok(raw.volume_reset_status(&id, body(fields)?).run().await?) }
+                })
+                .await
+            }
+            EntityType::Backup => {
+                reset_each::<Backups, _, _>(cinder, names, |id| {
+                    let status = status.clone();
+                    async move { Ok(raw.backup_reset_status(&id, body(status)?).run().await?) }
                 })
                 .await
             }
