@@ -1,7 +1,9 @@
 //! Resources made once per cloud and shared by every test that only reads them: a volume with
 //! metadata and image metadata, attached (so that answers carry an attachment), its snapshot, a
-//! type with an extra spec and encryption, a private type the admin project can use, and a
-//! user message about a volume the scheduler could not place. Making them costs a test tens of seconds of
+//! type with an extra spec and encryption, a private type the admin project can use, a user
+//! message about a volume the scheduler could not place, a QoS spec associated with the type, a
+//! group type with a spec, a group with a volume and its group snapshot, and a backup of a
+//! volume of the file-backed back end. Making them costs a test tens of seconds of
 //! creating and waiting; reading them costs nothing.
 //!
 //! The set is recorded in `target/test-cache/seed.json` and checked on every use (a new cloud,
@@ -13,7 +15,9 @@
 use std::fs::File;
 use std::path::PathBuf;
 
-use cinder_client::resources::{Messages, Snapshots, VolumeTypes, Volumes};
+use cinder_client::resources::{
+    Backups, GroupSnapshots, Groups, Messages, QosSpecs, Snapshots, VolumeTypes, Volumes,
+};
 use cinder_client::{types, Cinder, Run, VersionRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -25,6 +29,8 @@ use crate::fixtures::{body, wait_options};
 pub const METADATA: (&str, &str) = ("tier", "gold");
 /// The seeded volume's image metadata.
 pub const IMAGE_METADATA: (&str, &str) = ("purpose", "test");
+/// The seeded group type's spec (the fake back ends can snapshot groups).
+pub const GROUP_SPEC: (&str, &str) = ("consistent_group_snapshot_enabled", "<is> True");
 /// The seeded types' description.
 pub const TYPE_DESCRIPTION: &str = "seeded";
 /// The server the seeded volume is attached to (an attachment record only: no Nova here).
@@ -46,6 +52,15 @@ pub struct Seed {
     /// A user message, and the volume (in `error`) it is about.
     pub message: String,
     pub message_volume: String,
+    /// A QoS spec with the spec [`METADATA`], associated with `volume_type`.
+    pub qos: String,
+    /// A group type with the group spec [`GROUP_SPEC`].
+    pub group_type: String,
+    /// A group of `group_type` and the default volume type, with one volume.
+    pub group: String,
+    pub group_snapshot: String,
+    /// A backup of a volume of the file-backed back end.
+    pub backup: String,
 }
 
 /// The seeded set, made first if this cloud does not have it.
@@ -107,6 +122,26 @@ async fn still_there(cinder: &Cinder, seed: &Seed) -> bool {
             .show_json(&seed.private_type)
             .await
             .is_ok()
+        && cinder
+            .handle::<QosSpecs>()
+            .show_json(&seed.qos)
+            .await
+            .is_ok()
+        && status(
+            cinder.handle::<Groups>().show_json(&seed.group).await,
+            "available",
+        )
+        && status(
+            cinder
+                .handle::<GroupSnapshots>()
+                .show_json(&seed.group_snapshot)
+                .await,
+            "available",
+        )
+        && status(
+            cinder.handle::<Backups>().show_json(&seed.backup).await,
+            "available",
+        )
 }
 
 impl Seed {
@@ -221,7 +256,15 @@ async fn make(cinder: &Cinder) -> Seed {
         .await
         .expect("attaches the seeded volume");
     let (message, message_volume) = provoke_message(cinder, &prefix).await;
+    let qos = make_qos(cinder, &prefix, &volume_type).await;
+    let (group_type, group, group_snapshot) = make_group(cinder, &prefix).await;
+    let backup = make_backup(cinder, &prefix).await;
     Seed {
+        qos,
+        group_type,
+        group,
+        group_snapshot,
+        backup,
         prefix,
         message,
         message_volume,
@@ -278,4 +321,147 @@ async fn provoke_message(cinder: &Cinder, prefix: &str) -> (String, String) {
         );
         tokio::time::sleep(options.first_interval).await;
     }
+}
+
+/// The `id` of the object under `key` in a create answer.
+fn created_id(answer: serde_json::Value, key: &str) -> String {
+    answer[key]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} id in {answer}"))
+        .to_string()
+}
+
+async fn make_qos(cinder: &Cinder, prefix: &str, volume_type: &str) -> String {
+    let raw = cinder.raw();
+    let (key, value) = METADATA;
+    let request = json!({"qos_specs": {"name": format!("{prefix}-qos"), key: value}});
+    let created = raw
+        .create_qos_specs()
+        .body(body::<types::QosSpecsCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded QoS spec");
+    let qos = created_id(created.into_json(), "qos_specs");
+    raw.associate_qos_specs()
+        .qos_id(&qos)
+        .vol_type_id(volume_type)
+        .run()
+        .await
+        .expect("associates the seeded QoS spec with the seeded type");
+    qos
+}
+
+/// A group type, a group of it and the default volume type with one volume, and the group's
+/// snapshot. (The seeded type's spec is no capability of a back end: the scheduler would place
+/// nothing of it.)
+async fn make_group(cinder: &Cinder, prefix: &str) -> (String, String, String) {
+    let raw = cinder.raw();
+    let (key, value) = GROUP_SPEC;
+    let request = json!({"group_type": {
+        "name": format!("{prefix}-group-type"), "group_specs": {key: value},
+    }});
+    let created = raw
+        .create_group_type()
+        .body(body::<types::GroupTypeCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded group type");
+    let group_type = created_id(created.into_json(), "group_type");
+    let default = raw.show_default_type().run_json().await;
+    let volume_type = created_id(
+        default.expect("shows the default type").into_json(),
+        "volume_type",
+    );
+    let request = json!({"group": {
+        "name": format!("{prefix}-group"), "group_type": group_type, "volume_types": [volume_type],
+    }});
+    let created = raw
+        .create_group()
+        .body(body::<types::GroupCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded group");
+    let group = created_id(created.into_json(), "group");
+    cinder
+        .handle::<Groups>()
+        .wait_json(&group, &["available"], &wait_options())
+        .await
+        .expect("the seeded group becomes available");
+    let request = json!({"volume": {
+        "name": format!("{prefix}-group-volume"), "size": 1, "group_id": group,
+        "volume_type": volume_type,
+    }});
+    let created = raw
+        .create_volume()
+        .body(body::<types::VolumeCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded group's volume");
+    let member = created_id(created.into_json(), "volume");
+    cinder
+        .volumes()
+        .wait_json(&member, &["available"], &wait_options())
+        .await
+        .expect("the seeded group's volume becomes available");
+    let request = json!({"group_snapshot": {
+        "name": format!("{prefix}-group-snapshot"), "group_id": group,
+    }});
+    let created = raw
+        .create_group_snapshot()
+        .body(body::<types::GroupSnapshotCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded group snapshot");
+    let group_snapshot = created_id(created.into_json(), "group_snapshot");
+    cinder
+        .handle::<GroupSnapshots>()
+        .wait_json(&group_snapshot, &["available"], &wait_options())
+        .await
+        .expect("the seeded group snapshot becomes available");
+    (group_type, group, group_snapshot)
+}
+
+/// A backup of a volume of the file-backed back end (the fake ones cannot be read).
+async fn make_backup(cinder: &Cinder, prefix: &str) -> String {
+    let raw = cinder.raw();
+    let request = json!({"volume_type": {
+        "name": format!("{prefix}-file"), "description": TYPE_DESCRIPTION,
+        "extra_specs": {"volume_backend_name": "file"},
+    }});
+    let created = raw
+        .create_type()
+        .body(body::<types::VolumeTypeCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the file back end's type");
+    let file_type = created_id(created.into_json(), "volume_type");
+    let request = json!({"volume": {
+        "name": format!("{prefix}-backed-up"), "size": 1, "volume_type": file_type,
+    }});
+    let created = raw
+        .create_volume()
+        .body(body::<types::VolumeCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the volume to back up");
+    let volume = created_id(created.into_json(), "volume");
+    cinder
+        .volumes()
+        .wait_json(&volume, &["available"], &wait_options())
+        .await
+        .expect("the volume to back up becomes available");
+    let request = json!({"backup": {"name": format!("{prefix}-backup"), "volume_id": volume}});
+    let created = raw
+        .create_backup()
+        .body(body::<types::BackupCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the seeded backup");
+    let backup = created_id(created.into_json(), "backup");
+    cinder
+        .handle::<Backups>()
+        .wait_json(&backup, &["available"], &wait_options())
+        .await
+        .expect("the seeded backup becomes available");
+    backup
 }

@@ -413,7 +413,7 @@ async fn services_disable_freeze_thaw_failover_and_log_levels() {
             .iter()
             .filter(|s| s["binary"] == "cinder-volume")
             .collect();
-        assert_eq!(volumes.len(), 2, "{all}");
+        assert!(volumes.len() >= 2, "{all}");
         assert!(volumes.iter().all(|s| s["backend_state"] == "up"), "{all}");
         assert_eq!(fake2(cinder.clone()).await["status"], "enabled");
 

@@ -12,12 +12,26 @@ use cinder_tests::fault_proxy::{Fault, Mangling, Matcher, Proxied};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Every `GET` operation of the spec but `list_versions`, whose 300 answer the library reads
-/// itself (`Cinder::versions`, covered by `versions_document_tolerates_mangling`).
+/// Every `GET` operation of the spec but those of [`NOT_PROBED`].
 const READS: &[&str] = &[
+    "export_backup_record",
     "list_availability_zones",
+    "list_backups",
+    "list_backups_detail",
+    "list_default_types",
+    "list_extensions",
+    "list_group_snapshots",
+    "list_group_snapshots_detail",
+    "list_group_type_specs",
+    "list_group_types",
+    "list_groups",
+    "list_groups_detail",
+    "list_hosts",
     "list_messages",
+    "list_qos_associations",
+    "list_qos_specs",
     "list_resource_filters",
+    "list_services",
     "list_snapshot_metadata",
     "list_snapshots",
     "list_snapshots_detail",
@@ -27,9 +41,16 @@ const READS: &[&str] = &[
     "list_volume_metadata",
     "list_volumes",
     "list_volumes_detail",
+    "show_backup",
     "show_default_type",
+    "show_group",
+    "show_group_snapshot",
+    "show_group_type",
+    "show_group_type_spec",
+    "show_host",
     "show_limits",
     "show_message",
+    "show_qos_specs",
     "show_snapshot",
     "show_snapshot_metadata_item",
     "show_type",
@@ -42,11 +63,41 @@ const READS: &[&str] = &[
     "volume_summary",
 ];
 
+/// GET operations that are not probed, and why.
+const NOT_PROBED: &[(&str, &str)] = &[
+    (
+        "list_versions",
+        "the library reads its 300 answer itself: see versions_document_tolerates_mangling",
+    ),
+    // Cinder's QoS association changes are GETs: they change state and answer no body.
+    ("associate_qos_specs", "changes state; no body"),
+    ("disassociate_qos_specs", "changes state; no body"),
+    ("disassociate_all_qos_specs", "changes state; no body"),
+    // 404 until cinder.conf names a default group type; the local cloud has none.
+    (
+        "show_default_group_type",
+        "the cloud has no default group type",
+    ),
+    // 404 until a project has a default type, which changes every typeless create of that
+    // project: tests/tests/e2e_admin.rs covers it with a window of its own.
+    (
+        "show_default_type_of_project",
+        "needs a project's default type set",
+    ),
+    // One member per volume type of the cloud and resource (hundreds on a cloud the suite has
+    // run on): too many answers to mangle one by one. The CLI's mangled_output covers the
+    // quota commands.
+    ("show_quota_set", "one member per volume type"),
+    ("show_quota_set_defaults", "one member per volume type"),
+    ("show_quota_class_set", "one member per volume type"),
+];
+
 #[test]
 fn every_read_operation_of_the_spec_is_probed() {
+    let not_probed: BTreeSet<&str> = NOT_PROBED.iter().map(|(op, _)| *op).collect();
     let in_spec: BTreeSet<&str> = cinder_raw::microversions::OPERATIONS
         .iter()
-        .filter(|op| op.method == "GET" && op.operation_id != "list_versions")
+        .filter(|op| op.method == "GET" && !not_probed.contains(op.operation_id))
         .map(|op| op.operation_id)
         .collect();
     let probed: BTreeSet<&str> = READS.iter().copied().collect();
@@ -66,6 +117,11 @@ struct Fixture {
     encrypted_type: String,
     /// A user message and the volume it is about.
     message: Option<(String, String)>,
+    qos: String,
+    group_type: String,
+    group: String,
+    group_snapshot: String,
+    backup: String,
 }
 
 /// An answer, as the library gave it.
@@ -159,6 +215,39 @@ async fn probe(
             .await
         }
         "volume_summary" => outcome(raw.volume_summary()).await,
+        "export_backup_record" => outcome(raw.export_backup_record().backup_id(&f.backup)).await,
+        "list_backups" => outcome(raw.list_backups().limit(2)).await,
+        "list_backups_detail" => outcome(raw.list_backups_detail().limit(2)).await,
+        "show_backup" => outcome(raw.show_backup().backup_id(&f.backup)).await,
+        "list_default_types" => outcome(cinder.root_raw().list_default_types()).await,
+        "list_extensions" => outcome(raw.list_extensions()).await,
+        "list_group_snapshots" => outcome(raw.list_group_snapshots().group_id(&f.group)).await,
+        "list_group_snapshots_detail" => {
+            outcome(raw.list_group_snapshots_detail().group_id(&f.group)).await
+        }
+        "show_group_snapshot" => {
+            let show = raw.show_group_snapshot();
+            outcome(show.group_snapshot_id(&f.group_snapshot)).await
+        }
+        "list_group_types" => outcome(raw.list_group_types()).await,
+        "show_group_type" => outcome(raw.show_group_type().group_type_id(&f.group_type)).await,
+        "list_group_type_specs" => {
+            outcome(raw.list_group_type_specs().group_type_id(&f.group_type)).await
+        }
+        "show_group_type_spec" => {
+            let spec = raw.show_group_type_spec();
+            let (key, _) = cinder_tests::seed::GROUP_SPEC;
+            outcome(spec.group_type_id(&f.group_type).key(key)).await
+        }
+        "list_groups" => outcome(raw.list_groups().limit(2)).await,
+        "list_groups_detail" => outcome(raw.list_groups_detail().limit(2)).await,
+        "show_group" => outcome(raw.show_group().group_id(&f.group)).await,
+        "list_hosts" => outcome(raw.list_hosts()).await,
+        "show_host" => outcome(raw.show_host().host_name("cinder-local")).await,
+        "list_services" => outcome(raw.list_services()).await,
+        "list_qos_specs" => outcome(raw.list_qos_specs()).await,
+        "show_qos_specs" => outcome(raw.show_qos_specs().qos_id(&f.qos)).await,
+        "list_qos_associations" => outcome(raw.list_qos_associations().qos_id(&f.qos)).await,
         other => panic!("no probe for {other}"),
     })
 }
@@ -292,6 +381,11 @@ async fn fixture() -> Fixture {
         private_type: seed.private_type,
         encrypted_type: seed.volume_type,
         message: Some((seed.message, seed.message_volume)),
+        qos: seed.qos,
+        group_type: seed.group_type,
+        group: seed.group,
+        group_snapshot: seed.group_snapshot,
+        backup: seed.backup,
     }
 }
 

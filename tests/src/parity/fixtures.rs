@@ -20,7 +20,8 @@ pub const NAME_PREFIX: &str = "parity-";
 /// The microversion of the fixtures' own requests (Cinder 29's newest).
 const MICROVERSION: &str = "volume 3.71";
 const POLL: Duration = Duration::from_millis(250);
-const WAIT: Duration = Duration::from_secs(120);
+// Backups and restores of the file back end take minutes when many run at once.
+const WAIT: Duration = Duration::from_secs(300);
 
 /// An authenticated connection to the project's Cinder endpoint.
 #[derive(Clone)]

@@ -147,6 +147,9 @@ quota_backup_gigabytes = 100000
 quota_groups = 1000
 backup_driver = cinder.backup.drivers.posix.PosixBackupDriver
 backup_posix_path = {dir}/backups
+# Backups read the volume a file at a time: the default (1.86 GB) holds a whole volume in memory,
+# and a dozen backups at once (parity) then crawl for minutes.
+backup_file_size = 67108864
 # The file back end takes only the volumes meant for it (see {module}.LocalBackendFilter).
 scheduler_host_manager = {module}.LocalHostManager
 scheduler_default_filters = AvailabilityZoneFilter,CapacityFilter,CapabilitiesFilter,LocalBackendFilter
