@@ -674,6 +674,27 @@ fn common_prefix(a: &str, b: &str) -> usize {
         .count()
 }
 
+/// `path` with every `{parameter}` written `{}`: two spellings of one route compare equal.
+fn shape(path: &str) -> String {
+    let mut shaped = String::with_capacity(path.len());
+    let mut in_parameter = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_parameter = true;
+                shaped.push('{');
+            }
+            '}' => {
+                in_parameter = false;
+                shaped.push('}');
+            }
+            _ if in_parameter => {}
+            _ => shaped.push(c),
+        }
+    }
+    shaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,25 +750,4 @@ mod tests {
             format!("/volumes/{NOBODY}/metadata/conformance")
         );
     }
-}
-
-/// `path` with every `{parameter}` written `{}`: two spellings of one route compare equal.
-fn shape(path: &str) -> String {
-    let mut shaped = String::with_capacity(path.len());
-    let mut in_parameter = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_parameter = true;
-                shaped.push('{');
-            }
-            '}' => {
-                in_parameter = false;
-                shaped.push('}');
-            }
-            _ if in_parameter => {}
-            _ => shaped.push(c),
-        }
-    }
-    shaped
 }
