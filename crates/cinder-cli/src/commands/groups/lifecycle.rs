@@ -210,6 +210,7 @@ impl GroupList {
     /// The query beyond paging; needs no server, so mistakes show before connecting.
     fn query(&self) -> Result<Query> {
         Query::default()
+            .needs(true, const { &gates::GROUPS.named("group-list") })
             .set("all_tenants", self.tenants.given().then_some(true))
             .list_filters(&self.filters)
     }
@@ -225,7 +226,6 @@ impl Cmd for GroupList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        require(cinder, &gates::GROUPS.named("group-list"))?;
         let (query, columns) = (self.query()?, status_columns());
         list::print::<Groups>(cinder, query, &self.page, &self.output, &columns, |v| v).await?;
         Ok(())

@@ -129,6 +129,10 @@ impl GroupSnapshotList {
         // cinderclient's duplicate check sees `--status` (an option named as its filter key),
         // not `--group-id`, whose name differs from the key `group_id`.
         Query::default()
+            .needs(
+                true,
+                const { &gates::GROUP_SNAPSHOTS.named("group-snapshot-list") },
+            )
             .set("all_tenants", self.tenants.given().then_some(true))
             .option("status", self.status.as_ref())
             .set("group_id", self.group_id.as_ref())
@@ -146,7 +150,6 @@ impl Cmd for GroupSnapshotList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        require(cinder, &gates::GROUP_SNAPSHOTS.named("group-snapshot-list"))?;
         let (query, columns) = (self.query()?, status_columns());
         list::print::<GroupSnapshots>(cinder, query, &self.page, &self.output, &columns, |v| v)
             .await?;

@@ -133,6 +133,7 @@ impl GroupTypeList {
             .unwrap_or_default();
         let used = self.filters.is_some();
         Ok(every_group_type()
+            .needs(true, const { &gates::GROUP_TYPES.named("group-type-list") })
             .needs(used, &gates::GROUP_TYPE_LIST_FILTERS)
             .filters(filters))
     }
@@ -148,7 +149,6 @@ impl Cmd for GroupTypeList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        require(cinder, &gates::GROUP_TYPES.named("group-type-list"))?;
         let (query, columns) = (self.query()?, group_type_columns());
         list::print::<GroupTypes>(cinder, query, &self.page, &self.output, &columns, |v| v).await?;
         Ok(())
@@ -283,18 +283,13 @@ impl Cmd for GroupSpecsList {
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
-        require(cinder, &gates::GROUP_TYPES.named("group-specs-list"))?;
         let columns = group_specs_columns();
         let paging = PageArgs::default();
-        list::print::<GroupTypes>(
-            cinder,
-            every_group_type(),
-            &paging,
-            &self.output,
-            &columns,
-            |v| v,
-        )
-        .await?;
+        let query = every_group_type().needs(
+            true,
+            const { &gates::GROUP_TYPES.named("group-specs-list") },
+        );
+        list::print::<GroupTypes>(cinder, query, &paging, &self.output, &columns, |v| v).await?;
         Ok(())
     }
 }
