@@ -358,24 +358,39 @@ fn accepted(status: u16) -> bool {
 }
 
 async fn delete_snapshot(api: &Api, id: &str) -> Result<()> {
-    let path = format!("/snapshots/{id}");
-    match status(api, &path, "snapshot").await?.as_deref() {
+    delete_after_reset(
+        api,
+        &format!("/snapshots/{id}"),
+        "snapshot",
+        "os-reset_status",
+    )
+    .await
+}
+
+async fn delete_group_snapshot(api: &Api, id: &str) -> Result<()> {
+    let path = format!("/group_snapshots/{id}");
+    delete_after_reset(api, &path, "group_snapshot", "reset_status").await
+}
+
+/// Deletes the resource at `path` (its JSON under `key`); when the delete is refused (a case
+/// left it in a state the delete refuses), resets it to `available` with action `reset` first.
+async fn delete_after_reset(api: &Api, path: &str, key: &str, reset: &str) -> Result<()> {
+    match status(api, path, key).await?.as_deref() {
         None => return Ok(()),
         // The case deleted it: let that finish.
-        Some("deleting") => return api.wait_gone(&path).await,
+        Some("deleting") => return api.wait_gone(path).await,
         Some(_) => {}
     }
-    if !accepted(api.send(Method::DELETE, &path, None).await?.0) {
-        // A state the delete refuses (a case reset it): make it deletable.
+    if !accepted(api.send(Method::DELETE, path, None).await?.0) {
         let _ = api
-            .action(&path, json!({"os-reset_status": {"status": "available"}}))
+            .action(path, json!({ reset: {"status": "available"} }))
             .await;
-        let (code, answer) = api.send(Method::DELETE, &path, None).await?;
+        let (code, answer) = api.send(Method::DELETE, path, None).await?;
         if !accepted(code) {
             bail!("DELETE {path}: HTTP {code} {answer}");
         }
     }
-    api.wait_gone(&path).await
+    api.wait_gone(path).await
 }
 
 async fn delete_backup(api: &Api, id: &str) -> Result<()> {
@@ -429,26 +444,6 @@ async fn delete_volume(api: &Api, id: &str) -> Result<()> {
             if !accepted(code) {
                 bail!("force-deleting {path}: HTTP {code} {answer}");
             }
-        }
-    }
-    api.wait_gone(&path).await
-}
-
-async fn delete_group_snapshot(api: &Api, id: &str) -> Result<()> {
-    let path = format!("/group_snapshots/{id}");
-    match status(api, &path, "group_snapshot").await?.as_deref() {
-        None => return Ok(()),
-        Some("deleting") => return api.wait_gone(&path).await,
-        Some(_) => {}
-    }
-    if !accepted(api.send(Method::DELETE, &path, None).await?.0) {
-        // A state the delete refuses (a case reset it): make it deletable.
-        let _ = api
-            .action(&path, json!({"reset_status": {"status": "available"}}))
-            .await;
-        let (code, answer) = api.send(Method::DELETE, &path, None).await?;
-        if !accepted(code) {
-            bail!("DELETE {path}: HTTP {code} {answer}");
         }
     }
     api.wait_gone(&path).await
