@@ -6,5 +6,6 @@ pub mod fault_proxy;
 pub mod fixtures;
 pub mod live;
 pub mod parity;
+pub mod runner;
 pub mod schema;
 pub mod seed;
