@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cinder_client::resources::{
-    Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource, Snapshots,
-    VolumeTypes, Volumes,
+    Attachments, Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource,
+    Snapshots, VolumeTypes, Volumes,
 };
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
@@ -105,6 +105,17 @@ impl Teardown for Backups {
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
         Some(Box::pin(cinder.raw().backup_force_delete(id).run()))
+    }
+}
+
+/// An attachment's delete answers with the volume's other attachments, not nothing; the
+/// volume goes back to `available` (or stays `in-use` with others).
+impl Teardown for Attachments {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        Box::pin(async move {
+            let request = cinder.raw().delete_attachment().attachment_id(id);
+            request.run().await.map(drop)
+        })
     }
 }
 

@@ -1195,6 +1195,63 @@ const SAMPLES: &[Row] = &[
         Some("os-volume_upload_image"),
         Valid,
     ),
+    // attachments
+    (
+        "attachment-create-request.json",
+        "create_attachment",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-create-response.json",
+        "create_attachment",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-show-response.json",
+        "show_attachment",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-list-response.json",
+        "list_attachments",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-list-detailed-response.json",
+        "list_attachments_detail",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-update-request.json",
+        "update_attachment",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-update-response.json",
+        "update_attachment",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "attachment-complete.json",
+        "attachment_action",
+        Request,
+        Some("os-complete"),
+        Valid,
+    ),
     // backups
     (
         "backups/backup-create-request.json",
@@ -1819,6 +1876,7 @@ const COVERED_DIRS: &[&str] = &[
 
 /// Top-level sample files with these prefixes belong to covered resources...
 const COVERED_PREFIXES: &[&str] = &[
+    "attachment-",
     "availability-zone-",
     "group-",
     "groups-",

@@ -14,6 +14,9 @@ use serde_json::Value;
 
 /// Every `GET` operation of the spec but those of [`NOT_PROBED`].
 const READS: &[&str] = &[
+    "list_attachments",
+    "list_attachments_detail",
+    "show_attachment",
     "export_backup_record",
     "list_availability_zones",
     "list_backups",
@@ -122,6 +125,8 @@ struct Fixture {
     group: String,
     group_snapshot: String,
     backup: String,
+    /// The attachment of `volume` (made by the seed's attach).
+    attachment: String,
 }
 
 /// An answer, as the library gave it.
@@ -215,6 +220,11 @@ async fn probe(
             .await
         }
         "volume_summary" => outcome(raw.volume_summary()).await,
+        "list_attachments" => outcome(raw.list_attachments().volume_id(&f.volume)).await,
+        "list_attachments_detail" => {
+            outcome(raw.list_attachments_detail().volume_id(&f.volume)).await
+        }
+        "show_attachment" => outcome(raw.show_attachment().attachment_id(&f.attachment)).await,
         "export_backup_record" => outcome(raw.export_backup_record().backup_id(&f.backup)).await,
         "list_backups" => outcome(raw.list_backups().limit(2)).await,
         "list_backups_detail" => outcome(raw.list_backups_detail().limit(2)).await,
@@ -373,7 +383,18 @@ fn check(
 /// What the operations read: the seeded resources (nothing here changes them).
 async fn fixture() -> Fixture {
     let seed = cinder_tests::seed::seed().await;
+    let admin = cinder_tests::cloud::admin(cinder_client::VersionRequest::Latest).await;
+    let volume = admin
+        .volumes()
+        .show_json(&seed.volume)
+        .await
+        .expect("shows the seeded volume");
+    let attachment = volume["attachments"][0]["attachment_id"]
+        .as_str()
+        .expect("the seeded volume is attached")
+        .to_string();
     Fixture {
+        attachment,
         volume_name: seed.volume_name(),
         snapshot_name: seed.snapshot_name(),
         volume: seed.volume,

@@ -233,6 +233,65 @@ impl Deletable for Backups {
 impl WithStatus for Backups {
     const STATUS_FIELD: &'static str = "status";
 }
+///The `attachment` resource (tag `attachments`): `show_attachment`, `list_attachments_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct Attachments;
+impl Resource for Attachments {
+    const NAME: &'static str = "attachment";
+    const MESSAGE_NAME: &'static str = "volumeattachment";
+    const KEY: &'static str = "attachment";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    type Item = types::Attachment;
+    type Shown = types::AttachmentResponse;
+    type List<'a> = crate::builder::ListAttachmentsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_attachment().attachment_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_attachments_detail()
+    }
+    fn named<'a>(client: &'a Client, _name: &str) -> Self::List<'a> {
+        client.list_attachments_detail()
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.attachment
+    }
+}
+impl Creatable for Attachments {
+    type Params = types::builder::AttachmentCreateParams;
+    type Created = types::AttachmentResponse;
+    fn create<'a>(client: &'a Client, params: Self::Params) -> Call<'a, Self::Created> {
+        ::std::boxed::Box::pin(
+            client
+                .create_attachment()
+                .body_map(|body| body.attachment(params))
+                .send(),
+        )
+    }
+    fn created(body: Self::Created) -> Self::Item {
+        body.attachment
+    }
+}
+impl Updatable for Attachments {
+    type Changes = types::builder::AttachmentUpdateParams;
+    type Fields = types::AttachmentUpdateParams;
+    type Updated = types::AttachmentResponse;
+    fn update<'a>(client: &'a Client, id: &str, params: Self::Changes) -> Call<'a, Self::Updated> {
+        ::std::boxed::Box::pin(
+            client
+                .update_attachment()
+                .attachment_id(id)
+                .body_map(|body| body.attachment(params))
+                .send(),
+        )
+    }
+    fn updated(body: Self::Updated) -> Self::Item {
+        body.attachment
+    }
+}
+impl WithStatus for Attachments {
+    const STATUS_FIELD: &'static str = "status";
+}
 ///The `volume_type` resource (tag `volume_types`): `show_type`, `list_types`.
 #[derive(Clone, Copy, Debug)]
 pub struct VolumeTypes;
@@ -566,7 +625,8 @@ macro_rules! for_each_resource {
         $callback! { volumes Volumes "volume"[Resource Creatable Updatable Deletable
         WithStatus WithMetadata]; snapshots Snapshots "snapshot"[Resource Creatable
         Updatable Deletable WithStatus WithMetadata]; backups Backups "backup"[Resource
-        Deletable WithStatus]; volume_types VolumeTypes "volume_type"[Resource Creatable
+        Deletable WithStatus]; attachments Attachments "attachment"[Resource Creatable
+        Updatable WithStatus]; volume_types VolumeTypes "volume_type"[Resource Creatable
         Updatable Deletable WithMetadata]; group_types GroupTypes "group_type"[Resource
         Creatable Updatable Deletable WithMetadata]; groups Groups "group"[Resource
         WithStatus]; group_snapshots GroupSnapshots "group_snapshot"[Resource Deletable

@@ -18,6 +18,22 @@ pub struct ResponseBody {
 /// Every response body type, sorted by name.
 pub const RESPONSE_BODIES: &[ResponseBody] = &[
     ResponseBody {
+        type_name: "AttachmentDeleteResponse",
+        answered_by: &["delete_attachment"],
+    },
+    ResponseBody {
+        type_name: "AttachmentDetailList",
+        answered_by: &["list_attachments_detail"],
+    },
+    ResponseBody {
+        type_name: "AttachmentList",
+        answered_by: &["list_attachments"],
+    },
+    ResponseBody {
+        type_name: "AttachmentResponse",
+        answered_by: &["create_attachment", "show_attachment", "update_attachment"],
+    },
+    ResponseBody {
         type_name: "AvailabilityZoneList",
         answered_by: &["list_availability_zones"],
     },
@@ -317,7 +333,8 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
 #[macro_export]
 macro_rules! for_each_response_body {
     ($callback:ident) => {
-        $callback! { AvailabilityZoneList, BackupDetailList, BackupList,
+        $callback! { AttachmentDeleteResponse, AttachmentDetailList, AttachmentList,
+        AttachmentResponse, AvailabilityZoneList, BackupDetailList, BackupList,
         BackupRecordResponse, BackupResponse, BackupRestoreResponse,
         BackupSummaryResponse, DefaultTypeList, DefaultTypeResponse, ExtensionList,
         Fault, GroupList, GroupReplicationTargets, GroupResponse, GroupSnapshotList,

@@ -10,6 +10,8 @@ use super::{
     encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
     ResponseValue,
 };
+mod attachments;
+pub use attachments::*;
 mod availability_zones;
 pub use availability_zones::*;
 mod backups;

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator (codegen/) and regenerate.
 
 //! The `Client` methods, one file per tag.
+mod attachments;
 mod availability_zones;
 mod backups;
 mod default_types;

@@ -28,6 +28,8 @@ pub mod error {
         }
     }
 }
+mod attachments;
+pub use attachments::*;
 mod availability_zones;
 pub use availability_zones::*;
 mod backups;
@@ -68,6 +70,7 @@ mod volumes;
 pub use volumes::*;
 /// Builders for the types, one per type.
 pub mod builder {
+    pub use super::attachments::builder::*;
     pub use super::availability_zones::builder::*;
     pub use super::backups::builder::*;
     pub use super::common::builder::*;
