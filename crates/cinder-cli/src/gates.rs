@@ -250,3 +250,13 @@ pub const SERVICE_SET_LOG: Needs = op("service-set-log", "set_service_log_levels
 pub const DEFAULT_TYPE_SET: Needs = op("default-type-set", "set_default_type");
 pub const DEFAULT_TYPE_LIST: Needs = op("default-type-list", "list_default_types");
 pub const DEFAULT_TYPE_UNSET: Needs = op("default-type-unset", "unset_default_type");
+
+/// Every attachment command (named with [`Needs::named`]).
+pub const ATTACHMENTS: Needs = op("attachment commands", "list_attachments");
+pub const ATTACHMENT_LIST: Needs = ATTACHMENTS.named("attachment-list");
+pub const ATTACHMENT_MODE: Needs = gate("--mode", "create_attachment", "body:attachment.mode");
+pub const ATTACHMENT_COMPLETE: Needs = gate(
+    "attachment-complete",
+    "attachment_action",
+    "action:os-complete",
+);

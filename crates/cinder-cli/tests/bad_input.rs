@@ -213,6 +213,18 @@ rows! {
         => ["invalid value '' for '--snapshot-id <snapshot-id>'", "an ID cannot be empty"];
     message_delete_empty_id: args(&["message-delete", SOME_UUID, ""])
         => ["invalid value '' for '<message>...'", "an ID cannot be empty"];
+
+    // Attachments: `--connect` is oslo's strict boolean, IDs cannot be empty.
+    attachment_create_connect_not_a_boolean: args(&["attachment-create", "--connect", "maybe", "vol"])
+        => ["invalid value 'maybe' for '--connect <connect>'", "Unrecognized value 'maybe'", "'true', 'y', 'yes'"];
+    attachment_create_without_volume: args(&["attachment-create"])
+        => ["<volume>"];
+    attachment_show_empty_id: args(&["attachment-show", ""])
+        => ["invalid value '' for '<attachment>'", "an ID cannot be empty"];
+    attachment_delete_empty_id: args(&["attachment-delete", SOME_UUID, ""])
+        => ["invalid value '' for '<attachment>...'", "an ID cannot be empty"];
+    attachment_complete_without_id: args(&["attachment-complete"])
+        => ["<attachment>"];
     create_from_two_sources: args(&["create", "--snapshot-id", SOME_UUID, "--source-volid", SOME_UUID])
         => ["'--snapshot-id <snapshot-id>' cannot be used with '--source-volid <source-volid>'"];
 

@@ -122,7 +122,21 @@ async fn printing_commands_print_mangled_answers() {
     .to_string();
     ok(&["qos-associate", &qos, &qos_type]);
 
+    // The seeded volume's attachment (made by its attach).
+    let attachment = value_of(&["attachment-list", "--volume-id", &volume]);
     let printers = vec![
+        printer(
+            &["attachment-show", &attachment],
+            "/attachments/",
+            "/attachment",
+            true,
+        ),
+        printer(
+            &["attachment-list", "--volume-id", &volume],
+            "/attachments",
+            "/attachments/0",
+            false,
+        ),
         printer(&["show", &volume], "/volumes/", "/volume", true),
         printer(
             &["list", "--name", &seed.volume_name()],
@@ -493,8 +507,14 @@ async fn printing_commands_print_mangled_answers() {
                         Mangling::Escapes(_) => true,
                     };
                     // Rows cinderclient derives from a field (attached_servers from
-                    // attachments) or leaves out (links) do not show the change as such.
-                    let derived = ["attachments", "links", "os-volume-type-access:is_public"];
+                    // attachments), leaves out (links) or prints in a table of their own (an
+                    // attachment's connection_info) do not show the change as such.
+                    let derived = [
+                        "attachments",
+                        "links",
+                        "os-volume-type-access:is_public",
+                        "connection_info",
+                    ];
                     if !right && !derived.contains(&key) {
                         problems.push(format!(
                             "{what}: the table does not show it:\n{}",

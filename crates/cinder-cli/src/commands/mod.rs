@@ -1,11 +1,12 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
-//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
+//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`, `attachments/`,
 //! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
 //! `qos/`, `services/`, `default_types/`, `extensions/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
 
+mod attachments;
 mod backups;
 mod cmd;
 mod default_types;
@@ -124,6 +125,22 @@ registry! {
     BackupShow(backups::BackupShow),
     /// Updates a backup.
     BackupUpdate(backups::BackupUpdate),
+
+    /// Create an attachment for a cinder volume.
+    AttachmentCreate(attachments::AttachmentCreate),
+    /// Delete an attachment for a cinder volume.
+    AttachmentDelete(attachments::AttachmentDelete),
+    /// Lists all attachments.
+    AttachmentList(attachments::AttachmentList),
+    /// Show detailed information for attachment.
+    AttachmentShow(attachments::AttachmentShow),
+    /// Update an attachment for a cinder volume. This call is designed to be more of an
+    /// attachment completion than anything else.  It expects the value of a connector object
+    /// to notify the driver that the volume is going to be connected and where it's being
+    /// connected to.
+    AttachmentUpdate(attachments::AttachmentUpdate),
+    /// Complete an attachment for a cinder volume.
+    AttachmentComplete(attachments::AttachmentComplete),
 
     /// Creates a snapshot.
     SnapshotCreate(snapshots::SnapshotCreate),

@@ -50,6 +50,31 @@ impl OutputArgs {
         write_object(self.format, shape, &selected, object, &mut out)
     }
 
+    /// Prints a resource as cinderclient prints one whose `key` it pops first (an attachment's
+    /// `connection_info`): the other fields in a plain table, then `key`'s object in a second
+    /// one when it is not empty (nor null), only without `-c` (which picks the first table's
+    /// fields). JSON and YAML print the resource as one object, `key` included.
+    pub fn print_object_apart(&self, object: &Value, key: &str) -> Result<()> {
+        if self.format != Format::Table {
+            return self.print_object(object);
+        }
+        let mut first = object.clone();
+        let apart = first
+            .as_object_mut()
+            .and_then(|fields| fields.remove(key))
+            .unwrap_or(Value::Null);
+        self.print_object(&first)?;
+        let empty = match &apart {
+            Value::Null => true,
+            Value::Object(fields) => fields.is_empty(),
+            _ => false,
+        };
+        if !empty && self.columns.is_empty() {
+            self.print_object(&apart)?;
+        }
+        Ok(())
+    }
+
     /// Prints a resource as one row under `available` columns, as cinderclient prints a type it
     /// created; `None` (nothing to show) is an empty table, or `null`.
     pub fn print_row(&self, available: &[Column], row: Option<&Value>) -> Result<()> {

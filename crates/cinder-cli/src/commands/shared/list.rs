@@ -118,11 +118,25 @@ pub async fn print<'c, R: Resource>(
 where
     R::List<'c>: PagedList,
 {
+    let list = cinder.handle::<R>().list();
+    print_from(cinder, list, query, paging, output, columns, row).await
+}
+
+/// [`print`] of another list operation than the resource's (a summary list, as cinderclient
+/// asks for some): `list`, the generated request.
+pub async fn print_from<L: PagedList>(
+    cinder: &Cinder,
+    list: L,
+    query: Query,
+    paging: &PageArgs,
+    output: &OutputArgs,
+    columns: &[Column],
+    row: impl Fn(Value) -> Value,
+) -> Result<Option<u64>> {
     query
         .needs
         .iter()
         .try_for_each(|needs| gates::require(cinder, needs))?;
-    let list = cinder.handle::<R>().list();
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = paging.sort.is_none().then_some("id");
     let mut out = output.list(columns)?.sort_table_by(sort_by);
