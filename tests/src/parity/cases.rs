@@ -46,6 +46,9 @@ pub enum Fixture {
     /// A backup of a volume (on the `file` back end: give the volume a type with
     /// `volume_backend_name: file`), `available` unless `status` says otherwise.
     Backup(BackupFixture),
+    /// An attachment of a volume (attachments API, 3.27+): reserved, or connected with a
+    /// connector, or completed (`attached`); `{key}` is its ID. Deleted with its volume.
+    Attachment(AttachmentFixture),
     Type(TypeFixture),
     /// A user message: a volume of a type whose back end does not exist fails in the
     /// scheduler, which records a message about it (`{key.resource}` is that volume).
@@ -148,6 +151,21 @@ pub struct TypeFixture {
 #[serde(deny_unknown_fields)]
 pub struct MessageFixture {}
 
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentFixture {
+    /// The key of a volume fixture declared before this one.
+    pub volume: String,
+    /// The server (instance) UUID the volume is reserved for.
+    pub instance: Option<String>,
+    /// Connected with a connector at creation (host `parity-host`): `connection_info` is set.
+    #[serde(default)]
+    pub connect: bool,
+    /// Completed after creation (`os-complete`): `attached`, the volume `in-use`.
+    #[serde(default)]
+    pub complete: bool,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupTypeFixture {
@@ -245,6 +263,7 @@ impl Fixture {
             Fixture::Volume(_) => "volume",
             Fixture::Snapshot(_) => "snapshot",
             Fixture::Backup(_) => "backup",
+            Fixture::Attachment(_) => "attachment",
             Fixture::Type(_) => "type",
             Fixture::Message(_) => "message",
             Fixture::GroupType(_) => "group-type",
@@ -442,6 +461,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                 }
             }
             Fixture::Backup(b) => earlier(&b.volume, "volume")?,
+            Fixture::Attachment(a) => earlier(&a.volume, "volume")?,
             Fixture::Type(t) => {
                 for project in &t.access {
                     check_placeholders(project, &[])?;

@@ -10,9 +10,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, BackupFixture, DefaultTypeFixture, Fixture, GroupFixture, GroupSnapshotFixture,
-    GroupTypeFixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TypeFixture,
-    VolumeFixture,
+    expand, AttachmentFixture, BackupFixture, DefaultTypeFixture, Fixture, GroupFixture,
+    GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
+    SnapshotFixture, TypeFixture, VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -427,6 +427,7 @@ async fn delete_volume(api: &Api, id: &str) -> Result<()> {
         Some("deleting") => return api.wait_gone(&path).await,
         Some(_) => {}
     }
+    delete_attachments(api, id).await?;
     let cascade = format!("{path}?cascade=true");
     if !accepted(api.send(Method::DELETE, &cascade, None).await?.0) {
         // Reset by a case (error, attached, migrating...): make it deletable, then force.
@@ -447,6 +448,25 @@ async fn delete_volume(api: &Api, id: &str) -> Result<()> {
         }
     }
     api.wait_gone(&path).await
+}
+
+/// Deletes the attachments of volume `id` (attachment fixtures, and those attachment-create
+/// made): a reserved or attached volume cannot be deleted.
+async fn delete_attachments(api: &Api, id: &str) -> Result<()> {
+    for attachment in api
+        .ids(&format!("/attachments?volume_id={id}"), "attachments")
+        .await?
+    {
+        if let Some(attachment) = attachment["id"].as_str() {
+            let path = format!("/attachments/{attachment}");
+            // 200: the answer lists the volume's remaining attachments.
+            let (code, answer) = api.send(Method::DELETE, &path, None).await?;
+            if !accepted(code) && code != 200 {
+                bail!("deleting {path}: HTTP {code} {answer}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Deletes a group with its volumes.
@@ -542,6 +562,7 @@ pub async fn create(
             Fixture::Volume(spec) => volume(api, spec, &name, &values, cleanup).await,
             Fixture::Snapshot(spec) => snapshot(api, spec, &name, &values, cleanup).await,
             Fixture::Backup(spec) => backup(api, spec, &name, &values, cleanup).await,
+            Fixture::Attachment(spec) => attachment(api, spec, &values).await,
             Fixture::Type(spec) => volume_type(api, spec, &name, builtins, cleanup).await,
             Fixture::GroupType(spec) => group_type(api, spec, &name, cleanup).await,
             Fixture::Group(spec) => group(api, spec, &name, &values, cleanup).await,
@@ -561,7 +582,11 @@ pub async fn create(
         .with_context(|| format!("creating fixture {key}"))?;
         if !matches!(
             fixture,
-            Fixture::Message(_) | Fixture::Project(_) | Fixture::Host(_) | Fixture::DefaultType(_)
+            Fixture::Message(_)
+                | Fixture::Project(_)
+                | Fixture::Host(_)
+                | Fixture::DefaultType(_)
+                | Fixture::Attachment(_)
         ) {
             values.insert(format!("{key}.name"), name);
         }
@@ -686,6 +711,46 @@ async fn backup(
             .await?;
         // The backup service applies the reset after the API's answer.
         api.wait_status(&path, "backup", &[status.as_str()]).await?;
+    }
+    Ok(id)
+}
+
+/// The connector of attachment fixtures (the fake back ends accept any).
+fn parity_connector() -> Value {
+    json!({"initiator": "iqn.2026-12.org.parity:host", "ip": "127.0.0.1", "host": "parity-host",
+           "platform": "x86_64", "os_type": "linux2", "multipath": false})
+}
+
+async fn attachment(
+    api: &Api,
+    spec: &AttachmentFixture,
+    values: &BTreeMap<String, String>,
+) -> Result<String> {
+    let mut body = json!({"volume_uuid": values[&spec.volume]});
+    if let Some(instance) = &spec.instance {
+        body["instance_uuid"] = json!(expand(instance, values)?);
+    }
+    if spec.connect {
+        body["connector"] = parity_connector();
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/attachments",
+            Some(json!({ "attachment": body })),
+        )
+        .await?;
+    let id = created["attachment"]["id"]
+        .as_str()
+        .context("a created attachment without id")?
+        .to_string();
+    if spec.complete {
+        api.ok(
+            Method::POST,
+            &format!("/attachments/{id}/action"),
+            Some(json!({"os-complete": {}})),
+        )
+        .await?;
     }
     Ok(id)
 }
