@@ -217,6 +217,8 @@ rows! {
     // Attachments: `--connect` is oslo's strict boolean, IDs cannot be empty.
     attachment_create_connect_not_a_boolean: args(&["attachment-create", "--connect", "maybe", "vol"])
         => ["invalid value 'maybe' for '--connect <connect>'", "Unrecognized value 'maybe'", "'true', 'y', 'yes'"];
+    attachment_create_mode_unknown: args(&["attachment-create", "--mode", "rx", "vol"])
+        => ["Invalid mode 'rx': use rw, ro or null."];
     attachment_create_without_volume: args(&["attachment-create"])
         => ["<volume>"];
     attachment_show_empty_id: args(&["attachment-show", ""])

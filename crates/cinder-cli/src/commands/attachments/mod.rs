@@ -1,7 +1,7 @@
 //! The attachment family (API 3.27 and later): `attachment-create`, `-delete`, `-list`,
 //! `-show`, `-update` and `-complete` (3.44).
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use cinder_client::resources::Volumes;
 use cinder_client::{types, Cinder, Run};
 use clap::Args;
@@ -111,6 +111,15 @@ pub struct AttachmentCreate {
 }
 
 impl Cmd for AttachmentCreate {
+    fn check(&self) -> Result<()> {
+        // cinderclient sends any mode and Cinder refuses all but these (400); found here,
+        // before the volume is looked up.
+        match self.mode.as_deref() {
+            None | Some("" | "null" | "rw" | "ro") => Ok(()),
+            Some(other) => bail!("Invalid mode '{other}': use rw, ro or null."),
+        }
+    }
+
     async fn run(self, cinder: &Cinder) -> Result<()> {
         require(cinder, &gates::ATTACHMENTS.named("attachment-create"))?;
         if self.mode.is_some() {
