@@ -45,6 +45,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "cleanup_workers",
+        method: "POST",
+        path: "/workers/cleanup",
+        min: 24u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "create_backup",
         method: "POST",
         path: "/backups",
@@ -348,6 +356,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "disable_cluster",
+        method: "PUT",
+        path: "/clusters/disable",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "response:cluster.replication_status",
+            min: 26u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
         operation_id: "disable_service",
         method: "PUT",
         path: "/os-services/disable",
@@ -378,6 +398,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "enable_cluster",
+        method: "PUT",
+        path: "/clusters/enable",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "response:cluster.replication_status",
+            min: 26u16,
+            max: MAX_VERSION,
+        }],
     },
     OperationVersions {
         operation_id: "enable_service",
@@ -560,6 +592,74 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "response:count",
                 min: 45u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_clusters",
+        method: "GET",
+        path: "/clusters",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_clusters_detail",
+        method: "GET",
+        path: "/clusters/detail",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.replication_status",
+                min: 26u16,
                 max: MAX_VERSION,
             },
         ],
@@ -804,6 +904,25 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "query:sort_key",
                 min: 5u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_pools",
+        method: "GET",
+        path: "/scheduler-stats/get_pools",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:name",
+                min: 28u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:volume_type",
+                min: 35u16,
                 max: MAX_VERSION,
             },
         ],
@@ -1173,6 +1292,38 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "response:backup.user_id",
                 min: 56u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "show_capabilities",
+        method: "GET",
+        path: "/capabilities/{host_name}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_cluster",
+        method: "GET",
+        path: "/clusters/{cluster_name}",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:cluster.active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:cluster.frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:cluster.replication_status",
+                min: 26u16,
                 max: MAX_VERSION,
             },
         ],
