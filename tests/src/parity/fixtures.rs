@@ -10,8 +10,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, AttachmentFixture, BackupFixture, DefaultTypeFixture, Fixture, GroupFixture,
-    GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
+    expand, AttachmentFixture, BackupFixture, ClusterFixture, DefaultTypeFixture, Fixture,
+    GroupFixture, GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
     SnapshotFixture, TypeFixture, VolumeFixture,
 };
 
@@ -146,6 +146,8 @@ enum Resource {
     Qos(String),
     /// A volume host to thaw.
     Thaw(String),
+    /// A cluster to enable.
+    Enable(String),
     /// A project whose default type to unset.
     DefaultType(String),
 }
@@ -188,6 +190,9 @@ impl Cleanup {
     fn thaw(&self, host: &str) {
         self.push(Resource::Thaw(host.into()));
     }
+    fn enable(&self, cluster: &str) {
+        self.push(Resource::Enable(cluster.into()));
+    }
     fn qos(&self, id: &str) {
         self.push(Resource::Qos(id.into()));
     }
@@ -226,6 +231,15 @@ impl Cleanup {
             let _ = api
                 .send(Method::PUT, "/os-services/thaw", Some(&thaw))
                 .await;
+        }
+        for cluster in of(|r| match r {
+            Resource::Enable(cluster) => Some(cluster),
+            _ => None,
+        }) {
+            let enable = json!({ "name": cluster, "binary": "cinder-volume" });
+            if let Err(e) = api.ok(Method::PUT, "/clusters/enable", Some(enable)).await {
+                problems.push(format!("{e:#}"));
+            }
         }
         for project in of(|r| match r {
             Resource::Quotas(project) => Some(project),
@@ -577,6 +591,7 @@ pub async fn create(
             Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
             Fixture::Qos(spec) => qos(api, spec, &name, &values, cleanup).await,
             Fixture::Host(spec) => host(api, spec, cleanup).await,
+            Fixture::Cluster(spec) => cluster(api, spec, cleanup).await,
             Fixture::DefaultType(spec) => default_type(api, spec, &values, cleanup).await,
         }
         .with_context(|| format!("creating fixture {key}"))?;
@@ -585,6 +600,7 @@ pub async fn create(
             Fixture::Message(_)
                 | Fixture::Project(_)
                 | Fixture::Host(_)
+                | Fixture::Cluster(_)
                 | Fixture::DefaultType(_)
                 | Fixture::Attachment(_)
         ) {
@@ -915,6 +931,16 @@ async fn host(api: &Api, spec: &HostFixture, cleanup: &Cleanup) -> Result<String
     }
     Ok(spec.host.clone())
 }
+async fn cluster(api: &Api, spec: &ClusterFixture, cleanup: &Cleanup) -> Result<String> {
+    cleanup.enable(&spec.cluster);
+    if spec.disabled {
+        let disable = json!({ "name": spec.cluster, "binary": "cinder-volume" });
+        api.ok(Method::PUT, "/clusters/disable", Some(disable))
+            .await?;
+    }
+    Ok(spec.cluster.clone())
+}
+
 async fn qos(
     api: &Api,
     spec: &QosFixture,

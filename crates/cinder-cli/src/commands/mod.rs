@@ -1,13 +1,15 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`, `attachments/`,
 //! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
-//! `qos/`, `services/`, `default_types/`, `extensions/`), and is named once, in the
-//! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
-//! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
-//! about the CLI itself, which need no cloud.
+//! `qos/`, `services/`, `clusters/`, `scheduler/`, `workers/`, `default_types/`,
+//! `extensions/`), and is named once, in the registry below, which makes the `clap`
+//! subcommand enum and its dispatch. The shapes that repeat (find, list, show, each,
+//! metadata) are in `shared/`; `shell` holds the commands about the CLI itself, which need no
+//! cloud.
 
 mod attachments;
 mod backups;
+mod clusters;
 mod cmd;
 mod default_types;
 mod extensions;
@@ -17,6 +19,7 @@ mod limits;
 mod messages;
 mod qos;
 mod quotas;
+mod scheduler;
 mod services;
 mod shared;
 pub mod shell;
@@ -24,6 +27,7 @@ mod snapshots;
 mod types;
 mod versions;
 mod volumes;
+mod workers;
 mod zones;
 
 use anyhow::Result;
@@ -299,6 +303,13 @@ registry! {
     ThawHost(services::ThawHost),
     /// Failover a replicating cinder-volume host.
     FailoverHost(services::FailoverHost),
+    ClusterList(clusters::ClusterList),
+    ClusterShow(clusters::ClusterShow),
+    ClusterEnable(clusters::ClusterEnable),
+    ClusterDisable(clusters::ClusterDisable),
+    GetPools(scheduler::GetPools),
+    GetCapabilities(scheduler::GetCapabilities),
+    WorkCleanup(workers::WorkCleanup),
     /// Sets a default volume type for a project.
     DefaultTypeSet(default_types::DefaultTypeSet),
     /// Lists all default volume types.

@@ -90,6 +90,13 @@ impl Query {
     pub fn pairs(&self) -> Vec<(String, String)> {
         self.pairs.clone()
     }
+
+    /// Refuses the query unless the microversion in use has what its options need.
+    pub fn require(&self, cinder: &Cinder) -> Result<()> {
+        self.needs
+            .iter()
+            .try_for_each(|needs| gates::require(cinder, needs))
+    }
 }
 
 /// One page of `list` with `query`, as [`PageArgs::stream`] asks for it.
@@ -133,10 +140,7 @@ pub async fn print_from<L: PagedList>(
     columns: &[Column],
     row: impl Fn(Value) -> Value,
 ) -> Result<Option<u64>> {
-    query
-        .needs
-        .iter()
-        .try_for_each(|needs| gates::require(cinder, needs))?;
+    query.require(cinder)?;
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = paging.sort.is_none().then_some("id");
     let mut out = output.list(columns)?.sort_table_by(sort_by);
