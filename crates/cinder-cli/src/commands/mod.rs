@@ -1,7 +1,7 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
 //! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
-//! `qos/`, `services/`, `default_types/`, `extensions/`), and is named once, in the
+//! `qos/`, `services/`, `default_types/`, `extensions/`, `transfers/`), and is named once, in the
 //! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
 //! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
 //! about the CLI itself, which need no cloud.
@@ -20,6 +20,7 @@ mod services;
 mod shared;
 pub mod shell;
 mod snapshots;
+mod transfers;
 mod types;
 mod versions;
 mod volumes;
@@ -124,6 +125,17 @@ registry! {
     BackupShow(backups::BackupShow),
     /// Updates a backup.
     BackupUpdate(backups::BackupUpdate),
+
+    /// Creates a volume transfer.
+    TransferCreate(transfers::TransferCreate),
+    /// Undoes a transfer.
+    TransferDelete(transfers::TransferDelete),
+    /// Lists all transfers.
+    TransferList(transfers::TransferList),
+    /// Shows transfer details.
+    TransferShow(transfers::TransferShow),
+    /// Accepts a volume transfer.
+    TransferAccept(transfers::TransferAccept),
 
     /// Creates a snapshot.
     SnapshotCreate(snapshots::SnapshotCreate),

@@ -90,6 +90,13 @@ impl Query {
     pub fn pairs(&self) -> Vec<(String, String)> {
         self.pairs.clone()
     }
+
+    /// Refuses the query unless the negotiated microversion has what its options need.
+    pub fn require(&self, cinder: &Cinder) -> Result<()> {
+        self.needs
+            .iter()
+            .try_for_each(|needs| gates::require(cinder, needs))
+    }
 }
 
 /// One page of `list` with `query`, as [`PageArgs::stream`] asks for it.
@@ -118,10 +125,7 @@ pub async fn print<'c, R: Resource>(
 where
     R::List<'c>: PagedList,
 {
-    query
-        .needs
-        .iter()
-        .try_for_each(|needs| gates::require(cinder, needs))?;
+    query.require(cinder)?;
     let list = cinder.handle::<R>().list();
     // cinderclient sorts the table by ID unless the server was asked for an order.
     let sort_by = paging.sort.is_none().then_some("id");
