@@ -342,6 +342,84 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // clusters, pools, capabilities and the workers cleanup
+    (
+        "clusters/v3.7/cluster-disable-request.json",
+        "disable_cluster",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/cluster-disable-response.json",
+        "disable_cluster",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/cluster-enable-request.json",
+        "enable_cluster",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/cluster-enable-response.json",
+        "enable_cluster",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/cluster-show-response.json",
+        "show_cluster",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/clusters-list-detailed-response.json",
+        "list_clusters_detail",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "clusters/v3.7/clusters-list-response.json",
+        "list_clusters",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "pools-list-detailed-response.json",
+        "list_pools",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "backend-capabilities-response.json",
+        "show_capabilities",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "worker-cleanup-request.json",
+        "cleanup_workers",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "worker-cleanup-response.json",
+        "cleanup_workers",
+        Response,
+        None,
+        Valid,
+    ),
     // services and hosts
     (
         "os-services/service-disable-log-reason-request.json",
@@ -1912,6 +1990,7 @@ const SAMPLES: &[Row] = &[
 
 /// Folders under samples/ whose every file belongs to a covered operation.
 const COVERED_DIRS: &[&str] = &[
+    "clusters",
     "extensions",
     "limits",
     "os-services",
@@ -1928,6 +2007,7 @@ const COVERED_DIRS: &[&str] = &[
 /// Top-level sample files with these prefixes belong to covered resources...
 const COVERED_PREFIXES: &[&str] = &[
     "availability-zone-",
+    "backend-capabilities-",
     "group-",
     "groups-",
     "get-default-type",
@@ -1935,12 +2015,14 @@ const COVERED_PREFIXES: &[&str] = &[
     "hosts-",
     "image-metadata-",
     "messages-",
+    "pools-",
     "quota-classes-",
     "resource-filters-",
     "services-",
     "snapshot-force-",
     "snapshot-status-",
     "volume-",
+    "worker-cleanup-",
 ];
 
 /// ...except these, which belong to operations the spec does not describe (yet).

@@ -18,6 +18,8 @@ const READS: &[&str] = &[
     "list_availability_zones",
     "list_backups",
     "list_backups_detail",
+    "list_clusters",
+    "list_clusters_detail",
     "list_default_types",
     "list_extensions",
     "list_group_snapshots",
@@ -28,6 +30,7 @@ const READS: &[&str] = &[
     "list_groups_detail",
     "list_hosts",
     "list_messages",
+    "list_pools",
     "list_qos_associations",
     "list_qos_specs",
     "list_resource_filters",
@@ -46,6 +49,8 @@ const READS: &[&str] = &[
     "list_volumes",
     "list_volumes_detail",
     "show_backup",
+    "show_capabilities",
+    "show_cluster",
     "show_default_type",
     "show_group",
     "show_group_snapshot",
@@ -252,6 +257,15 @@ async fn probe(
         "list_hosts" => outcome(raw.list_hosts()).await,
         "show_host" => outcome(raw.show_host().host_name("cinder-local")).await,
         "list_services" => outcome(raw.list_services()).await,
+        "list_clusters" => outcome(raw.list_clusters()).await,
+        "list_clusters_detail" => outcome(raw.list_clusters_detail()).await,
+        "show_cluster" => {
+            outcome(raw.show_cluster().cluster_name("cinder-cluster@clustered")).await
+        }
+        "list_pools" => outcome(raw.list_pools().detail("true")).await,
+        "show_capabilities" => {
+            outcome(raw.show_capabilities().host_name("cinder-local@fake")).await
+        }
         "list_qos_specs" => outcome(raw.list_qos_specs()).await,
         "show_qos_specs" => outcome(raw.show_qos_specs().qos_id(&f.qos)).await,
         "list_qos_associations" => outcome(raw.list_qos_associations().qos_id(&f.qos)).await,

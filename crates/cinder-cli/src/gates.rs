@@ -259,6 +259,9 @@ pub const SERVICE_BACKEND_STATE: Needs = gate(
 pub const SERVICE_GET_LOG: Needs = op("service-get-log", "get_service_log_levels");
 pub const SERVICE_SET_LOG: Needs = op("service-set-log", "set_service_log_levels");
 
+pub const CLUSTERS: Needs = op("cluster-list", "list_clusters");
+pub const WORK_CLEANUP: Needs = op("work-cleanup", "cleanup_workers");
+
 pub const DEFAULT_TYPE_SET: Needs = op("default-type-set", "set_default_type");
 pub const DEFAULT_TYPE_LIST: Needs = op("default-type-list", "list_default_types");
 pub const DEFAULT_TYPE_UNSET: Needs = op("default-type-unset", "unset_default_type");

@@ -241,6 +241,47 @@ async fn printing_commands_print_mangled_answers() {
             false,
         ),
         printer(&["service-list"], "/os-services", "/services/0", false),
+        // Every pool has the same capabilities: a list's few changes, not row by row.
+        printer(
+            &["get-pools", "--detail"],
+            "/scheduler-stats/get_pools",
+            "/pools/0/capabilities",
+            false,
+        ),
+        printer(
+            &["get-capabilities", "cinder-local@fake"],
+            "/capabilities/",
+            "",
+            true,
+        ),
+        printer(
+            &["cluster-list", "--detailed"],
+            "/clusters/detail",
+            "/clusters/0",
+            false,
+        ),
+        printer(
+            &["cluster-show", "cinder-cluster@clustered"],
+            "/clusters/cinder-cluster",
+            "/cluster",
+            true,
+        ),
+        // Cleaning the clustered service, up and without volumes, does nothing.
+        mutating(
+            "POST",
+            printer(
+                &[
+                    "work-cleanup",
+                    "--cluster",
+                    "cinder-cluster@clustered",
+                    "--is-up",
+                    "true",
+                ],
+                "/workers/cleanup",
+                "",
+                false,
+            ),
+        ),
         mutating(
             "PUT",
             printer(

@@ -61,6 +61,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "cleanup_workers",
+        method: "POST",
+        path: "/workers/cleanup",
+        min: 24u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "create_backup",
         method: "POST",
         path: "/backups",
@@ -443,6 +451,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "disable_cluster",
+        method: "PUT",
+        path: "/clusters/disable",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "response:cluster.replication_status",
+            min: 26u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
         operation_id: "disable_service",
         method: "PUT",
         path: "/os-services/disable",
@@ -473,6 +493,18 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "enable_cluster",
+        method: "PUT",
+        path: "/clusters/enable",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "response:cluster.replication_status",
+            min: 26u16,
+            max: MAX_VERSION,
+        }],
     },
     OperationVersions {
         operation_id: "enable_service",
@@ -655,6 +687,74 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "response:count",
                 min: 45u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_clusters",
+        method: "GET",
+        path: "/clusters",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_clusters_detail",
+        method: "GET",
+        path: "/clusters/detail",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:replication_status",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:clusters.replication_status",
+                min: 26u16,
                 max: MAX_VERSION,
             },
         ],
@@ -899,6 +999,25 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "query:sort_key",
                 min: 5u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_pools",
+        method: "GET",
+        path: "/scheduler-stats/get_pools",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:name",
+                min: 28u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:volume_type",
+                min: 35u16,
                 max: MAX_VERSION,
             },
         ],
@@ -1403,6 +1522,38 @@ pub const OPERATIONS: &[OperationVersions] = &[
             Gate {
                 name: "response:backup.user_id",
                 min: 56u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "show_capabilities",
+        method: "GET",
+        path: "/capabilities/{host_name}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_cluster",
+        method: "GET",
+        path: "/clusters/{cluster_name}",
+        min: 7u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:cluster.active_backend_id",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:cluster.frozen",
+                min: 26u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:cluster.replication_status",
+                min: 26u16,
                 max: MAX_VERSION,
             },
         ],

@@ -46,6 +46,26 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["create_backup", "import_backup_record", "update_backup"],
     },
     ResponseBody {
+        type_name: "Capabilities",
+        answered_by: &["show_capabilities"],
+    },
+    ResponseBody {
+        type_name: "ClusterDetailList",
+        answered_by: &["list_clusters_detail"],
+    },
+    ResponseBody {
+        type_name: "ClusterDetailResponse",
+        answered_by: &["show_cluster"],
+    },
+    ResponseBody {
+        type_name: "ClusterList",
+        answered_by: &["list_clusters"],
+    },
+    ResponseBody {
+        type_name: "ClusterStatusResponse",
+        answered_by: &["disable_cluster", "enable_cluster"],
+    },
+    ResponseBody {
         type_name: "DefaultTypeList",
         answered_by: &["list_default_types"],
     },
@@ -141,6 +161,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
     ResponseBody {
         type_name: "MessageResponse",
         answered_by: &["show_message"],
+    },
+    ResponseBody {
+        type_name: "PoolList",
+        answered_by: &["list_pools"],
     },
     ResponseBody {
         type_name: "QosAssociationList",
@@ -321,6 +345,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         type_name: "VolumesSummaryResponse",
         answered_by: &["volume_summary"],
     },
+    ResponseBody {
+        type_name: "WorkerCleanupResponse",
+        answered_by: &["cleanup_workers"],
+    },
 ];
 /// Calls `$callback! { Name, Name, ... }` with the name of every response body type
 /// (the types are `cinder_raw::types::Name`), in the order of [`RESPONSE_BODIES`].
@@ -339,23 +367,25 @@ macro_rules! for_each_response_body {
     ($callback:ident) => {
         $callback! { AvailabilityZoneList, BackupDetailList, BackupList,
         BackupRecordResponse, BackupResponse, BackupRestoreResponse,
-        BackupSummaryResponse, DefaultTypeList, DefaultTypeResponse, ExtensionList,
-        Fault, GroupList, GroupReplicationTargets, GroupResponse, GroupSnapshotList,
-        GroupSnapshotResponse, GroupSnapshotSummaryList, GroupSnapshotSummaryResponse,
-        GroupSpecItemResponse, GroupSpecsResponse, GroupSummaryList,
-        GroupSummaryResponse, GroupTypeList, GroupTypeResponse, HostList, HostShow,
-        LimitsResponse, LogLevelList, MessageList, MessageResponse, QosAssociationList,
-        QosSpecsList, QosSpecsResponse, QosSpecsSetRequest, QuotaClassSetResponse,
-        QuotaSetResponse, ResourceFilterList, ServiceList, ServiceStatusChange,
-        SnapshotDetailList, SnapshotList, SnapshotMetadataItemResponse,
-        SnapshotMetadataResponse, SnapshotResponse, TransferCreateResponse,
-        TransferDetailList, TransferList, TransferResponse, TransferSummaryResponse,
-        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
-        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
-        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
-        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        BackupSummaryResponse, Capabilities, ClusterDetailList, ClusterDetailResponse,
+        ClusterList, ClusterStatusResponse, DefaultTypeList, DefaultTypeResponse,
+        ExtensionList, Fault, GroupList, GroupReplicationTargets, GroupResponse,
+        GroupSnapshotList, GroupSnapshotResponse, GroupSnapshotSummaryList,
+        GroupSnapshotSummaryResponse, GroupSpecItemResponse, GroupSpecsResponse,
+        GroupSummaryList, GroupSummaryResponse, GroupTypeList, GroupTypeResponse,
+        HostList, HostShow, LimitsResponse, LogLevelList, MessageList, MessageResponse,
+        PoolList, QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
+        QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
+        ServiceStatusChange, SnapshotDetailList, SnapshotList,
+        SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
+        TransferCreateResponse, TransferDetailList, TransferList, TransferResponse,
+        TransferSummaryResponse, VersionList, VolumeDetailList,
+        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
+        VolumeMetadataItemResponse, VolumeMetadataResponse,
+        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
+        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
-        VolumeUploadImageResponse, VolumesSummaryResponse }
+        VolumeUploadImageResponse, VolumesSummaryResponse, WorkerCleanupResponse }
     };
 }

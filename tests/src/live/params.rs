@@ -69,7 +69,7 @@ impl<'a> Resolver<'a> {
         let found = if is_id {
             first_id(&body)
         } else {
-            first_key(&body)
+            first_named(&body, name).or_else(|| first_key(&body))
         }?;
         self.known.insert(key, found.clone());
         Some(found)
@@ -96,6 +96,22 @@ fn first_id(body: &Value) -> Option<String> {
         .filter_map(Value::as_array)
         .flat_map(|items| items.iter())
         .find_map(|item| item.get("id").and_then(Value::as_str).map(str::to_string))
+}
+
+/// For a `{x_name}` parameter of a list's item (`/clusters/{cluster_name}`): the field of the
+/// first item named like the parameter (`host_name`), or its `name`.
+fn first_named(body: &Value, parameter: &str) -> Option<String> {
+    let item = body
+        .as_object()?
+        .values()
+        .filter_map(Value::as_array)
+        .flat_map(|items| items.iter())
+        .next()?;
+    let field = [parameter, "name"]
+        .into_iter()
+        .filter(|_| parameter.ends_with("_name"))
+        .find_map(|field| item.get(field).and_then(Value::as_str))?;
+    Some(field.to_string())
 }
 
 /// The first key of the map an answer wraps (`{"metadata": {"k": "v"}}` gives `k`).
@@ -125,5 +141,13 @@ mod tests {
             first_key(&json!({"cipher": "x", "provider": "y"})).as_deref(),
             Some("cipher")
         );
+        let clusters = json!({"clusters": [{"name": "c@b", "binary": "cinder-volume"}]});
+        assert_eq!(
+            first_named(&clusters, "cluster_name").as_deref(),
+            Some("c@b")
+        );
+        let hosts = json!({"hosts": [{"host_name": "h", "service": "cinder-backup"}]});
+        assert_eq!(first_named(&hosts, "host_name").as_deref(), Some("h"));
+        assert_eq!(first_named(&metadata, "key"), None);
     }
 }

@@ -63,6 +63,9 @@ pub enum Fixture {
     /// A volume host (a back end of the cloud), frozen first if asked, thawed after the case
     /// whatever the case did (thaw enables the service again).
     Host(HostFixture),
+    /// A cluster of the cloud (`cinder-cluster@clustered`), disabled first if asked, enabled
+    /// after the case whatever the case did; `{key}` is its name.
+    Cluster(ClusterFixture),
     /// A project's default volume type: set first if `type` names a type fixture, unset after
     /// the case whatever it did.
     DefaultType(DefaultTypeFixture),
@@ -213,6 +216,15 @@ pub struct HostFixture {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ClusterFixture {
+    /// The cluster's name, such as `cinder-cluster@clustered` (binary `cinder-volume`).
+    pub cluster: String,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QosFixture {
     /// The key/value pairs (`consumer` among them).
     #[serde(default)]
@@ -267,6 +279,7 @@ impl Fixture {
             Fixture::Project(_) => "project",
             Fixture::Qos(_) => "qos",
             Fixture::Host(_) => "host",
+            Fixture::Cluster(_) => "cluster",
             Fixture::DefaultType(_) => "default-type",
             Fixture::Transfer(_) => "transfer",
         }
@@ -485,7 +498,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                     earlier(t, "type")?;
                 }
             }
-            Fixture::Host(_) => {}
+            Fixture::Host(_) | Fixture::Cluster(_) => {}
             Fixture::DefaultType(d) => {
                 check_placeholders(&d.project, &[])?;
                 if let Some(t) = &d.volume_type {

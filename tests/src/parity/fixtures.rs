@@ -10,9 +10,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, BackupFixture, DefaultTypeFixture, Fixture, GroupFixture, GroupSnapshotFixture,
-    GroupTypeFixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TransferFixture,
-    TypeFixture, VolumeFixture,
+    expand, BackupFixture, ClusterFixture, DefaultTypeFixture, Fixture, GroupFixture,
+    GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
+    SnapshotFixture, TransferFixture, TypeFixture, VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -146,6 +146,8 @@ enum Resource {
     Qos(String),
     /// A volume host to thaw.
     Thaw(String),
+    /// A cluster to enable.
+    Enable(String),
     /// A project whose default type to unset.
     DefaultType(String),
     /// A volume transfer (its volume cannot be deleted while it is offered).
@@ -190,6 +192,9 @@ impl Cleanup {
     fn thaw(&self, host: &str) {
         self.push(Resource::Thaw(host.into()));
     }
+    fn enable(&self, cluster: &str) {
+        self.push(Resource::Enable(cluster.into()));
+    }
     fn qos(&self, id: &str) {
         self.push(Resource::Qos(id.into()));
     }
@@ -231,6 +236,15 @@ impl Cleanup {
             let _ = api
                 .send(Method::PUT, "/os-services/thaw", Some(&thaw))
                 .await;
+        }
+        for cluster in of(|r| match r {
+            Resource::Enable(cluster) => Some(cluster),
+            _ => None,
+        }) {
+            let enable = json!({ "name": cluster, "binary": "cinder-volume" });
+            if let Err(e) = api.ok(Method::PUT, "/clusters/enable", Some(enable)).await {
+                problems.push(format!("{e:#}"));
+            }
         }
         for project in of(|r| match r {
             Resource::Quotas(project) => Some(project),
@@ -576,6 +590,7 @@ pub async fn create(
             Fixture::Project(spec) => project(api, spec, &values, cleanup).await,
             Fixture::Qos(spec) => qos(api, spec, &name, &values, cleanup).await,
             Fixture::Host(spec) => host(api, spec, cleanup).await,
+            Fixture::Cluster(spec) => cluster(api, spec, cleanup).await,
             Fixture::DefaultType(spec) => default_type(api, spec, &values, cleanup).await,
             Fixture::Transfer(spec) => {
                 let (id, auth_key) = transfer(api, spec, &name, &values, cleanup).await?;
@@ -586,7 +601,11 @@ pub async fn create(
         .with_context(|| format!("creating fixture {key}"))?;
         if !matches!(
             fixture,
-            Fixture::Message(_) | Fixture::Project(_) | Fixture::Host(_) | Fixture::DefaultType(_)
+            Fixture::Message(_)
+                | Fixture::Project(_)
+                | Fixture::Host(_)
+                | Fixture::Cluster(_)
+                | Fixture::DefaultType(_)
         ) {
             values.insert(format!("{key}.name"), name);
         }
@@ -900,6 +919,16 @@ async fn host(api: &Api, spec: &HostFixture, cleanup: &Cleanup) -> Result<String
     }
     Ok(spec.host.clone())
 }
+async fn cluster(api: &Api, spec: &ClusterFixture, cleanup: &Cleanup) -> Result<String> {
+    cleanup.enable(&spec.cluster);
+    if spec.disabled {
+        let disable = json!({ "name": spec.cluster, "binary": "cinder-volume" });
+        api.ok(Method::PUT, "/clusters/disable", Some(disable))
+            .await?;
+    }
+    Ok(spec.cluster.clone())
+}
+
 async fn qos(
     api: &Api,
     spec: &QosFixture,

@@ -46,7 +46,8 @@ pub struct Args {
     /// check.
     #[arg(long, value_name = "COMMAND[/CASE]")]
     pub only: Vec<String>,
-    /// Print a unified diff of the normalized output (and requests) of each failing case.
+    /// Print the whole unified diff of the normalized output (and requests) of each failing
+    /// case, not only its first lines.
     #[arg(short, long)]
     pub verbose: bool,
     /// Start no more cases after the first failure (all cases run by default).

@@ -118,6 +118,9 @@ impl CaseReport {
     }
 }
 
+/// Diff lines printed per failing case without -v.
+const DIFF_LINES_SHOWN: usize = 40;
+
 #[derive(Serialize)]
 pub struct Report {
     pub run_id: String,
@@ -197,13 +200,22 @@ impl Report {
         let failing: Vec<&CaseReport> = self.cases.iter().filter(|c| !c.passed()).collect();
         if !failing.is_empty() {
             println!();
-            println!("Failing cases (cargo xtask parity --only <case> -v shows the diffs):");
+            println!("Failing cases (cargo xtask parity --only <case> -v shows whole diffs):");
             for case in &failing {
                 println!("  {}", case.line());
-                if verbose {
-                    for line in case.diffs().lines() {
-                        println!("    {line}");
-                    }
+                // A CI log is often all there is of a failure: show its start even without -v.
+                let diffs = case.diffs();
+                let shown = if verbose {
+                    usize::MAX
+                } else {
+                    DIFF_LINES_SHOWN
+                };
+                for line in diffs.lines().take(shown) {
+                    println!("    {line}");
+                }
+                let hidden = diffs.lines().count().saturating_sub(shown);
+                if hidden > 0 {
+                    println!("    ... {hidden} more lines (-v shows them)");
                 }
             }
         }

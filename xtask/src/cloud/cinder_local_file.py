@@ -16,6 +16,7 @@ from oslo_log import log as logging
 from cinder import exception
 from cinder.scheduler import filters
 from cinder.scheduler import host_manager
+from cinder.tests import fake_driver
 from cinder.volume import driver
 from cinder.volume import volume_utils
 
@@ -35,6 +36,9 @@ SNAPSHOT_SEP = '.'
 # Cinder creates the new volume of a restore with the default volume type and this
 # description, without any way to choose its back end.
 RESTORE_DESCRIPTION = 'auto-created_from_restore_from_backup'
+
+# The back end of the clustered cinder-volume service (xtask's config::CLUSTERED_BACKEND).
+CLUSTERED_BACKEND = 'clustered'
 
 
 def _copy_sparse(src, dst, size):
@@ -307,6 +311,22 @@ class FileVolumeDriver(driver.VolumeDriver):
                                 sort_keys, sort_dirs)
 
 
+class ClusteredFakeDriver(fake_driver.FakeLoggingVolumeDriver):
+    """Cinder's fake driver, allowed in a cluster.
+
+    cinder-volume refuses to start a clustered service whose driver does not declare
+    active-active support; the fake driver keeps nothing, so several services could share it.
+    """
+
+    SUPPORTS_ACTIVE_ACTIVE = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fake driver reports `fake` whatever the configuration says; a type that names
+        # this back end (and LocalBackendFilter) need its own name in the stats.
+        self.backend_name = CLUSTERED_BACKEND
+
+
 class LocalBackendFilter(filters.BaseBackendFilter):
     """Keeps the file back end for the new volumes meant for it.
 
@@ -332,6 +352,10 @@ class LocalBackendFilter(filters.BaseBackendFilter):
         volume_type = filter_properties.get('volume_type') or {}
         if 'volume_backend_name' in (volume_type.get('extra_specs') or {}):
             return True
+        # The clustered back end (a second cinder-volume service, for the cluster API) takes
+        # only the volumes whose type names it.
+        if backend_state.capabilities.get('volume_backend_name') == CLUSTERED_BACKEND:
+            return False
         is_restore = properties.get('display_description') == RESTORE_DESCRIPTION
         is_file = bool(backend_state.capabilities.get(FILE_CAPABILITY))
         return is_file == is_restore

@@ -155,6 +155,11 @@ impl Layout {
         self.cinder_dir().join("cinder.conf")
     }
 
+    /// The clustered cinder-volume service's overrides of cinder.conf.
+    pub fn cluster_conf(&self) -> PathBuf {
+        self.cinder_dir().join("cluster.conf")
+    }
+
     /// Python modules of the Cinder services (the file volume driver), put on their path.
     pub fn cinder_python_dir(&self) -> PathBuf {
         self.cinder_dir().join("python")

@@ -19,24 +19,28 @@ pub enum Service {
     CinderApi,
     CinderScheduler,
     CinderVolume,
+    /// A second cinder-volume, in a cluster (`config::CLUSTER`).
+    CinderVolumeClustered,
     CinderBackup,
 }
 
 /// Start order; `down` stops in reverse.
-pub const ALL: [Service; 7] = [
+pub const ALL: [Service; 8] = [
     Service::Epmd,
     Service::Rabbitmq,
     Service::Keystone,
     Service::CinderApi,
     Service::CinderScheduler,
     Service::CinderVolume,
+    Service::CinderVolumeClustered,
     Service::CinderBackup,
 ];
 
-pub const CINDER: [Service; 4] = [
+pub const CINDER: [Service; 5] = [
     Service::CinderApi,
     Service::CinderScheduler,
     Service::CinderVolume,
+    Service::CinderVolumeClustered,
     Service::CinderBackup,
 ];
 
@@ -49,6 +53,7 @@ impl Service {
             Service::CinderApi => "cinder-api",
             Service::CinderScheduler => "cinder-scheduler",
             Service::CinderVolume => "cinder-volume",
+            Service::CinderVolumeClustered => "cinder-volume-clustered",
             Service::CinderBackup => "cinder-backup",
         }
     }
@@ -60,6 +65,7 @@ impl Service {
             Service::Epmd => "epmd",
             Service::Rabbitmq => "rabbitmq",
             Service::Keystone => "gunicorn",
+            Service::CinderVolumeClustered => "cinder-volume",
             other => other.name(),
         }
     }
@@ -94,10 +100,12 @@ impl Service {
         let ports = &state.ports;
         let cinder = |program: &str| {
             let mut cmd = Command::new(layout.venv_bin(program));
-            cmd.arg("--config-file")
-                .arg(layout.cinder_conf())
-                .arg("--log-file")
-                .arg(layout.log(program))
+            cmd.arg("--config-file").arg(layout.cinder_conf());
+            if self == Service::CinderVolumeClustered {
+                cmd.arg("--config-file").arg(layout.cluster_conf());
+            }
+            cmd.arg("--log-file")
+                .arg(layout.log(self.name()))
                 .env("PYTHONPATH", layout.cinder_python_dir())
                 .current_dir(layout.cinder_dir());
             cmd
@@ -140,7 +148,7 @@ impl Service {
             }
             Service::CinderApi => cinder("cinder-api"),
             Service::CinderScheduler => cinder("cinder-scheduler"),
-            Service::CinderVolume => cinder("cinder-volume"),
+            Service::CinderVolume | Service::CinderVolumeClustered => cinder("cinder-volume"),
             Service::CinderBackup => cinder("cinder-backup"),
         })
     }

@@ -9,6 +9,9 @@ use super::services::{Service, ALL};
 use super::state::State;
 use super::wait;
 
+/// The width of the service-name column (the longest name, `cinder-volume-clustered`).
+const NAME_WIDTH: usize = 23;
+
 pub struct Snapshot {
     services: Vec<(Service, Liveness)>,
     rabbit_answers: bool,
@@ -48,7 +51,7 @@ pub fn collect(layout: &Layout, state: &State) -> Snapshot {
 pub fn print(state: &State, snapshot: &Snapshot) {
     let answers = |ok: bool| if ok { "answers" } else { "does NOT answer" };
     for (service, liveness) in &snapshot.services {
-        let mut line = format!("{:<17} {}", service.name(), describe(*liveness));
+        let mut line = format!("{:<NAME_WIDTH$} {}", service.name(), describe(*liveness));
         match service {
             Service::Epmd => continue,
             Service::Rabbitmq => {
@@ -93,7 +96,7 @@ pub fn run(layout: &Layout) -> Result<ExitCode> {
             layout.root().display()
         );
         for service in ALL.iter().filter(|s| **s != Service::Epmd) {
-            println!("{:<17} stopped", service.name());
+            println!("{:<NAME_WIDTH$} stopped", service.name());
         }
         return Ok(ExitCode::FAILURE);
     };

@@ -91,6 +91,7 @@ pub fn run(layout: &Layout, args: &UpArgs) -> Result<ExitCode> {
     let mut started_at = Vec::new();
     for service in [
         Service::CinderVolume,
+        Service::CinderVolumeClustered,
         Service::CinderBackup,
         Service::CinderScheduler,
     ] {

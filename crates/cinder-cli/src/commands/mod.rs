@@ -1,12 +1,14 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
 //! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
-//! `qos/`, `services/`, `default_types/`, `extensions/`, `transfers/`), and is named once, in the
-//! registry below, which makes the `clap` subcommand enum and its dispatch. The shapes that
-//! repeat (find, list, show, each, metadata) are in `shared/`; `shell` holds the commands
-//! about the CLI itself, which need no cloud.
+//! `qos/`, `services/`, `clusters/`, `scheduler/`, `workers/`, `default_types/`,
+//! `extensions/`, `transfers/`), and is named once, in the registry below, which makes the
+//! `clap` subcommand enum and its dispatch. The shapes that repeat (find, list, show, each,
+//! metadata) are in `shared/`; `shell` holds the commands about the CLI itself, which need no
+//! cloud.
 
 mod backups;
+mod clusters;
 mod cmd;
 mod default_types;
 mod extensions;
@@ -16,6 +18,7 @@ mod limits;
 mod messages;
 mod qos;
 mod quotas;
+mod scheduler;
 mod services;
 mod shared;
 pub mod shell;
@@ -24,6 +27,7 @@ mod transfers;
 mod types;
 mod versions;
 mod volumes;
+mod workers;
 mod zones;
 
 use anyhow::Result;
@@ -294,6 +298,13 @@ registry! {
     ThawHost(services::ThawHost),
     /// Failover a replicating cinder-volume host.
     FailoverHost(services::FailoverHost),
+    ClusterList(clusters::ClusterList),
+    ClusterShow(clusters::ClusterShow),
+    ClusterEnable(clusters::ClusterEnable),
+    ClusterDisable(clusters::ClusterDisable),
+    GetPools(scheduler::GetPools),
+    GetCapabilities(scheduler::GetCapabilities),
+    WorkCleanup(workers::WorkCleanup),
     /// Sets a default volume type for a project.
     DefaultTypeSet(default_types::DefaultTypeSet),
     /// Lists all default volume types.

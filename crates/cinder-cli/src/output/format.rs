@@ -42,6 +42,12 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// Whether the output is cinderclient's table (commands that print several tables, or
+    /// text around them, do so only then).
+    pub fn is_table(&self) -> bool {
+        self.format == Format::Table
+    }
+
     /// Checks that every `-c` names one of `available`, before anything is asked for.
     pub fn check_columns(&self, available: &[Column]) -> Result<()> {
         columns::select(available, &self.columns).map(drop)

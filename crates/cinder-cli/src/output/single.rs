@@ -19,20 +19,38 @@ pub struct Shape {
     pub property: &'static str,
     /// The fields whose dict is written as `key : value` lines (cinderclient's formatters);
     /// other dicts and lists are written as Python writes them.
-    pub pretty: &'static [&'static str],
+    pub pretty: Pretty,
+}
+
+/// Which fields of a `Property | Value` table cinderclient gives a formatter.
+#[derive(Clone, Copy, Debug)]
+pub enum Pretty {
+    /// These fields (`print_dict(d, formatters=[...])`).
+    Fields(&'static [&'static str]),
+    /// Every field, as `print_dict(d, formatters=sorted(d.keys()))` does.
+    Every,
+}
+
+impl Pretty {
+    fn applies_to(self, key: &str) -> bool {
+        match self {
+            Pretty::Fields(fields) => fields.contains(&key),
+            Pretty::Every => true,
+        }
+    }
 }
 
 impl Shape {
     /// cinderclient's `print_dict(info)`.
     pub const PLAIN: Shape = Shape {
         property: "Property",
-        pretty: &[],
+        pretty: Pretty::Fields(&[]),
     };
 
     /// cinderclient's `print_dict(metadata, 'Metadata-property')`.
     pub const METADATA: Shape = Shape {
         property: "Metadata-property",
-        pretty: &[],
+        pretty: Pretty::Fields(&[]),
     };
 }
 
@@ -48,6 +66,31 @@ impl OutputArgs {
         let selected = columns::select(&fields_of(object), &self.columns)?;
         let mut out = io::stdout().lock();
         write_object(self.format, shape, &selected, object, &mut out)
+    }
+
+    /// Prints several resources as cinderclient prints them one after another (`get-pools`):
+    /// a `Property | Value` table each (and each one's fields in the `value` format); one array
+    /// of them in JSON and YAML, so that the output stays one document.
+    pub fn print_objects(&self, objects: &[Value]) -> Result<()> {
+        if matches!(self.format, Format::Table | Format::Value) {
+            return objects.iter().try_for_each(|o| self.print_object(o));
+        }
+        let selected = objects
+            .iter()
+            .map(|object| columns::select(&fields_of(object), &self.columns))
+            .collect::<Result<Vec<_>>>()?;
+        let projected: Vec<Projected> = objects
+            .iter()
+            .zip(&selected)
+            .map(|(record, columns)| Projected { record, columns })
+            .collect();
+        let mut out = io::stdout().lock();
+        match self.format {
+            Format::Json => writeln!(out, "{}", serialize::json(&projected)?)?,
+            _ => out.write_all(serialize::yaml(&projected)?.as_bytes())?,
+        }
+        out.flush()?;
+        Ok(())
     }
 
     /// Prints a resource as one row under `available` columns, as cinderclient prints a type it
@@ -81,7 +124,7 @@ fn write_object<W: Write>(
         let mut grid = Grid::new(&[shape.property, "Value"]);
         for column in selected {
             let value = object.get(&column.key).unwrap_or(&Value::Null);
-            let text = if shape.pretty.contains(&column.key.as_str()) {
+            let text = if shape.pretty.applies_to(&column.key) {
                 cells::pretty(value)
             } else {
                 cells::text(value)

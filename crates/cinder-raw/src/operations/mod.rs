@@ -4,6 +4,7 @@
 //! The `Client` methods, one file per tag.
 mod availability_zones;
 mod backups;
+mod clusters;
 mod default_types;
 mod extensions;
 mod group_snapshots;
@@ -17,6 +18,7 @@ mod qos_specs;
 mod quota_classes;
 mod quota_sets;
 mod resource_filters;
+mod scheduler_stats;
 mod services;
 mod snapshots;
 mod versions;
@@ -24,3 +26,4 @@ mod volume_actions;
 mod volume_transfers;
 mod volume_types;
 mod volumes;
+mod workers;

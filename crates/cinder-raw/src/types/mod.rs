@@ -32,6 +32,8 @@ mod availability_zones;
 pub use availability_zones::*;
 mod backups;
 pub use backups::*;
+mod clusters;
+pub use clusters::*;
 mod common;
 pub use common::*;
 mod default_types;
@@ -54,6 +56,8 @@ mod quotas;
 pub use quotas::*;
 mod resource_filters;
 pub use resource_filters::*;
+mod scheduler_stats;
+pub use scheduler_stats::*;
 mod services;
 pub use services::*;
 mod snapshots;
@@ -68,10 +72,13 @@ mod volume_types;
 pub use volume_types::*;
 mod volumes;
 pub use volumes::*;
+mod workers;
+pub use workers::*;
 /// Builders for the types, one per type.
 pub mod builder {
     pub use super::availability_zones::builder::*;
     pub use super::backups::builder::*;
+    pub use super::clusters::builder::*;
     pub use super::common::builder::*;
     pub use super::default_types::builder::*;
     pub use super::extensions::builder::*;
@@ -83,6 +90,7 @@ pub mod builder {
     pub use super::qos_specs::builder::*;
     pub use super::quotas::builder::*;
     pub use super::resource_filters::builder::*;
+    pub use super::scheduler_stats::builder::*;
     pub use super::services::builder::*;
     pub use super::snapshots::builder::*;
     pub use super::transfers::builder::*;
@@ -90,4 +98,5 @@ pub mod builder {
     pub use super::volume_actions::builder::*;
     pub use super::volume_types::builder::*;
     pub use super::volumes::builder::*;
+    pub use super::workers::builder::*;
 }

@@ -16,7 +16,7 @@ use super::super::shared::{body, without_nulls};
 use super::super::Cmd;
 use crate::gates::{self, require};
 use crate::kv;
-use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
+use crate::output::{columns, Column, OutputArgs, PageArgs, Pretty, Shape};
 use crate::values::{self, parse_bool};
 
 /// The columns cinderclient shows for group types (`print_group_type_list`).
@@ -169,7 +169,7 @@ impl Cmd for GroupTypeShow {
         require(cinder, &gates::GROUP_TYPES.named("group-type-show"))?;
         let shape = Shape {
             property: "Property",
-            pretty: &["group_specs"],
+            pretty: Pretty::Fields(&["group_specs"]),
         };
         show::<GroupTypes>(cinder, &self.group_type, &self.output, shape, without_links).await
     }

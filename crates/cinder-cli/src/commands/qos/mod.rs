@@ -17,13 +17,13 @@ use super::shared::metadata::{Action, Change};
 use super::shared::show::show;
 use super::Cmd;
 use crate::kv;
-use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
+use crate::output::{columns, Column, OutputArgs, PageArgs, Pretty, Shape};
 use crate::values::{self, parse_bool};
 
 /// cinderclient's `print_qos_specs`: `specs` as `key : value` lines.
 const QOS_SHAPE: Shape = Shape {
     property: "Property",
-    pretty: &["specs"],
+    pretty: Pretty::Fields(&["specs"]),
 };
 
 /// The columns of `qos-list` (cinderclient's `print_qos_specs_list`).

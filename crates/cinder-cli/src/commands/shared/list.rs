@@ -91,7 +91,7 @@ impl Query {
         self.pairs.clone()
     }
 
-    /// Refuses the query unless the negotiated microversion has what its options need.
+    /// Refuses the query unless the microversion in use has what its options need.
     pub fn require(&self, cinder: &Cinder) -> Result<()> {
         self.needs
             .iter()

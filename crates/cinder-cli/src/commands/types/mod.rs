@@ -25,7 +25,7 @@ use super::shared::{body, without_nulls};
 use super::Cmd;
 use crate::gates;
 use crate::kv;
-use crate::output::{columns, Column, OutputArgs, PageArgs, Shape};
+use crate::output::{columns, Column, OutputArgs, PageArgs, Pretty, Shape};
 use crate::values::{self, parse_bool};
 
 /// The columns cinderclient shows for volume types.
@@ -167,7 +167,7 @@ impl Cmd for TypeShow {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         let shape = Shape {
             property: "Property",
-            pretty: &["extra_specs"],
+            pretty: Pretty::Fields(&["extra_specs"]),
         };
         show::<VolumeTypes>(
             cinder,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::commands::shared::show::{show, without_links};
 use crate::commands::Cmd;
 use crate::gates::{self, require};
-use crate::output::{OutputArgs, Shape};
+use crate::output::{OutputArgs, Pretty, Shape};
 use crate::values;
 
 #[derive(Args, Debug)]
@@ -33,12 +33,12 @@ impl Cmd for Show {
 /// cinderclient's `print_dict` formatters of `cinder show`.
 const SHOW: Shape = Shape {
     property: "Property",
-    pretty: &[
+    pretty: Pretty::Fields(&[
         "metadata",
         "volume_image_metadata",
         "attachment_ids",
         "attached_servers",
-    ],
+    ]),
 };
 
 /// The volume as cinderclient prints it after `show` and `create`: `readonly` copied out of the
@@ -104,5 +104,5 @@ impl Cmd for Summary {
 /// cinderclient's formatters of `cinder summary`.
 const SUMMARY: Shape = Shape {
     property: "Property",
-    pretty: &["metadata"],
+    pretty: Pretty::Fields(&["metadata"]),
 };
