@@ -1,9 +1,10 @@
 //! `cinder.transfers()`: volume transfers on the route python-cinderclient uses at the
 //! negotiated microversion (`cinderclient/v3/volume_transfers.py`): `/volume-transfers` from
 //! the version the spec gives it (3.55, which adds `no_snapshots`), `/os-volume-transfer`
-//! below. The spec describes both routes as resources of their own (`cinder.os_volume_transfer()`
-//! and `cinder.volume_transfers()`, generated); this handle picks one per call and leaves find,
-//! show, list and delete to their generic [`Handle`]s.
+//! below. The spec describes both routes as resources of their own
+//! (`cinder.os_volume_transfer()` and `cinder.volume_transfers()`, generated); this handle
+//! picks one per call and leaves find, show, list and delete to their generic [`Handle`]s
+//! (docs/decisions/0015-transfer-routes.md).
 
 use futures::stream::{self, BoxStream, StreamExt};
 use serde_json::{json, Value};
@@ -50,8 +51,10 @@ impl Cinder {
     /// microversion has it (as python-cinderclient chooses).
     ///
     /// ```no_run
-    /// # async fn demo(cinder: &cinder_client::Cinder, other: &cinder_client::Cinder) -> cinder_client::Result<()> {
-    /// let offer = cinder.transfers().create("5aa119a8-d25b-45a7-8d1b-88e127885635", Some("handover"), false).await?;
+    /// # use cinder_client::Cinder;
+    /// # async fn demo(cinder: &Cinder, other: &Cinder) -> cinder_client::Result<()> {
+    /// let volume = "5aa119a8-d25b-45a7-8d1b-88e127885635";
+    /// let offer = cinder.transfers().create(volume, Some("handover"), false).await?;
     /// // The other project, given the ID and the key:
     /// other.transfers().accept(&offer.id, &offer.auth_key).await?;
     /// # Ok(())

@@ -80,7 +80,7 @@ impl TransferCreateParams {
         Default::default()
     }
 }
-///The body of `POST /os-volume-transfer` (cinder/api/schemas/volume_transfer.py `create`).
+/// The body of `POST /os-volume-transfer` (cinder/api/schemas/volume_transfer.py `create`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TransferCreateRequest {
