@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use cinder_client::resources::{
     Attachments, Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource,
-    Snapshots, VolumeTypes, Volumes,
+    Snapshots, VolumeTransfers, VolumeTypes, Volumes,
 };
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
@@ -173,6 +173,15 @@ impl Teardown for Groups {
             cinder.raw().group_reset_status(id, available).run().await?;
             Self::remove(cinder, id).await
         }))
+    }
+}
+
+/// A volume transfer, whichever route made it (both routes share the transfers): deleted before
+/// its volume, which cannot be deleted while it awaits the transfer. Gone already when the test
+/// accepted or deleted it.
+impl Teardown for VolumeTransfers {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
     }
 }
 

@@ -2,8 +2,8 @@
 //! metadata and image metadata, attached (so that answers carry an attachment), its snapshot, a
 //! type with an extra spec and encryption, a private type the admin project can use, a user
 //! message about a volume the scheduler could not place, a QoS spec associated with the type, a
-//! group type with a spec, a group with a volume and its group snapshot, and a backup of a
-//! volume of the file-backed back end. Making them costs a test tens of seconds of
+//! group type with a spec, a group with a volume and its group snapshot, a backup of a
+//! volume of the file-backed back end, and a volume offered for transfer (its transfer). Making them costs a test tens of seconds of
 //! creating and waiting; reading them costs nothing.
 //!
 //! The set is recorded in `target/test-cache/seed.json` and checked on every use (a new cloud,
@@ -61,6 +61,8 @@ pub struct Seed {
     pub group_snapshot: String,
     /// A backup of a volume of the file-backed back end.
     pub backup: String,
+    /// A volume transfer (of a volume of its own, which stays `awaiting-transfer`).
+    pub transfer: String,
 }
 
 /// The seeded set, made first if this cloud does not have it.
@@ -142,6 +144,7 @@ async fn still_there(cinder: &Cinder, seed: &Seed) -> bool {
             cinder.handle::<Backups>().show_json(&seed.backup).await,
             "available",
         )
+        && cinder.transfers().show_json(&seed.transfer).await.is_ok()
 }
 
 impl Seed {
@@ -259,7 +262,9 @@ async fn make(cinder: &Cinder) -> Seed {
     let qos = make_qos(cinder, &prefix, &volume_type).await;
     let (group_type, group, group_snapshot) = make_group(cinder, &prefix).await;
     let backup = make_backup(cinder, &prefix).await;
+    let transfer = make_transfer(cinder, &prefix).await;
     Seed {
+        transfer,
         qos,
         group_type,
         group,
@@ -419,6 +424,30 @@ async fn make_group(cinder: &Cinder, prefix: &str) -> (String, String, String) {
         .await
         .expect("the seeded group snapshot becomes available");
     (group_type, group, group_snapshot)
+}
+
+/// A transfer of a volume of its own (never accepted: the volume stays `awaiting-transfer`).
+async fn make_transfer(cinder: &Cinder, prefix: &str) -> String {
+    let request = json!({"volume": {"name": format!("{prefix}-offered"), "size": 1}});
+    let created = cinder
+        .raw()
+        .create_volume()
+        .body(body::<types::VolumeCreateRequest>(request))
+        .run_json()
+        .await
+        .expect("creates the volume to offer");
+    let volume = created_id(created.into_json(), "volume");
+    cinder
+        .volumes()
+        .wait_json(&volume, &["available"], &wait_options())
+        .await
+        .expect("the volume to offer becomes available");
+    let created = cinder
+        .transfers()
+        .create(&volume, Some(&format!("{prefix}-transfer")), false)
+        .await
+        .expect("creates the seeded transfer");
+    created.id
 }
 
 /// A backup of a volume of the file-backed back end (the fake ones cannot be read).

@@ -41,10 +41,14 @@ const READS: &[&str] = &[
     "list_snapshot_metadata",
     "list_snapshots",
     "list_snapshots_detail",
+    "list_transfers",
+    "list_transfers_detail",
     "list_type_access",
     "list_type_extra_specs",
     "list_types",
     "list_volume_metadata",
+    "list_volume_transfers",
+    "list_volume_transfers_detail",
     "list_volumes",
     "list_volumes_detail",
     "show_backup",
@@ -64,10 +68,12 @@ const READS: &[&str] = &[
     "show_type",
     "show_type_encryption",
     "show_type_encryption_spec",
+    "show_transfer",
     "show_type_extra_spec",
     "show_v3_version",
     "show_volume",
     "show_volume_metadata_item",
+    "show_volume_transfer",
     "volume_summary",
 ];
 
@@ -132,6 +138,7 @@ struct Fixture {
     backup: String,
     /// The attachment of `volume` (made by the seed's attach).
     attachment: String,
+    transfer: String,
 }
 
 /// An answer, as the library gave it.
@@ -272,6 +279,16 @@ async fn probe(
         "list_qos_specs" => outcome(raw.list_qos_specs()).await,
         "show_qos_specs" => outcome(raw.show_qos_specs().qos_id(&f.qos)).await,
         "list_qos_associations" => outcome(raw.list_qos_associations().qos_id(&f.qos)).await,
+        "list_transfers" => outcome(raw.list_transfers()).await,
+        "list_transfers_detail" => outcome(raw.list_transfers_detail()).await,
+        "show_transfer" => outcome(raw.show_transfer().transfer_id(&f.transfer)).await,
+        "list_volume_transfers" => outcome(raw.list_volume_transfers().limit(2)).await,
+        "list_volume_transfers_detail" => {
+            outcome(raw.list_volume_transfers_detail().limit(2)).await
+        }
+        "show_volume_transfer" => {
+            outcome(raw.show_volume_transfer().transfer_id(&f.transfer)).await
+        }
         other => panic!("no probe for {other}"),
     })
 }
@@ -421,6 +438,7 @@ async fn fixture() -> Fixture {
         group: seed.group,
         group_snapshot: seed.group_snapshot,
         backup: seed.backup,
+        transfer: seed.transfer,
     }
 }
 

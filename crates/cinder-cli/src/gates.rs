@@ -177,6 +177,18 @@ pub const BACKUP_UPDATE: Needs = op("backup-update", "update_backup");
 pub const VOLUME_FROM_BACKUP: Needs =
     gate("--volume-type", "create_volume", "body:volume.backup_id");
 
+/// transfer-create's `--no-snapshots`: a field of the `/volume-transfers` create, the route
+/// cinderclient uses from 3.55.
+pub const TRANSFER_NO_SNAPSHOTS: Needs = gate(
+    "--no-snapshots",
+    "create_volume_transfer",
+    "body:transfer.no_snapshots",
+);
+pub const TRANSFER_LIST_SORT: Needs = gate("--sort", "list_volume_transfers_detail", "query:sort");
+/// cinderclient has `--filters` on transfer-list from the version that added them to type-list
+/// (3.52; Cinder filters transfers by any column at every version).
+pub const TRANSFER_LIST_FILTERS: Needs = gate("--filters", "list_types", "query:extra_specs");
+
 pub const SNAPSHOT_LIST_METADATA: Needs =
     gate("--metadata", "list_snapshots_detail", "query:metadata");
 pub const SNAPSHOT_LIST_WITH_COUNT: Needs =

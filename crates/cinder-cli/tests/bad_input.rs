@@ -398,6 +398,19 @@ rows! {
     page_size_zero: args(&["list", "--page-size", "0"])
         => ["invalid value '0' for '--page-size <N>'", "at least 1 item"];
 
+    // Volume transfers.
+    transfer_create_without_volume: args(&["transfer-create", "--name", "x"])
+        => ["required arguments were not provided", "<volume>"];
+    transfer_accept_without_key: args(&["transfer-accept", SOME_UUID])
+        => ["required arguments were not provided", "<auth_key>"];
+    transfer_list_sort_of_two_directed_keys: args(&["transfer-list", "--sort", "created_at:desc,id:asc"])
+        => ["Invalid sort parameter provided", "key[:<asc|desc>]"];
+    transfer_list_sort_direction: args(&["transfer-list", "--sort", "id:up"])
+        => ["the sort direction 'up' is not one of: asc, desc"];
+    // cinderclient has --no-snapshots from 3.55 only: refused once the version is known.
+    transfer_create_no_snapshots_before_3_55: args(&["--os-volume-api-version", "3.54", "transfer-create", "--no-snapshots", SOME_UUID]).server_range("3.0", "3.71", &["GET /"])
+        => ["--no-snapshots requires API version 3.55 or later", "3.54 is in use"];
+
     // Many volumes at once.
     create_count_zero: args(&["create", "--count", "0", "1"])
         => ["invalid value '0' for '--count <N>'", "too few", "whole number of volumes from 1 to 10000"];

@@ -173,3 +173,47 @@ fn rust_log_chooses_what_is_logged() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.stderr, "");
 }
+
+/// transfer-create prints the auth key (the user hands it to the accepting project, and it
+/// cannot be shown again), but neither its --debug log nor transfer-accept's holds it.
+#[test]
+fn transfer_auth_keys_are_printed_but_never_logged() {
+    require_cloud();
+    let name = unique("transfer");
+    ok(&["create", "1", "--name", &name, "--wait"]);
+    let volume = ok(&["show", &name, "-f", "value", "-c", "id"]);
+    let volume = volume.trim();
+    // Reversed at the end: the transfer (if still there), then the volume (the demo
+    // project's once accepted; the admin deletes it by ID).
+    let mut cleanup = Cleanup(vec![vec!["delete".into(), volume.into()]]);
+
+    let created = run(&["--debug", "transfer-create", volume, "--name", &name]);
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    let key = prop(&created.stdout, "auth_key").expect("transfer-create prints the key");
+    let transfer = prop(&created.stdout, "id").unwrap();
+    cleanup
+        .0
+        .push(vec!["transfer-delete".into(), transfer.clone()]);
+    assert_eq!(key.len(), 16, "{}", created.stdout);
+    assert!(
+        created.stderr.contains("RESP BODY: {\"transfer\""),
+        "{}",
+        created.stderr
+    );
+    assert!(!created.stderr.contains(&key), "{}", created.stderr);
+    assert!(
+        created.stderr.contains(r#""auth_key":"***""#),
+        "{}",
+        created.stderr
+    );
+
+    let accepted = run_as(
+        Some("local-demo"),
+        &["--debug", "transfer-accept", &transfer, &key, "--wait"],
+    );
+    assert_eq!(accepted.code, Some(0), "{}", accepted.stderr);
+    assert_eq!(prop(&accepted.stdout, "volume_id").as_deref(), Some(volume));
+    assert!(accepted.stderr.contains("REQ: curl"), "{}", accepted.stderr);
+    assert!(!accepted.stderr.contains(&key), "{}", accepted.stderr);
+    assert!(!accepted.stdout.contains(&key), "{}", accepted.stdout);
+}

@@ -318,6 +318,18 @@ async fn printing_commands_print_mangled_answers() {
         printer(&["qos-list"], "/qos-specs", "/qos_specs/0", false),
         printer(&["qos-show", &qos], "/qos-specs/", "/qos_specs", true),
         printer(
+            &["transfer-show", &seed.transfer],
+            "/volume-transfers/",
+            "/transfer",
+            true,
+        ),
+        printer(
+            &["transfer-list"],
+            "/volume-transfers/detail",
+            "/transfers/0",
+            false,
+        ),
+        printer(
             &["qos-get-association", &qos],
             "/associations",
             "/qos_associations/0",

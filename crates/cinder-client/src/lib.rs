@@ -83,6 +83,7 @@ mod settings;
 pub mod status;
 mod tls;
 mod token_cache;
+mod transfers;
 mod transport;
 pub mod wait;
 
@@ -104,6 +105,7 @@ pub use retry::RetryPolicy;
 pub use run::{Response, Run};
 pub use settings::{AuthKind, Missing, Settings};
 pub use token_cache::{CacheWarning, TokenCache};
+pub use transfers::{TransferRoute, Transfers};
 
 pub use http_log::TARGET as HTTP_LOG_TARGET;
 

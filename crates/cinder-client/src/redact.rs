@@ -269,6 +269,25 @@ mod tests {
     }
 
     #[test]
+    fn transfer_auth_keys_never_reach_the_log() {
+        // transfer-accept's request (Cinder's schema takes a string or an integer key) and the
+        // create answers of both routes (the only place the key is shown).
+        for request in [
+            json!({"accept": {"auth_key": "9266c59563c84664"}}),
+            json!({"accept": {"auth_key": 9266559563846640_u64}}),
+        ] {
+            let logged = body(request.to_string().as_bytes());
+            assert!(!logged.contains("9266"), "{logged}");
+            assert_eq!(masked(request)["accept"]["auth_key"], MASK);
+        }
+        let answer = br#"{"transfer": {"id": "3d26db0c", "auth_key": "dbccabcdbad19e07",
+            "name": "first volume", "volume_id": "59fe2097", "no_snapshots": false}}"#;
+        let logged = body(answer);
+        assert!(!logged.contains("dbccabcdbad19e07"), "{logged}");
+        assert!(logged.contains("3d26db0c") && logged.contains("first volume"));
+    }
+
+    #[test]
     fn user_and_password_are_removed_from_urls() {
         assert_eq!(
             without_userinfo("cannot reach Keystone at http://admin:pw@k:5000/v3/auth/tokens: x"),

@@ -29,6 +29,22 @@ pub const MAX_VERSION: u16 = 71;
 /// Every operation, sorted by `operation_id`.
 pub const OPERATIONS: &[OperationVersions] = &[
     OperationVersions {
+        operation_id: "accept_transfer",
+        method: "POST",
+        path: "/os-volume-transfer/{transfer_id}/accept",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "accept_volume_transfer",
+        method: "POST",
+        path: "/volume-transfers/{transfer_id}/accept",
+        min: 55u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "associate_qos_specs",
         method: "GET",
         path: "/qos-specs/{qos_id}/associate",
@@ -173,6 +189,35 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "create_transfer",
+        method: "POST",
+        path: "/os-volume-transfer",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:transfer.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "create_type",
         method: "POST",
         path: "/types",
@@ -264,6 +309,40 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "create_volume_transfer",
+        method: "POST",
+        path: "/volume-transfers",
+        min: 55u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "body:transfer.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "delete_attachment",
         method: "DELETE",
         path: "/attachments/{attachment_id}",
@@ -344,6 +423,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "delete_transfer",
+        method: "DELETE",
+        path: "/os-volume-transfer/{transfer_id}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "delete_type",
         method: "DELETE",
         path: "/types/{volume_type_id}",
@@ -384,6 +471,14 @@ pub const OPERATIONS: &[OperationVersions] = &[
         method: "DELETE",
         path: "/volumes/{volume_id}/metadata/{key}",
         min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "delete_volume_transfer",
+        method: "DELETE",
+        path: "/volume-transfers/{transfer_id}",
+        min: 55u16,
         max: MAX_VERSION,
         gates: &[],
     },
@@ -1100,6 +1195,43 @@ pub const OPERATIONS: &[OperationVersions] = &[
         ],
     },
     OperationVersions {
+        operation_id: "list_transfers",
+        method: "GET",
+        path: "/os-volume-transfer",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "list_transfers_detail",
+        method: "GET",
+        path: "/os-volume-transfer/detail",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:transfers.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "list_type_access",
         method: "GET",
         path: "/types/{volume_type_id}/os-volume-type-access",
@@ -1142,6 +1274,104 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "list_volume_transfers",
+        method: "GET",
+        path: "/volume-transfers",
+        min: 55u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:limit",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:marker",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:offset",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_dir",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "list_volume_transfers_detail",
+        method: "GET",
+        path: "/volume-transfers/detail",
+        min: 55u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "query:limit",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:marker",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:offset",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_dir",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
+                min: 59u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfers.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "list_volumes",
@@ -1568,6 +1798,35 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "show_transfer",
+        method: "GET",
+        path: "/os-volume-transfer/{transfer_id}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:transfer.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
         operation_id: "show_type",
         method: "GET",
         path: "/types/{volume_type_id}",
@@ -1663,6 +1922,35 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_volume_transfer",
+        method: "GET",
+        path: "/volume-transfers/{transfer_id}",
+        min: 55u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "response:transfer.accepted",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.destination_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.no_snapshots",
+                min: 55u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:transfer.source_project_id",
+                min: 57u16,
+                max: MAX_VERSION,
+            },
+        ],
     },
     OperationVersions {
         operation_id: "snapshot_action",

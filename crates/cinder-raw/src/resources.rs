@@ -616,6 +616,64 @@ impl Deletable for QosSpecs {
         ::std::boxed::Box::pin(client.delete_qos_specs().qos_id(id).send())
     }
 }
+///The `transfer` resource (tag `os_volume_transfer`): `show_transfer`, `list_transfers_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct OsVolumeTransfer;
+impl Resource for OsVolumeTransfer {
+    const NAME: &'static str = "transfer";
+    const MESSAGE_NAME: &'static str = "volumetransfer";
+    const KEY: &'static str = "transfer";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::Transfer;
+    type Shown = types::TransferResponse;
+    type List<'a> = crate::builder::ListTransfersDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_transfer().transfer_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_transfers_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_transfers_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.transfer
+    }
+}
+impl Deletable for OsVolumeTransfer {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_transfer().transfer_id(id).send())
+    }
+}
+///The `transfer` resource (tag `volume_transfers`): `show_volume_transfer`, `list_volume_transfers_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct VolumeTransfers;
+impl Resource for VolumeTransfers {
+    const NAME: &'static str = "transfer";
+    const MESSAGE_NAME: &'static str = "volumetransfer";
+    const KEY: &'static str = "transfer";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::Transfer;
+    type Shown = types::TransferResponse;
+    type List<'a> = crate::builder::ListVolumeTransfersDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_volume_transfer().transfer_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_volume_transfers_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_volume_transfers_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.transfer
+    }
+}
+impl Deletable for VolumeTransfers {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_volume_transfer().transfer_id(id).send())
+    }
+}
 /// Calls `$callback!` once with every resource: `handle Marker "name" [Traits...]`,
 /// e.g. `volumes Volumes "volume" [Resource Creatable Deletable WithStatus WithMetadata]`,
 /// separated by `;`.
@@ -631,6 +689,8 @@ macro_rules! for_each_resource {
         Creatable Updatable Deletable WithMetadata]; groups Groups "group"[Resource
         WithStatus]; group_snapshots GroupSnapshots "group_snapshot"[Resource Deletable
         WithStatus]; messages Messages "message"[Resource Deletable]; qos_specs QosSpecs
-        "qos_specs"[Resource Creatable Deletable] }
+        "qos_specs"[Resource Creatable Deletable]; os_volume_transfer OsVolumeTransfer
+        "transfer"[Resource Deletable]; volume_transfers VolumeTransfers
+        "transfer"[Resource Deletable] }
     };
 }

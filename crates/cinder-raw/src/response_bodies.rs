@@ -254,6 +254,26 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["create_snapshot", "show_snapshot", "update_snapshot"],
     },
     ResponseBody {
+        type_name: "TransferCreateResponse",
+        answered_by: &["create_transfer", "create_volume_transfer"],
+    },
+    ResponseBody {
+        type_name: "TransferDetailList",
+        answered_by: &["list_transfers_detail", "list_volume_transfers_detail"],
+    },
+    ResponseBody {
+        type_name: "TransferList",
+        answered_by: &["list_transfers", "list_volume_transfers"],
+    },
+    ResponseBody {
+        type_name: "TransferResponse",
+        answered_by: &["show_transfer", "show_volume_transfer"],
+    },
+    ResponseBody {
+        type_name: "TransferSummaryResponse",
+        answered_by: &["accept_transfer", "accept_volume_transfer"],
+    },
+    ResponseBody {
         type_name: "VersionList",
         answered_by: &["list_versions", "show_v3_version"],
     },
@@ -375,10 +395,12 @@ macro_rules! for_each_response_body {
         QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
         ServiceStatusChange, SnapshotDetailList, SnapshotList,
         SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
-        VersionList, VolumeDetailList, VolumeImageMetadataResponse,
-        VolumeInitializeConnectionResponse, VolumeList, VolumeMetadataItemResponse,
-        VolumeMetadataResponse, VolumeMigrateCompletionResponse, VolumeResponse,
-        VolumeTypeAccessList, VolumeTypeEncryption, VolumeTypeEncryptionResponse,
+        TransferCreateResponse, TransferDetailList, TransferList, TransferResponse,
+        TransferSummaryResponse, VersionList, VolumeDetailList,
+        VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
+        VolumeMetadataItemResponse, VolumeMetadataResponse,
+        VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,
+        VolumeTypeEncryption, VolumeTypeEncryptionResponse,
         VolumeTypeEncryptionSpecResponse, VolumeTypeExtraSpecItemResponse,
         VolumeTypeExtraSpecsResponse, VolumeTypeList, VolumeTypeResponse,
         VolumeUploadImageResponse, VolumesSummaryResponse, WorkerCleanupResponse }

@@ -72,6 +72,9 @@ pub enum Fixture {
     /// A project's default volume type: set first if `type` names a type fixture, unset after
     /// the case whatever it did.
     DefaultType(DefaultTypeFixture),
+    /// A volume transfer of a volume fixture (made on `/volume-transfers`); `{key.auth_key}`
+    /// is its auth key. Deleted after the case unless the case accepted or deleted it.
+    Transfer(TransferFixture),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -133,6 +136,16 @@ pub struct BackupFixture {
     pub volume: String,
     /// Reset to this status once available (`error`).
     pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFixture {
+    /// The key of a volume fixture declared before this one.
+    pub volume: String,
+    /// Whether the volume goes without its snapshots.
+    #[serde(default)]
+    pub no_snapshots: bool,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -266,6 +279,7 @@ impl Fixture {
         match self {
             Fixture::Message(_) => &["id", "resource"],
             Fixture::Project(_) => &["id"],
+            Fixture::Transfer(_) => &["id", "name", "auth_key"],
             _ => &["id", "name"],
         }
     }
@@ -286,6 +300,7 @@ impl Fixture {
             Fixture::Host(_) => "host",
             Fixture::Cluster(_) => "cluster",
             Fixture::DefaultType(_) => "default-type",
+            Fixture::Transfer(_) => "transfer",
         }
     }
 }
@@ -475,6 +490,7 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
             }
             Fixture::Backup(b) => earlier(&b.volume, "volume")?,
             Fixture::Attachment(a) => earlier(&a.volume, "volume")?,
+            Fixture::Transfer(t) => earlier(&t.volume, "volume")?,
             Fixture::Type(t) => {
                 for project in &t.access {
                     check_placeholders(project, &[])?;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::cases::{
     expand, AttachmentFixture, BackupFixture, ClusterFixture, DefaultTypeFixture, Fixture,
     GroupFixture, GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
-    SnapshotFixture, TypeFixture, VolumeFixture,
+    SnapshotFixture, TransferFixture, TypeFixture, VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -150,6 +150,8 @@ enum Resource {
     Enable(String),
     /// A project whose default type to unset.
     DefaultType(String),
+    /// A volume transfer (its volume cannot be deleted while it is offered).
+    Transfer(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -195,6 +197,9 @@ impl Cleanup {
     }
     fn qos(&self, id: &str) {
         self.push(Resource::Qos(id.into()));
+    }
+    fn transfer(&self, id: &str) {
+        self.push(Resource::Transfer(id.into()));
     }
 
     fn push(&self, resource: Resource) {
@@ -248,6 +253,21 @@ impl Cleanup {
             let path = format!("/os-quota-sets/{project}");
             if let Err(e) = api.ok(Method::DELETE, &path, None).await {
                 problems.push(format!("{e:#}"));
+            }
+        }
+        // Before the volumes: one awaiting transfer cannot be deleted. Gone already when the
+        // case accepted or deleted it.
+        for id in of(|r| match r {
+            Resource::Transfer(id) => Some(id),
+            _ => None,
+        }) {
+            let path = format!("/os-volume-transfer/{id}");
+            let (code, answer) = api
+                .send(Method::DELETE, &path, None)
+                .await
+                .unwrap_or_default();
+            if !accepted(code) && code != 404 {
+                problems.push(format!("DELETE {path}: HTTP {code} {answer}"));
             }
         }
         for id in of(|r| match r {
@@ -593,6 +613,11 @@ pub async fn create(
             Fixture::Host(spec) => host(api, spec, cleanup).await,
             Fixture::Cluster(spec) => cluster(api, spec, cleanup).await,
             Fixture::DefaultType(spec) => default_type(api, spec, &values, cleanup).await,
+            Fixture::Transfer(spec) => {
+                let (id, auth_key) = transfer(api, spec, &name, &values, cleanup).await?;
+                values.insert(format!("{key}.auth_key"), auth_key);
+                Ok(id)
+            }
         }
         .with_context(|| format!("creating fixture {key}"))?;
         if !matches!(
@@ -619,6 +644,31 @@ fn expanded(
     map.iter()
         .map(|(k, v)| Ok((k.clone(), expand(v, values)?)))
         .collect()
+}
+
+/// Offers volume fixture `spec.volume` for transfer; its ID and auth key.
+async fn transfer(
+    api: &Api,
+    spec: &TransferFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<(String, String)> {
+    let body = json!({"transfer": {
+        "volume_id": values[&spec.volume], "name": name, "no_snapshots": spec.no_snapshots,
+    }});
+    let created = api
+        .ok(Method::POST, "/volume-transfers", Some(body))
+        .await?;
+    let text = |field: &str| {
+        created["transfer"][field]
+            .as_str()
+            .map(str::to_string)
+            .with_context(|| format!("a created transfer without {field}"))
+    };
+    let id = text("id")?;
+    cleanup.transfer(&id);
+    Ok((id, text("auth_key")?))
 }
 
 async fn volume(
@@ -1063,6 +1113,9 @@ pub fn created_by(answer: &str, cleanup: &Cleanup) {
     if let Some(id) = value["volume_type"]["id"].as_str() {
         cleanup.volume_type(id);
     }
+    if let Some(id) = value["transfer"]["id"].as_str() {
+        cleanup.transfer(id);
+    }
     if let Some(id) = value["group_type"]["id"].as_str() {
         cleanup.group_type(id);
     }
@@ -1103,6 +1156,14 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
     for message in api.ids("/messages", "messages").await? {
         if let Some(id) = message["id"].as_str() {
             cleanup.message(id);
+        }
+    }
+    for transfer in api
+        .ids("/os-volume-transfer?all_tenants=0", "transfers")
+        .await?
+    {
+        if let Some(id) = note("transfer", &transfer) {
+            cleanup.transfer(&id);
         }
     }
     for backup in api.ids("/backups", "backups").await? {

@@ -1,11 +1,11 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
-//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`, `attachments/`,
-//! `types/`, `groups/`, `messages/`, `limits/`, `zones/`, `versions/`, `filters/`, `quotas/`,
-//! `qos/`, `services/`, `clusters/`, `scheduler/`, `workers/`, `default_types/`,
-//! `extensions/`), and is named once, in the registry below, which makes the `clap`
-//! subcommand enum and its dispatch. The shapes that repeat (find, list, show, each,
-//! metadata) are in `shared/`; `shell` holds the commands about the CLI itself, which need no
-//! cloud.
+//! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
+//! `attachments/`, `transfers/`, `types/`, `groups/`, `messages/`, `limits/`, `zones/`,
+//! `versions/`, `filters/`, `quotas/`, `qos/`, `services/`, `clusters/`, `scheduler/`,
+//! `workers/`, `default_types/`, `extensions/`), and is named once, in the registry below,
+//! which makes the `clap` subcommand enum and its dispatch. The shapes that repeat (find,
+//! list, show, each, metadata) are in `shared/`; `shell` holds the commands about the CLI
+//! itself, which need no cloud.
 
 mod attachments;
 mod backups;
@@ -24,6 +24,7 @@ mod services;
 mod shared;
 pub mod shell;
 mod snapshots;
+mod transfers;
 mod types;
 mod versions;
 mod volumes;
@@ -145,6 +146,16 @@ registry! {
     AttachmentUpdate(attachments::AttachmentUpdate),
     /// Complete an attachment for a cinder volume.
     AttachmentComplete(attachments::AttachmentComplete),
+    /// Creates a volume transfer.
+    TransferCreate(transfers::TransferCreate),
+    /// Undoes a transfer.
+    TransferDelete(transfers::TransferDelete),
+    /// Lists all transfers.
+    TransferList(transfers::TransferList),
+    /// Shows transfer details.
+    TransferShow(transfers::TransferShow),
+    /// Accepts a volume transfer.
+    TransferAccept(transfers::TransferAccept),
 
     /// Creates a snapshot.
     SnapshotCreate(snapshots::SnapshotCreate),
@@ -303,12 +314,19 @@ registry! {
     ThawHost(services::ThawHost),
     /// Failover a replicating cinder-volume host.
     FailoverHost(services::FailoverHost),
+    /// Lists clustered services with optional filtering.
     ClusterList(clusters::ClusterList),
+    /// Show detailed information on a clustered service.
     ClusterShow(clusters::ClusterShow),
+    /// Enables clustered services.
     ClusterEnable(clusters::ClusterEnable),
+    /// Disables clustered services.
     ClusterDisable(clusters::ClusterDisable),
+    /// Show pool information for backends. Admin only.
     GetPools(scheduler::GetPools),
+    /// Show backend volume stats and properties. Admin only.
     GetCapabilities(scheduler::GetCapabilities),
+    /// Request cleanup of services with optional filtering.
     WorkCleanup(workers::WorkCleanup),
     /// Sets a default volume type for a project.
     DefaultTypeSet(default_types::DefaultTypeSet),

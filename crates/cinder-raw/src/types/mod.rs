@@ -64,6 +64,8 @@ mod services;
 pub use services::*;
 mod snapshots;
 pub use snapshots::*;
+mod transfers;
+pub use transfers::*;
 mod versions;
 pub use versions::*;
 mod volume_actions;
@@ -94,6 +96,7 @@ pub mod builder {
     pub use super::scheduler_stats::builder::*;
     pub use super::services::builder::*;
     pub use super::snapshots::builder::*;
+    pub use super::transfers::builder::*;
     pub use super::versions::builder::*;
     pub use super::volume_actions::builder::*;
     pub use super::volume_types::builder::*;
