@@ -8,7 +8,7 @@
 
 use cinder_client::{types, Run};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
-use cinder_tests::fixtures::{body, create_type, json, wait_options, with_cleanup};
+use cinder_tests::fixtures::{body, create_type, create_volume, json, wait_options, with_cleanup};
 use serde_json::{json, Value};
 
 const CLUSTER: &str = "cinder-cluster@clustered";
@@ -100,13 +100,11 @@ async fn the_cluster_is_listed_shown_disabled_and_enabled() {
             json!({"extra_specs": {"volume_backend_name": "clustered"}}),
         )
         .await;
-        let new_volume = |name: &str| {
-            body::<types::VolumeCreateRequest>(json!({"volume": {
-                "name": unique_name(name), "size": 1, "volume_type": pinned["id"]}}))
-        };
         let refused = raw
             .create_volume()
-            .body(new_volume("e2e-cluster-off"))
+            .body(body::<types::VolumeCreateRequest>(json!({"volume": {
+                "name": unique_name("e2e-cluster-off"), "size": 1,
+                "volume_type": pinned["id"]}})))
             .run()
             .await
             .unwrap();
@@ -135,19 +133,13 @@ async fn the_cluster_is_listed_shown_disabled_and_enabled() {
         );
         // Enabled again, the cluster's back end takes the volume, and the volume knows its
         // cluster (3.61).
-        let placed = raw
-            .create_volume()
-            .body(new_volume("e2e-cluster-on"))
-            .run()
-            .await
-            .unwrap();
-        cleanup.add::<cinder_client::resources::Volumes>(&placed.volume.id);
-        let placed = cinder
-            .volumes()
-            .wait_for_with(&placed.volume.id, &["available"], &wait_options())
-            .await
-            .unwrap();
-        let placed = json(&placed);
+        let placed = create_volume(
+            &cinder,
+            &cleanup,
+            &unique_name("e2e-cluster-on"),
+            json!({"volume_type": pinned["id"]}),
+        )
+        .await;
         let on = |field: &str, prefix: &str| {
             placed[field]
                 .as_str()
