@@ -63,8 +63,9 @@ pub enum Fixture {
     Project(ProjectFixture),
     /// QoS specs (cloud-wide, named like every fixture), deleted with `force` after.
     Qos(QosFixture),
-    /// A volume host (a back end of the cloud), frozen first if asked, thawed after the case
-    /// whatever the case did (thaw enables the service again).
+    /// A volume host (a back end of the cloud), frozen first if asked; frozen and thawed after
+    /// the case whatever the case did (thaw, which acts only on a frozen host, enables the
+    /// service again).
     Host(HostFixture),
     /// A cluster of the cloud (`cinder-cluster@clustered`), disabled first if asked, enabled
     /// after the case whatever the case did; `{key}` is its name.

@@ -231,11 +231,15 @@ impl Cleanup {
             Resource::Thaw(host) => Some(host),
             _ => None,
         }) {
-            // 400 when it is not frozen (the case thawed it, or never froze it): nothing to do.
-            let thaw = json!({ "host": host });
+            // Thaw is what enables a volume service again (Cinder 29's enable does not), and it
+            // only acts on a frozen host: freeze first (400 when the case left it frozen).
+            let host = json!({ "host": host });
             let _ = api
-                .send(Method::PUT, "/os-services/thaw", Some(&thaw))
+                .send(Method::PUT, "/os-services/freeze", Some(&host))
                 .await;
+            if let Err(e) = api.ok(Method::PUT, "/os-services/thaw", Some(host)).await {
+                problems.push(format!("{e:#}"));
+            }
         }
         for cluster in of(|r| match r {
             Resource::Enable(cluster) => Some(cluster),
