@@ -164,23 +164,24 @@ async fn pools_and_capabilities_of_every_back_end() {
     let (cinder, check) = admin_checked(v(71)).await;
     let raw = cinder.raw();
     let pools = json(&raw.list_pools().run().await.unwrap());
-    let mut names: Vec<&str> = pools["pools"]
+    let names: Vec<&str> = pools["pools"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    names.sort_unstable();
-    assert_eq!(
-        names,
-        [
-            "cinder-cluster@clustered#clustered",
-            "cinder-local@fake#fake",
-            "cinder-local@fake2#fake",
-            "cinder-local@file#file",
-        ],
-        "{pools}"
-    );
+    // The pool of a disabled back end is not listed, and other tests disable `fake2` and the
+    // cluster for a while: those two may be missing, the others never are.
+    let every = [
+        "cinder-cluster@clustered#clustered",
+        "cinder-local@fake#fake",
+        "cinder-local@fake2#fake",
+        "cinder-local@file#file",
+    ];
+    assert!(names.iter().all(|n| every.contains(n)), "{pools}");
+    for always in ["cinder-local@fake#fake", "cinder-local@file#file"] {
+        assert!(names.contains(&always), "{pools}");
+    }
     assert!(pools["pools"][0].get("capabilities").is_none(), "{pools}");
 
     let detailed = raw.list_pools().detail("true").run().await.unwrap();
@@ -195,13 +196,13 @@ async fn pools_and_capabilities_of_every_back_end() {
         "{file}"
     );
 
-    // Filters from 3.28: the pools of one back-end name; before, they are ignored.
-    let filtered = raw.list_pools().name("cinder-local@fake2#fake").run();
+    // Filters from 3.28: the pools of one back-end name.
+    let filtered = raw.list_pools().name("cinder-local@file#file").run();
     let filtered = filtered.await.unwrap();
     assert_eq!(filtered.pools.len(), 1, "{filtered:?}");
     // Before, the library refuses to send them.
     let (old, old_check) = admin_checked(v(27)).await;
-    let refused = old.raw().list_pools().name("cinder-local@fake2#fake").run();
+    let refused = old.raw().list_pools().name("cinder-local@file#file").run();
     let refused = refused.await.unwrap_err();
     assert!(refused.to_string().contains("3.28"), "{refused}");
 

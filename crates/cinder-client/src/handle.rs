@@ -543,7 +543,7 @@ fn status_of<R: WithStatus>(json: &Value) -> String {
 }
 
 /// A JSON value as `T`; a mismatch names the JSON path below `what`.
-fn decode_value<T: serde::de::DeserializeOwned>(json: Value, what: &str) -> Result<T> {
+pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(json: Value, what: &str) -> Result<T> {
     serde_path_to_error::deserialize(&json).map_err(|error| Error::Decode {
         operation: format!("the {what}"),
         path: Some(format!("{what}.{}", error.path())),

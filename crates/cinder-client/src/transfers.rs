@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use cinder_raw::resources::{OsVolumeTransfer, VolumeTransfers};
 
 use crate::error::{Error, Result, Versions};
-use crate::handle::{path_id, Handle};
+use crate::handle::{decode_value, path_id, Handle};
 use crate::paging::Paginate;
 use crate::run::Run;
 use crate::{types, ApiVersion, Cinder};
@@ -140,7 +140,7 @@ impl<'c> Transfers<'c> {
         no_snapshots: bool,
     ) -> Result<types::TransferCreated> {
         let json = self.create_json(volume_id, name, no_snapshots).await?;
-        decode(json, "transfer")
+        decode_value(json, "transfer")
     }
 
     /// [`Transfers::create`], as the server sent the transfer.
@@ -186,7 +186,7 @@ impl<'c> Transfers<'c> {
     /// the caller's when this returns (summary view of the transfer). A wrong key is an API
     /// error (400).
     pub async fn accept(&self, id: &str, auth_key: &str) -> Result<types::TransferSummary> {
-        decode(self.accept_json(id, auth_key).await?, "transfer")
+        decode_value(self.accept_json(id, auth_key).await?, "transfer")
     }
 
     /// [`Transfers::accept`], as the server sent the transfer.
@@ -224,16 +224,6 @@ impl<'c> Transfers<'c> {
 
 fn request<T: serde::de::DeserializeOwned>(body: Value) -> Result<T> {
     serde_json::from_value(body).map_err(|e| Error::InvalidRequest(e.to_string()))
-}
-
-fn decode<T: serde::de::DeserializeOwned>(json: Value, what: &str) -> Result<T> {
-    serde_path_to_error::deserialize(&json).map_err(|error| Error::Decode {
-        operation: format!("the {what}"),
-        path: Some(format!("{what}.{}", error.path())),
-        detail: error.inner().to_string(),
-        body: Some(json.to_string()),
-        request_id: None,
-    })
 }
 
 #[cfg(test)]
