@@ -64,6 +64,14 @@ pub fn assemble(
     let shared_builders = type_builders.remove("mod").unwrap_or_default();
     let resources: Vec<String> = types.keys().cloned().collect();
     let resource_idents: Vec<_> = resources.iter().map(|r| format_ident!("{r}")).collect();
+    // A file whose types have no builders (only the enums of a tag's query parameters, when its
+    // schemas live in another file) has an empty `builder` module: re-exporting it would be an
+    // unused import.
+    let builder_idents: Vec<_> = resources
+        .iter()
+        .filter(|r| type_builders.get(*r).is_some_and(|b| !b.is_empty()))
+        .map(|r| format_ident!("{r}"))
+        .collect();
     files.insert(
         "types/mod.rs".into(),
         quote! {
@@ -73,7 +81,7 @@ pub fn assemble(
             /// Builders for the types, one per type.
             pub mod builder {
                 #(#shared_builders)*
-                #(pub use super::#resource_idents::builder::*;)*
+                #(pub use super::#builder_idents::builder::*;)*
             }
         },
     );

@@ -150,9 +150,22 @@ pub fn list_shape(document: &Value, operation: &Operation) -> Result<Option<List
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
         .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
         .collect();
-    let paged = ["marker", "limit"]
-        .iter()
-        .all(|name| parameters.iter().any(|p| p == name));
+    // `x-openstack-paging: reference-marker` marks a list Cinder pages without links (the
+    // manageable volumes and snapshots: the marker is the last item's reference, as JSON), so
+    // the link-following `PagedList` does not apply; the library pages it by hand.
+    let paging = operation_object(document, operation)?.get("x-openstack-paging");
+    let by_reference = match paging.map(|p| p.as_str()) {
+        None => false,
+        Some(Some("reference-marker")) => true,
+        Some(other) => bail!(
+            "{}: unknown x-openstack-paging {other:?} (the only one is reference-marker)",
+            operation.id
+        ),
+    };
+    let paged = !by_reference
+        && ["marker", "limit"]
+            .iter()
+            .all(|name| parameters.iter().any(|p| p == name));
     if paged && links.is_none() {
         bail!(
             "{}: takes marker and limit but its answer has no links",

@@ -2043,6 +2043,73 @@ const SAMPLES: &[Row] = &[
         None,
         Valid,
     ),
+    // manage and unmanage (os-volume-manage, os-snapshot-manage, the manageable lists)
+    (
+        "volume_manage_extensions/volume-manage-request.json",
+        "manage_volume",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "volume-manage-request-cluster.json",
+        "manage_volume",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "volume_manage_extensions/volume-manage-response.json",
+        "manage_volume",
+        Response,
+        None,
+        Departs(
+            "encrypted is the string \"false\" (Cinder sends a JSON boolean) and updated_at, replication_status, consistencygroup_id and multiattach are missing (legacy_detail in cinder/api/v3/views/volumes.py always sets them)",
+        ),
+    ),
+    (
+        "volume-manage-list-response.json",
+        "list_manageable_volumes",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "volume-manage-list-detail-response.json",
+        "list_manageable_volumes_detail",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "snapshot_manage_extensions/snapshot-manage-request.json",
+        "manage_snapshot",
+        Request,
+        None,
+        Valid,
+    ),
+    (
+        "snapshot_manage_extensions/snapshot-manage-response.json",
+        "manage_snapshot",
+        Response,
+        None,
+        // Its `"updated_at": "null"` (a string) passes only because formats are not checked.
+        Valid,
+    ),
+    (
+        "snapshot-manage-list-response.json",
+        "list_manageable_snapshots",
+        Response,
+        None,
+        Valid,
+    ),
+    (
+        "snapshot-manage-list-detail-response.json",
+        "list_manageable_snapshots_detail",
+        Response,
+        None,
+        Valid,
+    ),
 ];
 
 /// Folders under samples/ whose every file belongs to a covered operation.
@@ -2054,9 +2121,11 @@ const COVERED_DIRS: &[&str] = &[
     "qos",
     "quota_classes",
     "quota_sets",
+    "snapshot_manage_extensions",
     "snapshots",
     "versions",
     "volume_actions",
+    "volume_manage_extensions",
     "volume_type",
     "volumes",
 ];
@@ -2078,26 +2147,14 @@ const COVERED_PREFIXES: &[&str] = &[
     "resource-filters-",
     "services-",
     "snapshot-force-",
+    "snapshot-manage-",
     "snapshot-status-",
     "volume-",
     "worker-cleanup-",
 ];
 
 /// ...except these, which belong to operations the spec does not describe (yet).
-const NOT_COVERED: &[(&str, &str)] = &[
-    (
-        "volume-manage-list-response.json",
-        "manageable volumes (os-volume-manage) are not in the spec",
-    ),
-    (
-        "volume-manage-list-detail-response.json",
-        "manageable volumes (os-volume-manage) are not in the spec",
-    ),
-    (
-        "volume-manage-request-cluster.json",
-        "volume manage (os-volume-manage) is not in the spec",
-    ),
-];
+const NOT_COVERED: &[(&str, &str)] = &[];
 
 fn samples_dir() -> PathBuf {
     let dir = workspace_root().join("../shared/reference/cinder-api-ref/v3/samples");

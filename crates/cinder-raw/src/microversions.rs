@@ -988,6 +988,54 @@ pub const OPERATIONS: &[OperationVersions] = &[
         gates: &[],
     },
     OperationVersions {
+        operation_id: "list_manageable_snapshots",
+        method: "GET",
+        path: "/manageable_snapshots",
+        min: 8u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
+        operation_id: "list_manageable_snapshots_detail",
+        method: "GET",
+        path: "/manageable_snapshots/detail",
+        min: 8u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
+        operation_id: "list_manageable_volumes",
+        method: "GET",
+        path: "/manageable_volumes",
+        min: 8u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
+        operation_id: "list_manageable_volumes_detail",
+        method: "GET",
+        path: "/manageable_volumes/detail",
+        min: 8u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
         operation_id: "list_messages",
         method: "GET",
         path: "/messages",
@@ -1496,6 +1544,68 @@ pub const OPERATIONS: &[OperationVersions] = &[
             },
             Gate {
                 name: "response:volumes.volume_type_id",
+                min: 63u16,
+                max: MAX_VERSION,
+            },
+        ],
+    },
+    OperationVersions {
+        operation_id: "manage_snapshot",
+        method: "POST",
+        path: "/os-snapshot-manage",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "manage_volume",
+        method: "POST",
+        path: "/os-volume-manage",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[
+            Gate {
+                name: "body:volume.cluster",
+                min: 16u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.cluster_name",
+                min: 61u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.consumes_quota",
+                min: 65u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.encryption_key_id",
+                min: 64u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.group_id",
+                min: 13u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.provider_id",
+                min: 21u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.service_uuid",
+                min: 48u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.shared_targets",
+                min: 48u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "response:volume.volume_type_id",
                 min: 63u16,
                 max: MAX_VERSION,
             },

@@ -171,6 +171,26 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["get_service_log_levels"],
     },
     ResponseBody {
+        type_name: "ManageableSnapshotDetailList",
+        answered_by: &["list_manageable_snapshots_detail"],
+    },
+    ResponseBody {
+        type_name: "ManageableSnapshotList",
+        answered_by: &["list_manageable_snapshots"],
+    },
+    ResponseBody {
+        type_name: "ManageableVolumeDetailList",
+        answered_by: &["list_manageable_volumes_detail"],
+    },
+    ResponseBody {
+        type_name: "ManageableVolumeList",
+        answered_by: &["list_manageable_volumes"],
+    },
+    ResponseBody {
+        type_name: "ManagedSnapshotResponse",
+        answered_by: &["manage_snapshot"],
+    },
+    ResponseBody {
         type_name: "MessageList",
         answered_by: &["list_messages"],
     },
@@ -314,7 +334,12 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
     },
     ResponseBody {
         type_name: "VolumeResponse",
-        answered_by: &["create_volume", "show_volume", "update_volume"],
+        answered_by: &[
+            "create_volume",
+            "manage_volume",
+            "show_volume",
+            "update_volume",
+        ],
     },
     ResponseBody {
         type_name: "VolumeTypeAccessList",
@@ -390,8 +415,10 @@ macro_rules! for_each_response_body {
         GroupSnapshotList, GroupSnapshotResponse, GroupSnapshotSummaryList,
         GroupSnapshotSummaryResponse, GroupSpecItemResponse, GroupSpecsResponse,
         GroupSummaryList, GroupSummaryResponse, GroupTypeList, GroupTypeResponse,
-        HostList, HostShow, LimitsResponse, LogLevelList, MessageList, MessageResponse,
-        PoolList, QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
+        HostList, HostShow, LimitsResponse, LogLevelList, ManageableSnapshotDetailList,
+        ManageableSnapshotList, ManageableVolumeDetailList, ManageableVolumeList,
+        ManagedSnapshotResponse, MessageList, MessageResponse, PoolList,
+        QosAssociationList, QosSpecsList, QosSpecsResponse, QosSpecsSetRequest,
         QuotaClassSetResponse, QuotaSetResponse, ResourceFilterList, ServiceList,
         ServiceStatusChange, SnapshotDetailList, SnapshotList,
         SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
