@@ -70,6 +70,7 @@ mod http_log;
 mod keystone;
 mod layers;
 mod lazy_roots;
+pub mod manage;
 pub mod microversion;
 mod observer;
 pub mod paging;
