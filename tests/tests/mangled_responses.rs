@@ -32,6 +32,10 @@ const READS: &[&str] = &[
     "list_groups",
     "list_groups_detail",
     "list_hosts",
+    "list_manageable_snapshots",
+    "list_manageable_snapshots_detail",
+    "list_manageable_volumes",
+    "list_manageable_volumes_detail",
     "list_messages",
     "list_pools",
     "list_qos_associations",
@@ -139,6 +143,9 @@ struct Fixture {
     /// The attachment of `volume` (made by the seed's attach).
     attachment: String,
     transfer: String,
+    /// The host of the file back end (`node@file#file`), whose manageable lists hold at least
+    /// the seeded backup's volume.
+    file_host: String,
 }
 
 /// An answer, as the library gave it.
@@ -238,6 +245,20 @@ async fn probe(
         }
         "show_attachment" => outcome(raw.show_attachment().attachment_id(&f.attachment)).await,
         "export_backup_record" => outcome(raw.export_backup_record().backup_id(&f.backup)).await,
+        // Nothing else touches the file back end while this test runs: the lists stay put.
+        "list_manageable_volumes" => {
+            outcome(raw.list_manageable_volumes().host(&f.file_host).limit(2)).await
+        }
+        "list_manageable_volumes_detail" => {
+            outcome(raw.list_manageable_volumes_detail().host(&f.file_host).limit(2)).await
+        }
+        "list_manageable_snapshots" => {
+            outcome(raw.list_manageable_snapshots().host(&f.file_host).limit(2)).await
+        }
+        "list_manageable_snapshots_detail" => {
+            let list = raw.list_manageable_snapshots_detail();
+            outcome(list.host(&f.file_host).limit(2)).await
+        }
         "list_backups" => outcome(raw.list_backups().limit(2)).await,
         "list_backups_detail" => outcome(raw.list_backups_detail().limit(2)).await,
         "show_backup" => outcome(raw.show_backup().backup_id(&f.backup)).await,
@@ -424,7 +445,22 @@ async fn fixture() -> Fixture {
         .as_str()
         .expect("the seeded volume is attached")
         .to_string();
+    let backup = admin
+        .backups()
+        .show_json(&seed.backup)
+        .await
+        .expect("shows the seeded backup");
+    let backed_up = admin
+        .volumes()
+        .show_json(backup["volume_id"].as_str().expect("the backup's volume"))
+        .await
+        .expect("shows the seeded backup's volume");
+    let file_host = backed_up["os-vol-host-attr:host"]
+        .as_str()
+        .expect("the backed-up volume has a host")
+        .to_string();
     Fixture {
+        file_host,
         attachment,
         volume_name: seed.volume_name(),
         snapshot_name: seed.snapshot_name(),
