@@ -250,7 +250,12 @@ async fn probe(
             outcome(raw.list_manageable_volumes().host(&f.file_host).limit(2)).await
         }
         "list_manageable_volumes_detail" => {
-            outcome(raw.list_manageable_volumes_detail().host(&f.file_host).limit(2)).await
+            outcome(
+                raw.list_manageable_volumes_detail()
+                    .host(&f.file_host)
+                    .limit(2),
+            )
+            .await
         }
         "list_manageable_snapshots" => {
             outcome(raw.list_manageable_snapshots().host(&f.file_host).limit(2)).await

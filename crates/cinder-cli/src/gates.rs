@@ -262,6 +262,14 @@ pub const SERVICE_SET_LOG: Needs = op("service-set-log", "set_service_log_levels
 pub const CLUSTERS: Needs = op("cluster-list", "list_clusters");
 pub const WORK_CLEANUP: Needs = op("work-cleanup", "cleanup_workers");
 
+pub const MANAGE_CLUSTER: Needs = gate("--cluster", "manage_volume", "body:volume.cluster");
+pub const MANAGEABLE_LIST: Needs = op("manageable-list", "list_manageable_volumes");
+pub const MANAGEABLE_CLUSTER: Needs = gate("--cluster", "list_manageable_volumes", "query:cluster");
+pub const SNAPSHOT_MANAGEABLE_LIST: Needs =
+    op("snapshot-manageable-list", "list_manageable_snapshots");
+pub const SNAPSHOT_MANAGEABLE_CLUSTER: Needs =
+    gate("--cluster", "list_manageable_snapshots", "query:cluster");
+
 pub const DEFAULT_TYPE_SET: Needs = op("default-type-set", "set_default_type");
 pub const DEFAULT_TYPE_LIST: Needs = op("default-type-list", "list_default_types");
 pub const DEFAULT_TYPE_UNSET: Needs = op("default-type-unset", "unset_default_type");

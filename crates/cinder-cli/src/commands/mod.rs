@@ -1,7 +1,7 @@
 //! The subcommands. Every command is a type implementing [`Cmd`] (its arguments, checks,
 //! columns and run together) in its family's folder (`volumes/`, `snapshots/`, `backups/`,
 //! `attachments/`, `transfers/`, `types/`, `groups/`, `messages/`, `limits/`, `zones/`,
-//! `versions/`, `filters/`, `quotas/`, `qos/`, `services/`, `clusters/`, `scheduler/`,
+//! `versions/`, `filters/`, `manage/`, `quotas/`, `qos/`, `services/`, `clusters/`, `scheduler/`,
 //! `workers/`, `default_types/`, `extensions/`), and is named once, in the registry below,
 //! which makes the `clap` subcommand enum and its dispatch. The shapes that repeat (find,
 //! list, show, each, metadata) are in `shared/`; `shell` holds the commands about the CLI
@@ -16,6 +16,7 @@ mod extensions;
 mod filters;
 mod groups;
 mod limits;
+mod manage;
 mod messages;
 mod qos;
 mod quotas;
@@ -175,6 +176,19 @@ registry! {
     SnapshotMetadataShow(snapshots::SnapshotMetadataShow),
     /// Updates snapshot metadata.
     SnapshotMetadataUpdateAll(snapshots::SnapshotMetadataUpdateAll),
+
+    /// Manage an existing volume.
+    Manage(manage::Manage),
+    /// Stop managing a volume.
+    Unmanage(manage::Unmanage),
+    /// Lists all manageable volumes.
+    ManageableList(manage::ManageableList),
+    /// Manage an existing snapshot.
+    SnapshotManage(manage::SnapshotManage),
+    /// Stop managing a snapshot.
+    SnapshotUnmanage(manage::SnapshotUnmanage),
+    /// Lists all manageable snapshots.
+    SnapshotManageableList(manage::SnapshotManageableList),
 
     /// Creates a volume type.
     TypeCreate(types::TypeCreate),
