@@ -20,6 +20,10 @@ use cinder_tests::fixtures::{
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 
+/// Held by the tests that change the file back end's files: one test's paged listing would
+/// otherwise see another's files come and go between its pages (a vanished marker is a 400).
+static FILE_BACKEND: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn write_at(path: &Path, offset: u64, bytes: &[u8]) {
     let mut file = OpenOptions::new().write(true).open(path).unwrap();
     file.seek(SeekFrom::Start(offset)).unwrap();
@@ -98,6 +102,7 @@ where
 
 #[tokio::test]
 async fn an_unmanaged_volume_is_listed_and_managed_back_with_the_same_bytes() {
+    let _file_backend = FILE_BACKEND.lock().await;
     let (cinder, check) = admin_checked(v(71)).await;
     with_cleanup(|cleanup| async move {
         let (volume, host) = file_volume(&cinder, &cleanup, "e2e-mg-vol").await;
@@ -209,6 +214,7 @@ async fn an_unmanaged_volume_is_listed_and_managed_back_with_the_same_bytes() {
 
 #[tokio::test]
 async fn an_unmanaged_snapshot_is_listed_and_managed_back_with_the_same_bytes() {
+    let _file_backend = FILE_BACKEND.lock().await;
     let (cinder, check) = admin_checked(v(71)).await;
     with_cleanup(|cleanup| async move {
         let (volume, host) = file_volume(&cinder, &cleanup, "e2e-mg-snapvol").await;

@@ -411,6 +411,38 @@ rows! {
     transfer_create_no_snapshots_before_3_55: args(&["--os-volume-api-version", "3.54", "transfer-create", "--no-snapshots", SOME_UUID]).server_range("3.0", "3.71", &["GET /"])
         => ["--no-snapshots requires API version 3.55 or later", "3.54 is in use"];
 
+    // Manage and the manageable lists.
+    manageable_list_without_source: args(&["manageable-list"])
+        => ["required arguments were not provided", "<host|--cluster <CLUSTER>>"];
+    manageable_list_host_and_cluster: args(&["manageable-list", "h@b#p", "--cluster", "c@b"])
+        => ["'[host]' cannot be used with '--cluster <CLUSTER>'"];
+    snapshot_manageable_list_without_source: args(&["snapshot-manageable-list", "--detailed", "true"])
+        => ["required arguments were not provided", "<host|--cluster <CLUSTER>>"];
+    // cinderclient checks every --sort key against its known ones, here too.
+    manageable_list_unknown_sort_key: args(&["manageable-list", "h@b#p", "--sort", "colour"])
+        => ["sort_key must be one of the following: id, status, size, availability_zone, name, bootable, created_at, reference."];
+    snapshot_manageable_list_sort_direction: args(&["snapshot-manageable-list", "h@b#p", "--sort", "size:up"])
+        => ["the sort direction 'up' is not one of: asc, desc"];
+    manageable_list_detailed_not_a_boolean: args(&["manageable-list", "h@b#p", "--detailed", "maybe"])
+        => ["invalid value 'maybe' for '--detailed <detailed>'", "is not a boolean"];
+    manageable_list_negative_offset: args(&["manageable-list", "h@b#p", "--offset", "-1"])
+        => ["invalid value '-1' for '--offset <offset>'", "negative"];
+    manage_without_identifier: args(&["manage", "h@b#p"])
+        => ["required arguments were not provided", "<identifier>"];
+    manage_metadata_without_equals: args(&["manage", "h@b#p", "volume-1", "--metadata", "a"])
+        => ["'a' has no '='", "expected key=value"];
+    snapshot_manage_without_identifier: args(&["snapshot-manage", "vol"])
+        => ["required arguments were not provided", "<identifier>"];
+    unmanage_empty_name: args(&["unmanage", ""])
+        => ["invalid value '' for '<volume>'"];
+    // The versions: known once the server's range is.
+    manageable_list_before_3_8: args(&["--os-volume-api-version", "3.7", "manageable-list", "h@b#p"]).server_range("3.0", "3.71", &["GET /"])
+        => ["manageable-list requires API version 3.8 or later", "3.7 is in use"];
+    snapshot_manageable_list_cluster_before_3_17: args(&["--os-volume-api-version", "3.16", "snapshot-manageable-list", "--cluster", "c@b"]).server_range("3.0", "3.71", &["GET /"])
+        => ["--cluster requires API version 3.17 or later", "3.16 is in use"];
+    manage_cluster_before_3_16: args(&["--os-volume-api-version", "3.15", "manage", "h@b#p", "volume-1", "--cluster", "c@b"]).server_range("3.0", "3.71", &["GET /"])
+        => ["--cluster requires API version 3.16 or later", "3.15 is in use"];
+
     // Many volumes at once.
     create_count_zero: args(&["create", "--count", "0", "1"])
         => ["invalid value '0' for '--count <N>'", "too few", "whole number of volumes from 1 to 10000"];

@@ -315,6 +315,24 @@ async fn printing_commands_print_mangled_answers() {
                 false,
             ),
         ),
+        // The file back end holds at least the seeded backup's volume (already managed).
+        printer(
+            &["manageable-list", "cinder-local@file#file"],
+            "/manageable_volumes/detail",
+            "/manageable-volumes/0",
+            false,
+        ),
+        printer(
+            &[
+                "manageable-list",
+                "cinder-local@file#file",
+                "--detailed",
+                "false",
+            ],
+            "/manageable_volumes?",
+            "/manageable-volumes/0",
+            false,
+        ),
         printer(&["qos-list"], "/qos-specs", "/qos_specs/0", false),
         printer(&["qos-show", &qos], "/qos-specs/", "/qos_specs", true),
         printer(

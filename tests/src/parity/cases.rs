@@ -98,6 +98,11 @@ pub struct VolumeFixture {
     /// The key of a group fixture declared before this one: the volume is created in it
     /// (its `type` must be one of the group's types).
     pub group: Option<String>,
+    /// Unmanaged once set up (`os-unmanage`): Cinder forgets it and its storage stays, which
+    /// on the file back end is a file the manageable list shows and `manage` adopts. The file
+    /// is removed after the case unless a case managed it again.
+    #[serde(default)]
+    pub unmanaged: bool,
 }
 
 fn one() -> u64 {
@@ -115,6 +120,7 @@ impl Default for VolumeFixture {
             bootable: false,
             status: None,
             group: None,
+            unmanaged: false,
         }
     }
 }
@@ -128,6 +134,10 @@ pub struct SnapshotFixture {
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
     pub status: Option<String>,
+    /// Unmanaged once available, as a volume's `unmanaged`: its file (on the file back end)
+    /// stays beside its volume's, listed as manageable.
+    #[serde(default)]
+    pub unmanaged: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

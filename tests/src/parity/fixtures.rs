@@ -152,6 +152,9 @@ enum Resource {
     DefaultType(String),
     /// A volume transfer (its volume cannot be deleted while it is offered).
     Transfer(String),
+    /// The file of an unmanaged volume or snapshot fixture on the file back end: nothing in
+    /// Cinder deletes it (the name under `file-volumes/`).
+    File(String),
 }
 
 /// What one side of a case created (fixtures and what the command made), deleted together.
@@ -200,6 +203,9 @@ impl Cleanup {
     }
     fn transfer(&self, id: &str) {
         self.push(Resource::Transfer(id.into()));
+    }
+    fn file(&self, name: &str) {
+        self.push(Resource::File(name.into()));
     }
 
     fn push(&self, resource: Resource) {
@@ -345,6 +351,20 @@ impl Cleanup {
                 .filter_map(Result::err)
                 .map(|e| format!("{e:#}")),
         );
+        // After the volumes: a file that a case managed again was renamed to its new
+        // volume's or snapshot's, which went with it.
+        let files = crate::cloud::state_dir().join("cinder/file-volumes");
+        for name in of(|r| match r {
+            Resource::File(name) => Some(name),
+            _ => None,
+        }) {
+            match std::fs::remove_file(files.join(&name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    problems.push(format!("removing the unmanaged file {name}: {e}"))
+                }
+                _ => {}
+            }
+        }
         for id in of(|r| match r {
             Resource::GroupType(id) => Some(id),
             _ => None,
@@ -720,7 +740,18 @@ async fn volume(
         api.action(&path, json!({"os-reset_status": {"status": status}}))
             .await?;
     }
+    if spec.unmanaged {
+        unmanage(api, &path, cleanup, format!("volume-{id}")).await?;
+    }
     Ok(id)
+}
+
+/// Unmanages the fixture at `path`; its storage (the back end's file `file`, when it is on the
+/// file back end) is removed after the case.
+async fn unmanage(api: &Api, path: &str, cleanup: &Cleanup, file: String) -> Result<()> {
+    cleanup.file(&file);
+    api.action(path, json!({"os-unmanage": {}})).await?;
+    api.wait_gone(path).await
 }
 
 async fn snapshot(
@@ -754,6 +785,10 @@ async fn snapshot(
     if let Some(status) = &spec.status {
         api.action(&path, json!({"os-reset_status": {"status": status}}))
             .await?;
+    }
+    if spec.unmanaged {
+        let file = format!("volume-{}.snapshot-{id}", values[&spec.volume]);
+        unmanage(api, &path, cleanup, file).await?;
     }
     Ok(id)
 }
