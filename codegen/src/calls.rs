@@ -286,3 +286,68 @@ fn list_impls(
         #paged
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::VersionRange;
+    use crate::version::Microversion;
+    use serde_json::json;
+
+    /// A `GET /things` taking marker and limit, answering `ThingList` without links, with
+    /// `paging` as its `x-openstack-paging` (none when null).
+    fn document(paging: Value) -> Value {
+        let mut get = json!({
+            "operationId": "list_things",
+            "parameters": [
+                {"name": "marker", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": {"content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/ThingList"}}}}}
+        });
+        if !paging.is_null() {
+            get["x-openstack-paging"] = paging;
+        }
+        json!({
+            "paths": {"/things": {"get": get}},
+            "components": {"schemas": {
+                "ThingList": {"type": "object", "properties": {
+                    "things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}
+                }},
+                "Thing": {"type": "object"}
+            }}
+        })
+    }
+
+    fn operation() -> Operation {
+        Operation {
+            id: "list_things".into(),
+            method: "get".into(),
+            path: "/things".into(),
+            tag: "things".into(),
+            versions: VersionRange::all(Microversion(71)),
+            all: VersionRange::all(Microversion(71)),
+            gates: vec![],
+            actions: vec![],
+        }
+    }
+
+    #[test]
+    fn a_list_paged_without_links_needs_its_paging_named() {
+        let err = list_shape(&document(Value::Null), &operation()).unwrap_err();
+        assert!(err.to_string().contains("has no links"), "{err}");
+
+        let shape = list_shape(&document(json!("reference-marker")), &operation())
+            .unwrap()
+            .expect("still a list");
+        assert_eq!(shape.items, "things");
+        assert!(!shape.paged, "no link-following paginator for it");
+
+        let err = list_shape(&document(json!("cursor")), &operation()).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown x-openstack-paging"),
+            "{err}"
+        );
+    }
+}
