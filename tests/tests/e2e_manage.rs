@@ -178,6 +178,19 @@ async fn an_unmanaged_volume_is_listed_and_managed_back_with_the_same_bytes() {
             .find(|e| json(&e.reference) == reference)
             .expect("the summary view lists it too");
         assert!(brief.safe_to_manage);
+        // The extension's route lists the same below 3.8.
+        let legacy = cinder
+            .at_version(cinder_client::ApiVersion(0))
+            .unwrap()
+            .raw()
+            .list_volume_manage_detail()
+            .host(host.clone())
+            .run_json()
+            .await
+            .unwrap()
+            .into_json();
+        let legacy = legacy["manageable-volumes"].as_array().unwrap();
+        assert_eq!(legacy, &detail_json, "os-volume-manage/detail at 3.0");
 
         // Managed back under a new name: the same bytes, now in the new volume's file.
         let name = unique_name("e2e-mg-adopted");

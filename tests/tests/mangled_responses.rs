@@ -42,6 +42,8 @@ const READS: &[&str] = &[
     "list_qos_specs",
     "list_resource_filters",
     "list_services",
+    "list_snapshot_manage",
+    "list_snapshot_manage_detail",
     "list_snapshot_metadata",
     "list_snapshots",
     "list_snapshots_detail",
@@ -50,6 +52,8 @@ const READS: &[&str] = &[
     "list_type_access",
     "list_type_extra_specs",
     "list_types",
+    "list_volume_manage",
+    "list_volume_manage_detail",
     "list_volume_metadata",
     "list_volume_transfers",
     "list_volume_transfers_detail",
@@ -252,6 +256,22 @@ async fn probe(
         "list_manageable_volumes_detail" => {
             outcome(
                 raw.list_manageable_volumes_detail()
+                    .host(&f.file_host)
+                    .limit(2),
+            )
+            .await
+        }
+        // The same lists under the extension's routes.
+        "list_volume_manage" => outcome(raw.list_volume_manage().host(&f.file_host).limit(2)).await,
+        "list_volume_manage_detail" => {
+            outcome(raw.list_volume_manage_detail().host(&f.file_host).limit(2)).await
+        }
+        "list_snapshot_manage" => {
+            outcome(raw.list_snapshot_manage().host(&f.file_host).limit(2)).await
+        }
+        "list_snapshot_manage_detail" => {
+            outcome(
+                raw.list_snapshot_manage_detail()
                     .host(&f.file_host)
                     .limit(2),
             )

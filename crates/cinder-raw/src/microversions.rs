@@ -1162,6 +1162,30 @@ pub const OPERATIONS: &[OperationVersions] = &[
         ],
     },
     OperationVersions {
+        operation_id: "list_snapshot_manage",
+        method: "GET",
+        path: "/os-snapshot-manage",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
+        operation_id: "list_snapshot_manage_detail",
+        method: "GET",
+        path: "/os-snapshot-manage/detail",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
         operation_id: "list_snapshot_metadata",
         method: "GET",
         path: "/snapshots/{snapshot_id}/metadata",
@@ -1314,6 +1338,30 @@ pub const OPERATIONS: &[OperationVersions] = &[
         min: 0u16,
         max: MAX_VERSION,
         gates: &[],
+    },
+    OperationVersions {
+        operation_id: "list_volume_manage",
+        method: "GET",
+        path: "/os-volume-manage",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
+    },
+    OperationVersions {
+        operation_id: "list_volume_manage_detail",
+        method: "GET",
+        path: "/os-volume-manage/detail",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[Gate {
+            name: "query:cluster",
+            min: 17u16,
+            max: MAX_VERSION,
+        }],
     },
     OperationVersions {
         operation_id: "list_volume_metadata",

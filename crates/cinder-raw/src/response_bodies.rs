@@ -172,19 +172,25 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
     },
     ResponseBody {
         type_name: "ManageableSnapshotDetailList",
-        answered_by: &["list_manageable_snapshots_detail"],
+        answered_by: &[
+            "list_manageable_snapshots_detail",
+            "list_snapshot_manage_detail",
+        ],
     },
     ResponseBody {
         type_name: "ManageableSnapshotList",
-        answered_by: &["list_manageable_snapshots"],
+        answered_by: &["list_manageable_snapshots", "list_snapshot_manage"],
     },
     ResponseBody {
         type_name: "ManageableVolumeDetailList",
-        answered_by: &["list_manageable_volumes_detail"],
+        answered_by: &[
+            "list_manageable_volumes_detail",
+            "list_volume_manage_detail",
+        ],
     },
     ResponseBody {
         type_name: "ManageableVolumeList",
-        answered_by: &["list_manageable_volumes"],
+        answered_by: &["list_manageable_volumes", "list_volume_manage"],
     },
     ResponseBody {
         type_name: "ManagedSnapshotResponse",

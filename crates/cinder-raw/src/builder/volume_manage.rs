@@ -3,6 +3,178 @@
 
 #[allow(unused_imports)]
 use super::*;
+/// Builder for [`Client::list_volume_manage`]
+///
+/// [`Client::list_volume_manage`]: super::Client::list_volume_manage
+#[derive(Debug, Clone)]
+pub struct ListVolumeManage<'a> {
+    client: &'a super::Client,
+    cluster: Result<Option<::std::string::String>, String>,
+    host: Result<Option<::std::string::String>, String>,
+    limit: Result<Option<u64>, String>,
+    marker: Result<Option<::std::string::String>, String>,
+    offset: Result<Option<u64>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    sort_dir: Result<Option<types::ListVolumeManageSortDir>, String>,
+    sort_key: Result<Option<::std::string::String>, String>,
+}
+impl<'a> ListVolumeManage<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            cluster: Ok(None),
+            host: Ok(None),
+            limit: Ok(None),
+            marker: Ok(None),
+            offset: Ok(None),
+            sort: Ok(None),
+            sort_dir: Ok(None),
+            sort_key: Ok(None),
+        }
+    }
+    pub fn cluster<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cluster = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for cluster failed".to_string()
+        });
+        self
+    }
+    pub fn host<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.host = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `:: std :: string :: String` for host failed".to_string());
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<u64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `u64` for limit failed".to_string());
+        self
+    }
+    pub fn marker<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.marker = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for marker failed".to_string()
+        });
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<u64>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `u64` for offset failed".to_string());
+        self
+    }
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `:: std :: string :: String` for sort failed".to_string());
+        self
+    }
+    pub fn sort_dir<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ListVolumeManageSortDir>,
+    {
+        self.sort_dir = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `ListVolumeManageSortDir` for sort_dir failed".to_string());
+        self
+    }
+    pub fn sort_key<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort_key = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for sort_key failed".to_string()
+        });
+        self
+    }
+    ///Sends a `GET` request to `/os-volume-manage`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::ManageableVolumeList>, Error<types::Fault>> {
+        let Self {
+            client,
+            cluster,
+            host,
+            limit,
+            marker,
+            offset,
+            sort,
+            sort_dir,
+            sort_key,
+        } = self;
+        let cluster = cluster.map_err(Error::InvalidRequest)?;
+        let host = host.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let marker = marker.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
+        let sort = sort.map_err(Error::InvalidRequest)?;
+        let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+        let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/os-volume-manage", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("cluster", &cluster))
+            .query(&progenitor_client::QueryParam::new("host", &host))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("marker", &marker))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+            .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_volume_manage",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
 /// Builder for [`Client::manage_volume`]
 ///
 /// [`Client::manage_volume`]: super::Client::manage_volume
@@ -70,6 +242,177 @@ impl<'a> ManageVolume<'a> {
         let response = result?;
         match response.status().as_u16() {
             202u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/// Builder for [`Client::list_volume_manage_detail`]
+///
+/// [`Client::list_volume_manage_detail`]: super::Client::list_volume_manage_detail
+#[derive(Debug, Clone)]
+pub struct ListVolumeManageDetail<'a> {
+    client: &'a super::Client,
+    cluster: Result<Option<::std::string::String>, String>,
+    host: Result<Option<::std::string::String>, String>,
+    limit: Result<Option<u64>, String>,
+    marker: Result<Option<::std::string::String>, String>,
+    offset: Result<Option<u64>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    sort_dir: Result<Option<types::ListVolumeManageDetailSortDir>, String>,
+    sort_key: Result<Option<::std::string::String>, String>,
+}
+impl<'a> ListVolumeManageDetail<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            cluster: Ok(None),
+            host: Ok(None),
+            limit: Ok(None),
+            marker: Ok(None),
+            offset: Ok(None),
+            sort: Ok(None),
+            sort_dir: Ok(None),
+            sort_key: Ok(None),
+        }
+    }
+    pub fn cluster<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cluster = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for cluster failed".to_string()
+        });
+        self
+    }
+    pub fn host<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.host = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `:: std :: string :: String` for host failed".to_string());
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<u64>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `u64` for limit failed".to_string());
+        self
+    }
+    pub fn marker<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.marker = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for marker failed".to_string()
+        });
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<u64>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `u64` for offset failed".to_string());
+        self
+    }
+    pub fn sort<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `:: std :: string :: String` for sort failed".to_string());
+        self
+    }
+    pub fn sort_dir<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ListVolumeManageDetailSortDir>,
+    {
+        self.sort_dir = value.try_into().map(Some).map_err(|_| {
+            "conversion to `ListVolumeManageDetailSortDir` for sort_dir failed".to_string()
+        });
+        self
+    }
+    pub fn sort_key<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort_key = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for sort_key failed".to_string()
+        });
+        self
+    }
+    ///Sends a `GET` request to `/os-volume-manage/detail`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::ManageableVolumeDetailList>, Error<types::Fault>> {
+        let Self {
+            client,
+            cluster,
+            host,
+            limit,
+            marker,
+            offset,
+            sort,
+            sort_dir,
+            sort_key,
+        } = self;
+        let cluster = cluster.map_err(Error::InvalidRequest)?;
+        let host = host.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let marker = marker.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
+        let sort = sort.map_err(Error::InvalidRequest)?;
+        let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+        let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/os-volume-manage/detail", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("cluster", &cluster))
+            .query(&progenitor_client::QueryParam::new("host", &host))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("marker", &marker))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+            .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_volume_manage_detail",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -423,11 +766,33 @@ impl<'a> ListManageableVolumesDetail<'a> {
     }
 }
 /// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVolumeManage<'a> {
+    type Output = Result<ResponseValue<types::ManageableVolumeList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::ManageableVolumeList>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
 impl<'a> ::std::future::IntoFuture for ManageVolume<'a> {
     type Output = Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>;
     type IntoFuture = crate::hooks::BoxFuture<
         'a,
         Result<ResponseValue<types::VolumeResponse>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ListVolumeManageDetail<'a> {
+    type Output = Result<ResponseValue<types::ManageableVolumeDetailList>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::ManageableVolumeDetailList>, Error<types::Fault>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -453,6 +818,24 @@ impl<'a> ::std::future::IntoFuture for ListManageableVolumesDetail<'a> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl<'a> crate::calls::ListOperation for ListVolumeManage<'a> {
+    type Body = types::ManageableVolumeList;
+    type Item = types::ManageableVolume;
+    const ITEMS: &'static str = "manageable-volumes";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.manageable_volumes
+    }
+}
+impl<'a> crate::calls::ListOperation for ListVolumeManageDetail<'a> {
+    type Body = types::ManageableVolumeDetailList;
+    type Item = types::ManageableVolumeDetail;
+    const ITEMS: &'static str = "manageable-volumes";
+    const LINKS: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    fn items(body: Self::Body) -> ::std::vec::Vec<Self::Item> {
+        body.manageable_volumes
     }
 }
 impl<'a> crate::calls::ListOperation for ListManageableVolumes<'a> {

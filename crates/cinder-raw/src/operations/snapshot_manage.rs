@@ -4,6 +4,42 @@
 #[allow(unused_imports)]
 use crate::*;
 impl Client {
+    /// List manageable snapshots (summary view, the extension's route)
+    ///
+    /// The manageable list of `GET /manageable_volumes` (or `/manageable_snapshots`) under the
+    /// extension's route, served at every microversion (the same controller; `cluster` still
+    /// needs 3.17).
+    ///
+    ///
+    /// Sends a `GET` request to `/os-snapshot-manage`
+    ///
+    /// Arguments:
+    /// - `cluster`: The cluster to look on (`cluster@backend`), instead of `host`.
+    /// - `host`: The back end to look on (`host@backend` or `host@backend#pool`).
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The JSON of the `reference` of the last item of the previous page (for example
+    /// `{"source-name": "volume-1"}`).
+    ///
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// ```ignore
+    /// let response = client.list_snapshot_manage()
+    ///    .cluster(cluster)
+    ///    .host(host)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .offset(offset)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn list_snapshot_manage(&self) -> builder::ListSnapshotManage<'_> {
+        builder::ListSnapshotManage::new(self)
+    }
     /// Manage an existing snapshot
     ///
     /// Creates a Cinder snapshot of the volume `volume_id` (404 if there is none) for a snapshot
@@ -23,6 +59,42 @@ impl Client {
     /// ```
     pub fn manage_snapshot(&self) -> builder::ManageSnapshot<'_> {
         builder::ManageSnapshot::new(self)
+    }
+    /// List manageable snapshots with details (the extension's route)
+    ///
+    /// The manageable list of `GET /manageable_volumes` (or `/manageable_snapshots`) under the
+    /// extension's route, served at every microversion (the same controller; `cluster` still
+    /// needs 3.17).
+    ///
+    ///
+    /// Sends a `GET` request to `/os-snapshot-manage/detail`
+    ///
+    /// Arguments:
+    /// - `cluster`: The cluster to look on (`cluster@backend`), instead of `host`.
+    /// - `host`: The back end to look on (`host@backend` or `host@backend#pool`).
+    /// - `limit`: Requests a page size of items. Returns a number of items up to a limit value.
+    /// - `marker`: The JSON of the `reference` of the last item of the previous page (for example
+    /// `{"source-name": "volume-1"}`).
+    ///
+    /// - `offset`: Used in conjunction with limit to return a slice of items. offset is where to start in the list.
+    /// - `sort`: Comma-separated list of sort keys and optional sort directions in the form of < key > [:< direction > ]. A valid direction is asc (ascending) or desc (descending).
+    /// - `sort_dir`: Sorts by one or more sets of attribute and sort direction combinations. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute. Default is created_at. Deprecated in favour of `sort`.
+    /// ```ignore
+    /// let response = client.list_snapshot_manage_detail()
+    ///    .cluster(cluster)
+    ///    .host(host)
+    ///    .limit(limit)
+    ///    .marker(marker)
+    ///    .offset(offset)
+    ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn list_snapshot_manage_detail(&self) -> builder::ListSnapshotManageDetail<'_> {
+        builder::ListSnapshotManageDetail::new(self)
     }
     /// List manageable snapshots (summary view)
     ///
