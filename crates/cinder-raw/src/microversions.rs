@@ -1916,6 +1916,22 @@ pub const OPERATIONS: &[OperationVersions] = &[
         ],
     },
     OperationVersions {
+        operation_id: "show_volume_encryption_metadata",
+        method: "GET",
+        path: "/volumes/{volume_id}/encryption",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_volume_encryption_metadata_item",
+        method: "GET",
+        path: "/volumes/{volume_id}/encryption/{encryption_key}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
         operation_id: "show_volume_metadata_item",
         method: "GET",
         path: "/volumes/{volume_id}/metadata/{key}",
