@@ -317,9 +317,11 @@ impl Spec {
                     )])
                 }
             }
-            Ok(Expected::Text) => std::str::from_utf8(body)
-                .map(drop)
-                .map_err(|e| vec![format!("expected a text body, got bytes that are not UTF-8 ({e})")]),
+            Ok(Expected::Text) => std::str::from_utf8(body).map(drop).map_err(|e| {
+                vec![format!(
+                    "expected a text body, got bytes that are not UTF-8 ({e})"
+                )]
+            }),
             Ok(Expected::Json(schema)) => {
                 let value: Value = serde_json::from_slice(body).map_err(|e| {
                     vec![format!(
@@ -830,8 +832,12 @@ mod tests {
         let body = json!({"itemNotFound": {"message": "no", "code": 404}});
         match fault {
             Expected::Json(schema) => spec.validate(&schema, &body).unwrap(),
-            Expected::Empty => panic!("faults have bodies"),
+            other => panic!("faults have JSON bodies, not {other:?}"),
         }
+        assert_eq!(
+            spec.response_schema("show_volume_encryption_metadata_item", 200, None),
+            Ok(Expected::Text)
+        );
         let extend = br#"{"os-extend": {"new_size": 2}}"#;
         assert_eq!(
             spec.response_schema("volume_action", 202, Some(extend)),

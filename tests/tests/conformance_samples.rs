@@ -2133,7 +2133,9 @@ fn validate(row: &Row) -> Result<(), Vec<String>> {
                 return Err(vec![format!("{operation} answers {status} without a body")])
             }
             (status, Expected::Text) => {
-                return Err(vec![format!("{operation} answers {status} with text, not JSON")])
+                return Err(vec![format!(
+                    "{operation} answers {status} with text, not JSON"
+                )])
             }
         },
     };

@@ -384,14 +384,17 @@ async fn encryption_metadata_of_an_encrypted_and_a_plain_volume() {
     let (cinder, check) = admin_checked(v(71)).await;
     with_cleanup(|cleanup| async move {
         let raw = cinder.raw();
-        let encrypted_type = create_type(&cinder, &cleanup, &unique_name("e2e-enc"), json!({})).await;
+        let encrypted_type =
+            create_type(&cinder, &cleanup, &unique_name("e2e-enc"), json!({})).await;
         let type_id = encrypted_type["id"].as_str().unwrap();
         raw.create_type_encryption()
             .volume_type_id(type_id)
-            .body(body::<types::VolumeTypeEncryptionCreateRequest>(json!({"encryption": {
-                "provider": "luks", "cipher": "aes-xts-plain64", "key_size": 256,
-                "control_location": "front-end",
-            }})))
+            .body(body::<types::VolumeTypeEncryptionCreateRequest>(
+                json!({"encryption": {
+                    "provider": "luks", "cipher": "aes-xts-plain64", "key_size": 256,
+                    "control_location": "front-end",
+                }}),
+            ))
             .run()
             .await
             .unwrap();
@@ -429,8 +432,14 @@ async fn encryption_metadata_of_an_encrypted_and_a_plain_volume() {
                 .encryption_key(field.to_string())
                 .run_text()
         };
-        assert_eq!(item(encrypted_id, "cipher").await.unwrap(), "aes-xts-plain64");
-        assert_eq!(item(encrypted_id, "encryption_key_id").await.unwrap(), key_id);
+        assert_eq!(
+            item(encrypted_id, "cipher").await.unwrap(),
+            "aes-xts-plain64"
+        );
+        assert_eq!(
+            item(encrypted_id, "encryption_key_id").await.unwrap(),
+            key_id
+        );
 
         let none = raw
             .show_volume_encryption_metadata()
@@ -444,7 +453,10 @@ async fn encryption_metadata_of_an_encrypted_and_a_plain_volume() {
         // Cinder 29 fails on a field the metadata lacks (KeyError in its controller): an error,
         // reported as one, not an empty answer.
         let missing = item(plain_id, "cipher").await.unwrap_err();
-        assert!(matches!(missing, Error::Api { status: 500, .. }), "{missing:?}");
+        assert!(
+            matches!(missing, Error::Api { status: 500, .. }),
+            "{missing:?}"
+        );
     })
     .await;
     check.assert_conformant();

@@ -102,7 +102,11 @@ pub fn quota(text: &str) -> Result<i64, String> {
 pub fn whole_number(text: &str) -> Result<i64, String> {
     match integer(text) {
         Ok(n) => i64::try_from(n).map_err(|_| format!("too large; at most {}", i64::MAX)),
-        Err(true) => Err(format!("too large; use a whole number from {} to {}", i64::MIN, i64::MAX)),
+        Err(true) => Err(format!(
+            "too large; use a whole number from {} to {}",
+            i64::MIN,
+            i64::MAX
+        )),
         Err(false) => Err("not a whole number".into()),
     }
 }

@@ -135,7 +135,9 @@ where
                 .map_ok(|chunk| chunk.to_vec())
                 .try_concat()
                 .await
-                .map_err(|e| Error::Transport(format!("reading the answer: {e}")).during(&record))?;
+                .map_err(|e| {
+                    Error::Transport(format!("reading the answer: {e}")).during(&record)
+                })?;
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
     }

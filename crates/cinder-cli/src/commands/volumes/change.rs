@@ -438,7 +438,9 @@ impl Cmd for Reimage {
         require(cinder, &gates::REIMAGE)?;
         let id = find_id::<Volumes>(cinder, &self.volume).await?;
         // cinderclient sends the flag as typed, and `false` when it is not given.
-        let reserved = self.reimage_reserved.map_or(json!(false), serde_json::Value::from);
+        let reserved = self
+            .reimage_reserved
+            .map_or(json!(false), serde_json::Value::from);
         let request = body(json!({ "image_id": self.image_id, "reimage_reserved": reserved }))?;
         Ok(cinder.raw().volume_reimage(&id, request).run().await?)
     }
