@@ -861,6 +861,16 @@ pub const OPERATIONS: &[OperationVersions] = &[
                 max: MAX_VERSION,
             },
             Gate {
+                name: "query:sort_dir",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
                 name: "query:status",
                 min: 29u16,
                 max: MAX_VERSION,
@@ -901,6 +911,16 @@ pub const OPERATIONS: &[OperationVersions] = &[
             },
             Gate {
                 name: "query:sort",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_dir",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
                 min: 29u16,
                 max: MAX_VERSION,
             },
