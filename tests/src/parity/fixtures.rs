@@ -22,6 +22,8 @@ const MICROVERSION: &str = "volume 3.71";
 const POLL: Duration = Duration::from_millis(250);
 // Backups and restores of the file back end take minutes when many run at once.
 const WAIT: Duration = Duration::from_secs(300);
+/// How long cleanup lets a `creating` volume or snapshot finish before deleting it.
+const SETTLE: Duration = Duration::from_secs(60);
 
 /// An authenticated connection to the project's Cinder endpoint.
 #[derive(Clone)]
@@ -430,6 +432,20 @@ async fn delete_group_snapshot(api: &Api, id: &str) -> Result<()> {
     delete_after_reset(api, &path, "group_snapshot", "reset_status").await
 }
 
+/// Waits a while for the `creating` resource at `path` to be made (or fail): a volume or
+/// snapshot that `manage` is still taking over gets its back-end file renamed by the driver
+/// after the request, so deleting it before that (reset, then delete) would leave the renamed
+/// file behind. One still `creating` after [`SETTLE`] is deleted anyway.
+async fn settle(api: &Api, path: &str, key: &str) {
+    let start = Instant::now();
+    while start.elapsed() < SETTLE {
+        match status(api, path, key).await {
+            Ok(Some(status)) if status == "creating" => tokio::time::sleep(POLL).await,
+            _ => return,
+        }
+    }
+}
+
 /// Deletes the resource at `path` (its JSON under `key`); when the delete is refused (a case
 /// left it in a state the delete refuses), resets it to `available` with action `reset` first.
 async fn delete_after_reset(api: &Api, path: &str, key: &str, reset: &str) -> Result<()> {
@@ -437,6 +453,7 @@ async fn delete_after_reset(api: &Api, path: &str, key: &str, reset: &str) -> Re
         None => return Ok(()),
         // The case deleted it: let that finish.
         Some("deleting") => return api.wait_gone(path).await,
+        Some("creating") => settle(api, path, key).await,
         Some(_) => {}
     }
     if !accepted(api.send(Method::DELETE, path, None).await?.0) {
@@ -483,6 +500,7 @@ async fn delete_volume(api: &Api, id: &str) -> Result<()> {
     match status(api, &path, "volume").await?.as_deref() {
         None => return Ok(()),
         Some("deleting") => return api.wait_gone(&path).await,
+        Some("creating") => settle(api, &path, "volume").await,
         Some(_) => {}
     }
     delete_attachments(api, id).await?;
