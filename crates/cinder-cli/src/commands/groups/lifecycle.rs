@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find, find_id, id_of};
-use super::super::shared::list::{self, AllTenants, Query};
+use super::super::shared::list::{self, AllTenants, ListFilters, Query};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
 use super::super::Cmd;
@@ -195,11 +195,8 @@ impl Cmd for GroupDelete {
 pub struct GroupList {
     #[command(flatten)]
     pub tenants: AllTenants,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     #[command(flatten)]
     pub page: PageArgs,
     #[command(flatten)]
@@ -212,7 +209,7 @@ impl GroupList {
         Query::default()
             .needs(true, const { &gates::GROUPS.named("group-list") })
             .set("all_tenants", self.tenants.given().then_some(true))
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 }
 
