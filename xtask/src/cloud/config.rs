@@ -217,7 +217,7 @@ file_volumes_dir = {dir}/file-volumes
         file = FILE_BACKEND,
         backend_sections = FAKE_BACKENDS
             .iter()
-            .map(|name| (*name, "cinder.tests.fake_driver.FakeLoggingVolumeDriver".to_string()))
+            .map(|name| (*name, format!("{FILE_DRIVER_MODULE}.FakeDriver")))
             .chain([(CLUSTERED_BACKEND, format!("{FILE_DRIVER_MODULE}.ClusteredFakeDriver"))])
             .map(|(name, driver)| format!(
                 "\n[{name}]\nvolume_driver = {driver}\nvolume_backend_name = {name}\n"
