@@ -101,7 +101,7 @@ async fn consistency_groups_snapshot_and_copy_their_volumes_bytes() {
         assert!(summaries
             .consistencygroups
             .iter()
-            .any(|g| g.id.to_string() == cg && g.name.as_deref() == Some(name)));
+            .any(|g| json(g)["id"] == cg.as_str() && g.name.as_deref() == Some(name)));
 
         // Two volumes in it, each with its own bytes.
         let mut originals = Vec::new();
@@ -156,7 +156,7 @@ async fn consistency_groups_snapshot_and_copy_their_volumes_bytes() {
         assert!(listed
             .cgsnapshots
             .iter()
-            .any(|s| s.id.to_string() == cgsnap));
+            .any(|s| json(s)["id"] == cgsnap.as_str()));
         let snapshots = raw
             .list_snapshots_detail()
             .all_tenants(true)
