@@ -100,10 +100,12 @@ impl Cmd for CgsnapshotDelete {
 pub struct CgsnapshotList {
     #[command(flatten)]
     pub tenants: AllTenants,
-    /// Filters results by a status. Default=None.
+    /// Filters results by a status. Default=None. Sent as cinderclient sends it; Cinder 29
+    /// ignores it and lists every cgsnapshot.
     #[arg(long, value_name = "status")]
     pub status: Option<String>,
-    /// Filters results by a consistency group ID. Default=None.
+    /// Filters results by a consistency group ID. Default=None. Sent as cinderclient sends
+    /// it; Cinder 29 ignores it and lists every cgsnapshot.
     #[arg(
         long = "consistencygroup-id",
         alias = "consistencygroup_id",
