@@ -1325,34 +1325,34 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
             cleanup.backup(&id);
         }
     }
-    for group_snapshot in api.ids("/group_snapshots", "group_snapshots").await? {
-        if let Some(id) = note("group snapshot", &group_snapshot) {
+    let group_snapshots = api.ids("/group_snapshots", "group_snapshots").await?;
+    for group_snapshot in &group_snapshots {
+        if let Some(id) = note("group snapshot", group_snapshot) {
             cleanup.group_snapshot(&id);
         }
     }
-    for group in api.ids("/groups", "groups").await? {
-        if let Some(id) = note("group", &group) {
+    let groups = api.ids("/groups", "groups").await?;
+    for group in &groups {
+        if let Some(id) = note("group", group) {
             cleanup.group(&id);
         }
     }
     // The legacy lists hold every group and group snapshot; those the generic lists leave
     // out are consistency groups and cgsnapshots.
-    let generic: Vec<Value> = api
-        .ids("/groups", "groups")
-        .await?
-        .into_iter()
-        .chain(api.ids("/group_snapshots", "group_snapshots").await?)
-        .map(|item| item["id"].clone())
+    let generic: Vec<&Value> = groups
+        .iter()
+        .chain(&group_snapshots)
+        .map(|item| &item["id"])
         .collect();
     for cgsnapshot in api.ids("/cgsnapshots", "cgsnapshots").await? {
-        if !generic.contains(&cgsnapshot["id"]) {
+        if !generic.contains(&&cgsnapshot["id"]) {
             if let Some(id) = note("cgsnapshot", &cgsnapshot) {
                 cleanup.cgsnapshot(&id);
             }
         }
     }
     for group in api.ids("/consistencygroups", "consistencygroups").await? {
-        if !generic.contains(&group["id"]) {
+        if !generic.contains(&&group["id"]) {
             if let Some(id) = note("consistency group", &group) {
                 cleanup.consistencygroup(&id);
             }
