@@ -37,6 +37,16 @@ pub enum Expected {
     Empty,
     /// A JSON body matching this schema (often `{"$ref": "#/components/schemas/X"}`).
     Json(Value),
+    /// A body that is not JSON but text (a `text/*` media type), possibly empty.
+    Text,
+}
+
+/// Whether a response declares a `text/*` media type (an answer that is not JSON).
+fn declares_text(response: &Value) -> bool {
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|content| content.keys().any(|media| media.starts_with("text/")))
 }
 
 /// Parses `"3.N"` into N.
@@ -236,6 +246,7 @@ impl Spec {
             .or_else(|| response.pointer("/content/application~1octet-stream/schema"))
         {
             Some(schema) => Ok(Expected::Json(schema.clone())),
+            None if declares_text(response) => Ok(Expected::Text),
             None => Ok(Expected::Empty),
         }
     }
@@ -306,6 +317,11 @@ impl Spec {
                     )])
                 }
             }
+            Ok(Expected::Text) => std::str::from_utf8(body).map(drop).map_err(|e| {
+                vec![format!(
+                    "expected a text body, got bytes that are not UTF-8 ({e})"
+                )]
+            }),
             Ok(Expected::Json(schema)) => {
                 let value: Value = serde_json::from_slice(body).map_err(|e| {
                     vec![format!(
@@ -816,8 +832,12 @@ mod tests {
         let body = json!({"itemNotFound": {"message": "no", "code": 404}});
         match fault {
             Expected::Json(schema) => spec.validate(&schema, &body).unwrap(),
-            Expected::Empty => panic!("faults have bodies"),
+            other => panic!("faults have JSON bodies, not {other:?}"),
         }
+        assert_eq!(
+            spec.response_schema("show_volume_encryption_metadata_item", 200, None),
+            Ok(Expected::Text)
+        );
         let extend = br#"{"os-extend": {"new_size": 2}}"#;
         assert_eq!(
             spec.response_schema("volume_action", 202, Some(extend)),

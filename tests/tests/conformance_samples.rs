@@ -2228,6 +2228,11 @@ fn validate(row: &Row) -> Result<(), Vec<String>> {
             (status, Expected::Empty) => {
                 return Err(vec![format!("{operation} answers {status} without a body")])
             }
+            (status, Expected::Text) => {
+                return Err(vec![format!(
+                    "{operation} answers {status} with text, not JSON"
+                )])
+            }
         },
     };
     // A sample under `vX.Y/` shows that microversion: its fields must exist at 3.Y.

@@ -78,6 +78,7 @@ const READS: &[&str] = &[
     "show_type_extra_spec",
     "show_v3_version",
     "show_volume",
+    "show_volume_encryption_metadata",
     "show_volume_metadata_item",
     "show_volume_transfer",
     "volume_summary",
@@ -110,6 +111,10 @@ const NOT_PROBED: &[(&str, &str)] = &[
     ("show_quota_set", "one member per volume type"),
     ("show_quota_set_defaults", "one member per volume type"),
     ("show_quota_class_set", "one member per volume type"),
+    (
+        "show_volume_encryption_metadata_item",
+        "the answer is one bare value as text, not JSON: no field to mangle",
+    ),
 ];
 
 #[test]
@@ -229,6 +234,9 @@ async fn probe(
         }
         "show_v3_version" => outcome(cinder.root_raw().show_v3_version()).await,
         "show_volume" => outcome(raw.show_volume().volume_id(&f.volume)).await,
+        "show_volume_encryption_metadata" => {
+            outcome(raw.show_volume_encryption_metadata().volume_id(&f.volume)).await
+        }
         "show_volume_metadata_item" => {
             outcome(
                 raw.show_volume_metadata_item()

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 fn response_schema(operation: &str) -> Value {
     match spec().success_response(operation, None).unwrap() {
         (_, Expected::Json(schema)) => schema,
-        (status, Expected::Empty) => panic!("{operation} answers {status} without a body"),
+        (status, other) => panic!("{operation} answers {status} without a JSON body: {other:?}"),
     }
 }
 

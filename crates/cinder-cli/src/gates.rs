@@ -155,6 +155,7 @@ pub const UPLOAD_VISIBILITY: Needs = gate(
     "body:os-volume_upload_image.visibility",
 );
 pub const REVERT: Needs = gate("revert-to-snapshot", "volume_action", "action:revert");
+pub const REIMAGE: Needs = gate("reimage", "volume_action", "action:os-reimage");
 pub const SUMMARY: Needs = op("summary", "volume_summary");
 pub const VOLUME_CONSUMES_QUOTA: Needs = gate(
     "Consumes Quota",

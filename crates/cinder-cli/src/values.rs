@@ -42,6 +42,26 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
     }
 }
 
+/// The boolean strings Cinder's request schemas accept (`parameter_types.boolean`), exactly:
+/// what an action's flag may be sent as.
+pub const SERVER_BOOLEANS: [&str; 24] = [
+    "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t", "False", "FALSE",
+    "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f",
+];
+
+/// A flag cinderclient passes to Cinder as typed (e.g. `reimage --reimage-reserved`): kept as
+/// written, so the request is cinderclient's, and refused here when Cinder would refuse it.
+pub fn server_boolean(text: &str) -> Result<String, String> {
+    if SERVER_BOOLEANS.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "'{text}' is not one of the booleans Cinder accepts: {}",
+            SERVER_BOOLEANS.join(", ")
+        ))
+    }
+}
+
 /// A volume size in GiB: a whole number from 1 to [`MAX_SIZE`].
 pub fn size(text: &str) -> Result<u64, String> {
     let range = format!("a size is a whole number of GiB from 1 to {MAX_SIZE}");
@@ -75,6 +95,19 @@ pub fn quota(text: &str) -> Result<i64, String> {
         }
         Err(true) => Err(format!("too large; {accepted}")),
         Err(false) => Err(format!("not a whole number; {accepted}")),
+    }
+}
+
+/// Any whole number, as cinderclient's `type=int` takes it (`work-cleanup --service-id`).
+pub fn whole_number(text: &str) -> Result<i64, String> {
+    match integer(text) {
+        Ok(n) => i64::try_from(n).map_err(|_| format!("too large; at most {}", i64::MAX)),
+        Err(true) => Err(format!(
+            "too large; use a whole number from {} to {}",
+            i64::MIN,
+            i64::MAX
+        )),
+        Err(false) => Err("not a whole number".into()),
     }
 }
 

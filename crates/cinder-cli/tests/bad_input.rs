@@ -410,6 +410,20 @@ rows! {
     page_size_zero: args(&["list", "--page-size", "0"])
         => ["invalid value '0' for '--page-size <N>'", "at least 1 item"];
 
+    // Volume actions.
+    reimage_reserved_not_a_boolean: args(&["reimage", "vol", SOME_UUID, "--reimage-reserved", "maybe"])
+        => ["invalid value 'maybe' for '--reimage-reserved <True|False>'", "True, TRUE, true, 1, ON"];
+
+    // Clusters and workers.
+    cluster_list_is_up_yes: args(&["cluster-list", "--is-up", "yes"])
+        => ["invalid value 'yes' for '--is-up", "choose from 'True', 'true', 'False', 'false'"];
+    cluster_show_three_words: args(&["cluster-show", "cinder-volume", "c1", "c2"])
+        => ["unexpected value 'c2'", "[binary] cluster-name"];
+    work_cleanup_backup: args(&["work-cleanup", "--resource-type", "Backup"])
+        => ["invalid value 'Backup' for '--resource-type", "possible values: Volume, Snapshot"];
+    work_cleanup_service_id_word: args(&["work-cleanup", "--service-id", "x"])
+        => ["invalid value 'x' for '--service-id <service-id>'", "not a whole number"];
+
     // Volume transfers.
     transfer_create_without_volume: args(&["transfer-create", "--name", "x"])
         => ["required arguments were not provided", "<volume>"];

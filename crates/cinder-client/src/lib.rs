@@ -42,7 +42,8 @@
 //!
 //! - **One call style**: every request of [`Cinder::raw`] — a builder, or a typed action
 //!   method — is sent with [`Run::run`] (the typed answer) or [`Run::run_json`] (the answer's
-//!   JSON beside the typed value); list builders page with [`Paginate::paginate`].
+//!   JSON beside the typed value), or, for the rare answer that is not JSON, [`RunText::run_text`];
+//!   list builders page with [`Paginate::paginate`].
 //! - **Resources**: [`Cinder::volumes`], [`Cinder::snapshots`], [`Cinder::volume_types`] and
 //!   [`Cinder::messages`] give find, show, list, create, delete, metadata and waiting
 //!   ([`Handle`]), generated from the spec.
@@ -102,7 +103,7 @@ pub use observer::ResponseObserver;
 pub use paging::Paginate;
 pub use redact::without_userinfo as redact_url;
 pub use retry::RetryPolicy;
-pub use run::{Response, Run};
+pub use run::{Response, Run, RunText};
 pub use settings::{AuthKind, Missing, Settings};
 pub use token_cache::{CacheWarning, TokenCache};
 pub use transfers::{TransferRoute, Transfers};
@@ -125,7 +126,7 @@ pub mod resources {
 /// for `.run()`, `.run_json()` and `.paginate()`.
 pub mod prelude {
     pub use crate::paging::Paginate;
-    pub use crate::run::Run;
+    pub use crate::run::{Run, RunText};
 }
 
 /// A connected client: authenticated, endpoint found, microversion chosen.

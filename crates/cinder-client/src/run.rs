@@ -1,10 +1,14 @@
 //! The one call style: every generated request — a builder of `cinder.raw()`, or the future of
 //! a typed action method — is sent with [`Run::run`] (the typed answer) or [`Run::run_json`]
 //! (the answer's JSON beside the typed value), and fails with the library's [`Error`], naming
-//! the operation, the request id and, for an answer that does not decode, the JSON path.
+//! the operation, the request id and, for an answer that does not decode, the JSON path. The few
+//! operations whose answer is not JSON (the spec declares another media type) are sent with
+//! [`RunText::run_text`].
 
 use std::future::{Future, IntoFuture};
 
+use futures::TryStreamExt;
+use progenitor_client::ByteStream;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -93,6 +97,56 @@ where
     F: IntoFuture<Output = std::result::Result<ResponseValue<T>, RawError>>,
     F::IntoFuture: Send,
     T: DeserializeOwned + Send,
+{
+}
+
+/// Sends a generated request whose answer is not JSON, e.g. one field of a volume's encryption
+/// metadata, which Cinder answers as bare text.
+///
+/// ```no_run
+/// # async fn demo(cinder: &cinder_client::Cinder) -> cinder_client::Result<()> {
+/// use cinder_client::RunText;
+///
+/// let raw = cinder.raw().show_volume_encryption_metadata_item();
+/// let cipher = raw.volume_id("my-id").encryption_key("cipher").run_text().await?;
+/// println!("{cipher}");
+/// # Ok(())
+/// # }
+/// ```
+pub trait RunText:
+    IntoFuture<Output = std::result::Result<ResponseValue<ByteStream>, RawError>> + Sized
+where
+    Self::IntoFuture: Send,
+{
+    /// Sends the request; the body as text (empty when there is none), or the library's
+    /// [`Error`]. A body that is not UTF-8 is replaced character by character, as a terminal
+    /// would show it.
+    fn run_text(self) -> impl Future<Output = Result<String>> + Send {
+        let call = self.into_future();
+        async move {
+            let (result, record) = exchange::scoped(call, false).await;
+            let response = match result {
+                Ok(response) => response,
+                Err(error) => return Err(Error::from_raw(error).await.during(&record)),
+            };
+            let bytes: Vec<u8> = response
+                .into_inner()
+                .into_inner()
+                .map_ok(|chunk| chunk.to_vec())
+                .try_concat()
+                .await
+                .map_err(|e| {
+                    Error::Transport(format!("reading the answer: {e}")).during(&record)
+                })?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    }
+}
+
+impl<F> RunText for F
+where
+    F: IntoFuture<Output = std::result::Result<ResponseValue<ByteStream>, RawError>>,
+    F::IntoFuture: Send,
 {
 }
 

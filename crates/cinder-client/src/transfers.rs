@@ -13,7 +13,7 @@ use cinder_raw::resources::{OsVolumeTransfer, VolumeTransfers};
 
 use crate::error::{Error, Result, Versions};
 use crate::handle::{decode_value, path_id, Handle};
-use crate::paging::Paginate;
+use crate::paging::{page_json, JsonPage, Paginate};
 use crate::run::Run;
 use crate::{types, ApiVersion, Cinder};
 
@@ -115,18 +115,29 @@ impl<'c> Transfers<'c> {
     /// Every transfer the caller can see (detail view). `/volume-transfers` is paged from the
     /// version that pages it (3.59); `/os-volume-transfer` answers in one page.
     pub fn all(&self) -> BoxStream<'c, Result<types::Transfer>> {
+        self.pages_json()
+            .map(|page| match page {
+                Ok(page) => stream::iter(
+                    page.items
+                        .into_iter()
+                        .map(|item| decode_value(item, "transfer")),
+                )
+                .boxed(),
+                Err(error) => stream::once(async { Err(error) }).boxed(),
+            })
+            .flatten()
+            .boxed()
+    }
+
+    /// The pages of [`Transfers::all`] as the server sent them, on the route of the version
+    /// (a query set with [`crate::with_query`] around the stream applies to every page).
+    pub fn pages_json(&self) -> BoxStream<'c, Result<JsonPage>> {
         match self.route() {
             TransferRoute::OsVolumeTransfer => {
                 let list = self.legacy().list();
-                stream::once(async move { list.run().await })
-                    .map(|answer| match answer {
-                        Ok(body) => stream::iter(body.transfers.into_iter().map(Ok)).boxed(),
-                        Err(error) => stream::once(async { Err(error) }).boxed(),
-                    })
-                    .flatten()
-                    .boxed()
+                stream::once(page_json(list)).boxed()
             }
-            TransferRoute::VolumeTransfers => self.current().list().paginate().boxed(),
+            TransferRoute::VolumeTransfers => self.current().list().pages_json().boxed(),
         }
     }
 

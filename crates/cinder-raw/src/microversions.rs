@@ -933,6 +933,16 @@ pub const OPERATIONS: &[OperationVersions] = &[
                 max: MAX_VERSION,
             },
             Gate {
+                name: "query:sort_dir",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
                 name: "query:status",
                 min: 29u16,
                 max: MAX_VERSION,
@@ -973,6 +983,16 @@ pub const OPERATIONS: &[OperationVersions] = &[
             },
             Gate {
                 name: "query:sort",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_dir",
+                min: 29u16,
+                max: MAX_VERSION,
+            },
+            Gate {
+                name: "query:sort_key",
                 min: 29u16,
                 max: MAX_VERSION,
             },
@@ -2002,6 +2022,22 @@ pub const OPERATIONS: &[OperationVersions] = &[
                 max: MAX_VERSION,
             },
         ],
+    },
+    OperationVersions {
+        operation_id: "show_volume_encryption_metadata",
+        method: "GET",
+        path: "/volumes/{volume_id}/encryption",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
+    },
+    OperationVersions {
+        operation_id: "show_volume_encryption_metadata_item",
+        method: "GET",
+        path: "/volumes/{volume_id}/encryption/{encryption_key}",
+        min: 0u16,
+        max: MAX_VERSION,
+        gates: &[],
     },
     OperationVersions {
         operation_id: "show_volume_metadata_item",

@@ -317,6 +317,10 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["list_volumes_detail"],
     },
     ResponseBody {
+        type_name: "VolumeEncryptionMetadata",
+        answered_by: &["show_volume_encryption_metadata"],
+    },
+    ResponseBody {
         type_name: "VolumeImageMetadataResponse",
         answered_by: &[
             "volume_action os-set_image_metadata",
@@ -434,7 +438,7 @@ macro_rules! for_each_response_body {
         ServiceStatusChange, SnapshotDetailList, SnapshotList,
         SnapshotMetadataItemResponse, SnapshotMetadataResponse, SnapshotResponse,
         TransferCreateResponse, TransferDetailList, TransferList, TransferResponse,
-        TransferSummaryResponse, VersionList, VolumeDetailList,
+        TransferSummaryResponse, VersionList, VolumeDetailList, VolumeEncryptionMetadata,
         VolumeImageMetadataResponse, VolumeInitializeConnectionResponse, VolumeList,
         VolumeMetadataItemResponse, VolumeMetadataResponse,
         VolumeMigrateCompletionResponse, VolumeResponse, VolumeTypeAccessList,

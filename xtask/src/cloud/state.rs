@@ -70,12 +70,18 @@ impl State {
     }
 }
 
-/// Passwords generated on the first `up`. Deliberately no `Debug`: never printed.
+/// Passwords and the volume encryption key generated on the first `up`. Deliberately no
+/// `Debug`: never printed.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Secrets {
     pub admin_password: String,
     pub demo_password: String,
     pub cinder_password: String,
+    /// The key of Cinder's fixed-key manager (64 hex digits, AES-256), which lets volumes of an
+    /// encrypted type be created without Barbican. Empty in a secrets file written before it
+    /// existed, and then generated on load.
+    #[serde(default)]
+    pub volume_key: String,
 }
 
 impl Secrets {
@@ -94,13 +100,18 @@ impl Secrets {
 
     /// Loads the passwords, generating and storing them (mode 0600) the first time.
     pub fn load_or_create(layout: &Layout) -> Result<Self> {
-        if let Some(secrets) = Self::load(layout)? {
-            return Ok(secrets);
-        }
-        let secrets = Self {
-            admin_password: random_password()?,
-            demo_password: random_password()?,
-            cinder_password: random_password()?,
+        let secrets = match Self::load(layout)? {
+            Some(secrets) if !secrets.volume_key.is_empty() => return Ok(secrets),
+            Some(older) => Self {
+                volume_key: random_password()? + &random_password()?,
+                ..older
+            },
+            None => Self {
+                admin_password: random_password()?,
+                demo_password: random_password()?,
+                cinder_password: random_password()?,
+                volume_key: random_password()? + &random_password()?,
+            },
         };
         let text = serde_json::to_string_pretty(&secrets)? + "\n";
         write_atomic(&layout.secrets_file(), text.as_bytes(), 0o600)?;

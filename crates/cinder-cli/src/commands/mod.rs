@@ -109,6 +109,8 @@ registry! {
     UploadToImage(volumes::UploadToImage),
     /// Revert a volume to the specified snapshot.
     RevertToSnapshot(volumes::RevertToSnapshot),
+    /// Rebuilds a volume, overwriting all content with the specified image
+    Reimage(volumes::Reimage),
     /// Get volumes summary.
     Summary(volumes::Summary),
 

@@ -16,6 +16,8 @@ pub struct ListGroupSnapshots<'a> {
     name: Result<Option<::std::string::String>, String>,
     offset: Result<Option<u64>, String>,
     sort: Result<Option<::std::string::String>, String>,
+    sort_dir: Result<Option<types::ListGroupSnapshotsSortDir>, String>,
+    sort_key: Result<Option<::std::string::String>, String>,
     status: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListGroupSnapshots<'a> {
@@ -29,6 +31,8 @@ impl<'a> ListGroupSnapshots<'a> {
             name: Ok(None),
             offset: Ok(None),
             sort: Ok(None),
+            sort_dir: Ok(None),
+            sort_key: Ok(None),
             status: Ok(None),
         }
     }
@@ -100,6 +104,24 @@ impl<'a> ListGroupSnapshots<'a> {
             .map_err(|_| "conversion to `:: std :: string :: String` for sort failed".to_string());
         self
     }
+    pub fn sort_dir<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ListGroupSnapshotsSortDir>,
+    {
+        self.sort_dir = value.try_into().map(Some).map_err(|_| {
+            "conversion to `ListGroupSnapshotsSortDir` for sort_dir failed".to_string()
+        });
+        self
+    }
+    pub fn sort_key<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort_key = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for sort_key failed".to_string()
+        });
+        self
+    }
     pub fn status<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -122,6 +144,8 @@ impl<'a> ListGroupSnapshots<'a> {
             name,
             offset,
             sort,
+            sort_dir,
+            sort_key,
             status,
         } = self;
         let all_tenants = all_tenants.map_err(Error::InvalidRequest)?;
@@ -131,6 +155,8 @@ impl<'a> ListGroupSnapshots<'a> {
         let name = name.map_err(Error::InvalidRequest)?;
         let offset = offset.map_err(Error::InvalidRequest)?;
         let sort = sort.map_err(Error::InvalidRequest)?;
+        let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+        let sort_key = sort_key.map_err(Error::InvalidRequest)?;
         let status = status.map_err(Error::InvalidRequest)?;
         let url = format!("{}/group_snapshots", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -156,6 +182,8 @@ impl<'a> ListGroupSnapshots<'a> {
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+            .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .headers(header_map)
             .build()?;
@@ -272,6 +300,8 @@ pub struct ListGroupSnapshotsDetail<'a> {
     name: Result<Option<::std::string::String>, String>,
     offset: Result<Option<u64>, String>,
     sort: Result<Option<::std::string::String>, String>,
+    sort_dir: Result<Option<types::ListGroupSnapshotsDetailSortDir>, String>,
+    sort_key: Result<Option<::std::string::String>, String>,
     status: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListGroupSnapshotsDetail<'a> {
@@ -285,6 +315,8 @@ impl<'a> ListGroupSnapshotsDetail<'a> {
             name: Ok(None),
             offset: Ok(None),
             sort: Ok(None),
+            sort_dir: Ok(None),
+            sort_key: Ok(None),
             status: Ok(None),
         }
     }
@@ -356,6 +388,24 @@ impl<'a> ListGroupSnapshotsDetail<'a> {
             .map_err(|_| "conversion to `:: std :: string :: String` for sort failed".to_string());
         self
     }
+    pub fn sort_dir<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ListGroupSnapshotsDetailSortDir>,
+    {
+        self.sort_dir = value.try_into().map(Some).map_err(|_| {
+            "conversion to `ListGroupSnapshotsDetailSortDir` for sort_dir failed".to_string()
+        });
+        self
+    }
+    pub fn sort_key<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.sort_key = value.try_into().map(Some).map_err(|_| {
+            "conversion to `:: std :: string :: String` for sort_key failed".to_string()
+        });
+        self
+    }
     pub fn status<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -378,6 +428,8 @@ impl<'a> ListGroupSnapshotsDetail<'a> {
             name,
             offset,
             sort,
+            sort_dir,
+            sort_key,
             status,
         } = self;
         let all_tenants = all_tenants.map_err(Error::InvalidRequest)?;
@@ -387,6 +439,8 @@ impl<'a> ListGroupSnapshotsDetail<'a> {
         let name = name.map_err(Error::InvalidRequest)?;
         let offset = offset.map_err(Error::InvalidRequest)?;
         let sort = sort.map_err(Error::InvalidRequest)?;
+        let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+        let sort_key = sort_key.map_err(Error::InvalidRequest)?;
         let status = status.map_err(Error::InvalidRequest)?;
         let url = format!("{}/group_snapshots/detail", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -412,6 +466,8 @@ impl<'a> ListGroupSnapshotsDetail<'a> {
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+            .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .headers(header_map)
             .build()?;

@@ -1802,6 +1802,151 @@ impl<'a> DeleteVolumeMetadataItem<'a> {
         }
     }
 }
+/// Builder for [`Client::show_volume_encryption_metadata`]
+///
+/// [`Client::show_volume_encryption_metadata`]: super::Client::show_volume_encryption_metadata
+#[derive(Debug, Clone)]
+pub struct ShowVolumeEncryptionMetadata<'a> {
+    client: &'a super::Client,
+    volume_id: Result<::std::string::String, String>,
+}
+impl<'a> ShowVolumeEncryptionMetadata<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            volume_id: Err("volume_id was not initialized".to_string()),
+        }
+    }
+    pub fn volume_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.volume_id = value.try_into().map_err(|_| {
+            "conversion to `:: std :: string :: String` for volume_id failed".to_string()
+        });
+        self
+    }
+    ///Sends a `GET` request to `/volumes/{volume_id}/encryption`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::VolumeEncryptionMetadata>, Error<types::Fault>> {
+        let Self { client, volume_id } = self;
+        let volume_id = volume_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/volumes/{}/encryption",
+            client.baseurl,
+            encode_path(&volume_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "show_volume_encryption_metadata",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/// Builder for [`Client::show_volume_encryption_metadata_item`]
+///
+/// [`Client::show_volume_encryption_metadata_item`]: super::Client::show_volume_encryption_metadata_item
+#[derive(Debug, Clone)]
+pub struct ShowVolumeEncryptionMetadataItem<'a> {
+    client: &'a super::Client,
+    volume_id: Result<::std::string::String, String>,
+    encryption_key: Result<::std::string::String, String>,
+}
+impl<'a> ShowVolumeEncryptionMetadataItem<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            volume_id: Err("volume_id was not initialized".to_string()),
+            encryption_key: Err("encryption_key was not initialized".to_string()),
+        }
+    }
+    pub fn volume_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.volume_id = value.try_into().map_err(|_| {
+            "conversion to `:: std :: string :: String` for volume_id failed".to_string()
+        });
+        self
+    }
+    pub fn encryption_key<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.encryption_key = value.try_into().map_err(|_| {
+            "conversion to `:: std :: string :: String` for encryption_key failed".to_string()
+        });
+        self
+    }
+    ///Sends a `GET` request to `/volumes/{volume_id}/encryption/{encryption_key}`
+    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Fault>> {
+        let Self {
+            client,
+            volume_id,
+            encryption_key,
+        } = self;
+        let volume_id = volume_id.map_err(Error::InvalidRequest)?;
+        let encryption_key = encryption_key.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/volumes/{}/encryption/{}",
+            client.baseurl,
+            encode_path(&volume_id.to_string()),
+            encode_path(&encryption_key.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "show_volume_encryption_metadata_item",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
 /// Sends the request when awaited, as `send()` does.
 impl<'a> ::std::future::IntoFuture for ListVolumes<'a> {
     type Output = Result<ResponseValue<types::VolumeList>, Error<types::Fault>>;
@@ -1933,6 +2078,26 @@ impl<'a> ::std::future::IntoFuture for UpdateVolumeMetadataItem<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteVolumeMetadataItem<'a> {
     type Output = Result<ResponseValue<()>, Error<types::Fault>>;
     type IntoFuture = crate::hooks::BoxFuture<'a, Result<ResponseValue<()>, Error<types::Fault>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowVolumeEncryptionMetadata<'a> {
+    type Output = Result<ResponseValue<types::VolumeEncryptionMetadata>, Error<types::Fault>>;
+    type IntoFuture = crate::hooks::BoxFuture<
+        'a,
+        Result<ResponseValue<types::VolumeEncryptionMetadata>, Error<types::Fault>>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Sends the request when awaited, as `send()` does.
+impl<'a> ::std::future::IntoFuture for ShowVolumeEncryptionMetadataItem<'a> {
+    type Output = Result<ResponseValue<ByteStream>, Error<types::Fault>>;
+    type IntoFuture =
+        crate::hooks::BoxFuture<'a, Result<ResponseValue<ByteStream>, Error<types::Fault>>>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }

@@ -22,6 +22,8 @@ impl Client {
     /// - `name`: Only group snapshots with this name.
     /// - `offset`: How many group snapshots to skip.
     /// - `sort`: Comma-separated sort keys with optional directions (`key[:asc|desc]`).
+    /// - `sort_dir`: The direction of `sort_key`. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute (default `created_at`). Deprecated in favour of `sort`.
     /// - `status`: Only group snapshots with this status.
     /// ```ignore
     /// let response = client.list_group_snapshots()
@@ -32,6 +34,8 @@ impl Client {
     ///    .name(name)
     ///    .offset(offset)
     ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
     ///    .status(status)
     ///    .send()
     ///    .await;
@@ -71,6 +75,8 @@ impl Client {
     /// - `name`: Only group snapshots with this name.
     /// - `offset`: How many group snapshots to skip.
     /// - `sort`: Comma-separated sort keys with optional directions (`key[:asc|desc]`).
+    /// - `sort_dir`: The direction of `sort_key`. Deprecated in favour of `sort`.
+    /// - `sort_key`: Sorts by an attribute (default `created_at`). Deprecated in favour of `sort`.
     /// - `status`: Only group snapshots with this status.
     /// ```ignore
     /// let response = client.list_group_snapshots_detail()
@@ -81,6 +87,8 @@ impl Client {
     ///    .name(name)
     ///    .offset(offset)
     ///    .sort(sort)
+    ///    .sort_dir(sort_dir)
+    ///    .sort_key(sort_key)
     ///    .status(status)
     ///    .send()
     ///    .await;

@@ -886,6 +886,82 @@ impl VolumeDetailList {
         Default::default()
     }
 }
+/// The encryption metadata of a volume (`GET /volumes/{volume_id}/encryption`): the key's ID,
+/// plus the encryption type's fields when the volume's type is encrypted.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VolumeEncryptionMetadata {
+    ///The cipher, e.g. `aes-xts-plain64`; null when the encryption type has none.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cipher: ::std::option::Option<::std::string::String>,
+    ///Where encryption happens, `front-end` (Nova) or `back-end` (the storage).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub control_location: ::std::option::Option<VolumeEncryptionMetadataControlLocation>,
+    ///The ID of the volume's key in the key manager; null for an unencrypted volume.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub encryption_key_id: ::std::option::Option<::std::string::String>,
+    ///The key size in bits; null when the encryption type has none.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub key_size: ::std::option::Option<i64>,
+    ///The encryption provider (`luks`, `plain`), or a class name in older types.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
+}
+impl VolumeEncryptionMetadata {
+    pub fn builder() -> builder::VolumeEncryptionMetadata {
+        Default::default()
+    }
+}
+///Where encryption happens, `front-end` (Nova) or `back-end` (the storage).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+)]
+pub enum VolumeEncryptionMetadataControlLocation {
+    #[serde(rename = "front-end")]
+    FrontEnd,
+    #[serde(rename = "back-end")]
+    BackEnd,
+}
+impl ::std::fmt::Display for VolumeEncryptionMetadataControlLocation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::FrontEnd => f.write_str("front-end"),
+            Self::BackEnd => f.write_str("back-end"),
+        }
+    }
+}
+impl ::std::str::FromStr for VolumeEncryptionMetadataControlLocation {
+    type Err = self::error::ConversionError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "front-end" => Ok(Self::FrontEnd),
+            "back-end" => Ok(Self::BackEnd),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for VolumeEncryptionMetadataControlLocation {
+    type Error = self::error::ConversionError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for VolumeEncryptionMetadataControlLocation {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///The body of `GET /volumes`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VolumeList {
@@ -2803,6 +2879,137 @@ pub mod builder {
                 count: Ok(value.count),
                 volumes: Ok(value.volumes),
                 volumes_links: Ok(value.volumes_links),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct VolumeEncryptionMetadata {
+        cipher: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        control_location: ::std::result::Result<
+            ::std::option::Option<super::VolumeEncryptionMetadataControlLocation>,
+            ::std::string::String,
+        >,
+        encryption_key_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        key_size: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        provider: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for VolumeEncryptionMetadata {
+        fn default() -> Self {
+            Self {
+                cipher: Ok(Default::default()),
+                control_location: Ok(Default::default()),
+                encryption_key_id: Err("no value supplied for encryption_key_id".to_string()),
+                key_size: Ok(Default::default()),
+                provider: Ok(Default::default()),
+            }
+        }
+    }
+    impl VolumeEncryptionMetadata {
+        pub fn cipher<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.cipher = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "cipher")
+                });
+            self
+        }
+        pub fn control_location<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::VolumeEncryptionMetadataControlLocation>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.control_location =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "control_location"
+                        )
+                    });
+            self
+        }
+        pub fn encryption_key_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.encryption_key_id =
+                value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        ::std::format!(
+                            "error converting supplied value for {}: {e}",
+                            "encryption_key_id"
+                        )
+                    });
+            self
+        }
+        pub fn key_size<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.key_size = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "key_size")
+                });
+            self
+        }
+        pub fn provider<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.provider = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| {
+                    ::std::format!("error converting supplied value for {}: {e}", "provider")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<VolumeEncryptionMetadata> for super::VolumeEncryptionMetadata {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: VolumeEncryptionMetadata,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                cipher: value.cipher?,
+                control_location: value.control_location?,
+                encryption_key_id: value.encryption_key_id?,
+                key_size: value.key_size?,
+                provider: value.provider?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::VolumeEncryptionMetadata> for VolumeEncryptionMetadata {
+        fn from(value: super::VolumeEncryptionMetadata) -> Self {
+            Self {
+                cipher: Ok(value.cipher),
+                control_location: Ok(value.control_location),
+                encryption_key_id: Ok(value.encryption_key_id),
+                key_size: Ok(value.key_size),
+                provider: Ok(value.provider),
             }
         }
     }

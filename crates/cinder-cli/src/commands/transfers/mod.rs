@@ -4,9 +4,9 @@
 //! 3.55 and to `/os-volume-transfer` below, as cinderclient's manager does.
 
 use anyhow::{bail, Result};
-use cinder_client::paging::{page_json, JsonPage, Paginate};
-use cinder_client::resources::{OsVolumeTransfer, VolumeTransfers, Volumes};
-use cinder_client::{Cinder, TransferRoute};
+use cinder_client::paging::JsonPage;
+use cinder_client::resources::Volumes;
+use cinder_client::Cinder;
 use clap::Args;
 use futures::TryStreamExt;
 use serde_json::Value;
@@ -142,16 +142,8 @@ impl Cmd for TransferList {
         query.require(cinder)?;
         let pairs = query.pairs();
         // The detail list (cinderclient's `detailed=True`), on the route of the version.
-        let pages: Vec<JsonPage> = match cinder.transfers().route() {
-            TransferRoute::OsVolumeTransfer => {
-                let list = cinder.handle::<OsVolumeTransfer>().list();
-                vec![cinder_client::with_query(pairs, page_json(list)).await?]
-            }
-            TransferRoute::VolumeTransfers => {
-                let list = cinder.handle::<VolumeTransfers>().list();
-                cinder_client::with_query(pairs, list.pages_json().try_collect()).await?
-            }
-        };
+        let pages: Vec<JsonPage> =
+            cinder_client::with_query(pairs, cinder.transfers().pages_json().try_collect()).await?;
         let rows: Vec<Value> = pages.into_iter().flat_map(|page| page.items).collect();
         // cinderclient's print_list sorts by the first column, ID, whatever --sort asked.
         self.output

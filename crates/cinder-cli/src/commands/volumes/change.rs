@@ -417,3 +417,31 @@ impl Cmd for RevertToSnapshot {
             .map(drop)
     }
 }
+
+#[derive(Args, Debug)]
+pub struct Reimage {
+    /// Name or ID of volume to reimage
+    #[arg(value_name = "volume", value_parser = values::name_or_id)]
+    pub volume: String,
+    /// The image id of the image that will be used to reimage the volume.
+    #[arg(value_name = "image-id")]
+    pub image_id: String,
+    /// Enables or disables reimage for a volume that is in reserved state otherwise only
+    /// volumes in "available"  or "error" status may be re-imaged. Default=False.
+    #[arg(long = "reimage-reserved", alias = "reimage_reserved", value_name = "True|False",
+          value_parser = values::server_boolean)]
+    pub reimage_reserved: Option<String>,
+}
+
+impl Cmd for Reimage {
+    async fn run(self, cinder: &Cinder) -> Result<()> {
+        require(cinder, &gates::REIMAGE)?;
+        let id = find_id::<Volumes>(cinder, &self.volume).await?;
+        // cinderclient sends the flag as typed, and `false` when it is not given.
+        let reserved = self
+            .reimage_reserved
+            .map_or(json!(false), serde_json::Value::from);
+        let request = body(json!({ "image_id": self.image_id, "reimage_reserved": reserved }))?;
+        Ok(cinder.raw().volume_reimage(&id, request).run().await?)
+    }
+}

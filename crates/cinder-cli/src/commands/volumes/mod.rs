@@ -9,8 +9,8 @@ mod metadata;
 mod show;
 
 pub use change::{
-    Extend, Migrate, ReadonlyModeUpdate, Rename, ResetState, Retype, RevertToSnapshot, SetBootable,
-    UploadToImage,
+    Extend, Migrate, ReadonlyModeUpdate, Reimage, Rename, ResetState, Retype, RevertToSnapshot,
+    SetBootable, UploadToImage,
 };
 pub use create::Create;
 pub use delete::{Delete, ForceDelete};

@@ -60,7 +60,8 @@ pub struct WorkCleanup {
     #[arg(long = "resource-type", value_name = "Volume|Snapshot", value_enum)]
     pub resource_type: Option<ResourceType>,
     /// The service id field from the DB, not the uuid of the service. Default=None.
-    #[arg(long = "service-id", value_name = "service-id")]
+    #[arg(long = "service-id", value_name = "service-id", value_parser = values::whole_number,
+          allow_negative_numbers = true)]
     pub service_id: Option<i64>,
     #[command(flatten)]
     pub output: OutputArgs,
