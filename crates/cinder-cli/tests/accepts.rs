@@ -308,3 +308,40 @@ fn a_version_newer_than_the_servers_falls_back_too() {
     // The versions document: for the refused 3.65, for the fallback, and for api-version.
     assert_eq!(recorder.requests(), ["GET /", "GET /", "GET /"]);
 }
+
+/// `ALL_TENANTS` stands for `--all-tenants` where cinderclient reads it (the volume, snapshot,
+/// attachment, group and transfer lists, summary), and not where it does not (`backup-list`).
+#[test]
+fn all_tenants_comes_from_the_environment_as_in_cinderclient() {
+    let list = |args: &[&str], all_tenants: &str| {
+        let recorder = Recorder::start("3.71");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cinder"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("OS_") || key == "RUST_LOG" || key == "ALL_TENANTS" {
+                command.env_remove(key);
+            }
+        }
+        command
+            .env("ALL_TENANTS", all_tenants)
+            .args(["--no-cache", "--os-token", "T", "--os-endpoint"])
+            .arg(recorder.endpoint())
+            .args(args)
+            .output()
+            .expect("run cinder");
+        recorder.requests().join(" ")
+    };
+    let sent = list(&["list"], "1");
+    assert!(sent.contains("/volumes/detail?all_tenants="), "{sent}");
+    let sent = list(&["--os-volume-api-version", "3.27", "attachment-list"], "1");
+    assert!(sent.contains("/attachments?all_tenants="), "{sent}");
+    let sent = list(&["list"], "0");
+    assert!(!sent.contains("all_tenants"), "{sent}");
+    // The option still wins over the variable.
+    let sent = list(&["list", "--all-tenants", "0"], "1");
+    assert!(!sent.contains("all_tenants"), "{sent}");
+    let sent = list(&["backup-list"], "1");
+    assert!(
+        sent.contains("/backups/detail") && !sent.contains("all_tenants"),
+        "{sent}"
+    );
+}

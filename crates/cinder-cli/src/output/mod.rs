@@ -66,5 +66,5 @@ pub use cells::text as cell_text;
 pub use columns::{columns, Column};
 pub use format::OutputArgs;
 pub use paging::{ListPage, PageArgs, PageRequest};
-pub use single::{Pretty, Shape};
+pub use single::{Apart, Pretty, Shape, Takes};
 pub use visible::visible;

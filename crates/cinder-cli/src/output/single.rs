@@ -40,6 +40,32 @@ impl Pretty {
     }
 }
 
+/// A field [`OutputArgs::print_apart`] prints in a table of its own, and cinderclient's rules
+/// for it.
+#[derive(Clone, Copy, Debug)]
+pub struct Apart {
+    /// The field.
+    pub key: &'static str,
+    /// How the first table (the other fields) and the second (the field's object) are drawn.
+    pub shapes: [Shape; 2],
+    /// What cinderclient takes out of the first table.
+    pub takes: Takes,
+    /// Whether an empty object (or null) still gets its table.
+    pub prints_empty: bool,
+    /// Whether `-c <key>` asks for the second table; otherwise `-c` picks rows of the first
+    /// and leaves the second out.
+    pub selectable: bool,
+}
+
+/// What [`Apart::key`] must hold to be taken out of the first table.
+#[derive(Clone, Copy, Debug)]
+pub enum Takes {
+    /// Anything, null included (cinderclient's `pop`).
+    Any,
+    /// Only an object (cinderclient fails on anything else; it stays a row, as sent).
+    Object,
+}
+
 impl Shape {
     /// cinderclient's `print_dict(info)`.
     pub const PLAIN: Shape = Shape {
@@ -68,27 +94,49 @@ impl OutputArgs {
         write_object(self.format, shape, &selected, object, &mut out)
     }
 
-    /// Prints a resource as cinderclient prints one whose `key` it pops first (an attachment's
-    /// `connection_info`): the other fields in a plain table, then `key`'s object in a second
-    /// one when it is not empty (nor null), only without `-c` (which picks the first table's
-    /// fields). JSON and YAML print the resource as one object, `key` included.
-    pub fn print_object_apart(&self, object: &Value, key: &str) -> Result<()> {
-        if self.format != Format::Table {
+    /// Prints a resource as cinderclient prints one with a field it takes out into a table of
+    /// its own (an attachment's `connection_info`, a back end's `properties`): the other fields
+    /// in the first table, then that field's object, each drawn as [`Apart::shapes`] says.
+    /// JSON and YAML print the resource as one object, the field included.
+    pub fn print_apart(&self, object: &Value, apart: &Apart) -> Result<()> {
+        if !self.is_table() {
             return self.print_object(object);
         }
         let mut first = object.clone();
-        let apart = first
-            .as_object_mut()
-            .and_then(|fields| fields.remove(key))
-            .unwrap_or(Value::Null);
-        self.print_object(&first)?;
-        let empty = match &apart {
-            Value::Null => true,
-            Value::Object(fields) => fields.is_empty(),
-            _ => false,
+        let taken = match (apart.takes, first.get(apart.key)) {
+            (Takes::Any, Some(_)) | (Takes::Object, Some(Value::Object(_))) => first
+                .as_object_mut()
+                .and_then(|fields| fields.remove(apart.key)),
+            _ => None,
         };
-        if !empty && self.columns.is_empty() {
-            self.print_object(&apart)?;
+        let picked = &self.columns;
+        let is_key = |c: &String| c.eq_ignore_ascii_case(apart.key);
+        let first_columns: Vec<String> = picked
+            .iter()
+            .filter(|c| !(apart.selectable && taken.is_some() && is_key(c)))
+            .cloned()
+            .collect();
+        if picked.is_empty() || !first_columns.is_empty() {
+            let output = OutputArgs {
+                columns: first_columns,
+                ..self.clone()
+            };
+            output.print_shaped(&first, apart.shapes[0])?;
+        }
+        let wants_second = picked.is_empty() || (apart.selectable && picked.iter().any(is_key));
+        if let Some(second) = taken.filter(|_| wants_second) {
+            let empty = match &second {
+                Value::Null => true,
+                Value::Object(fields) => fields.is_empty(),
+                _ => false,
+            };
+            if apart.prints_empty || !empty {
+                let output = OutputArgs {
+                    columns: Vec::new(),
+                    ..self.clone()
+                };
+                output.print_shaped(&second, apart.shapes[1])?;
+            }
         }
         Ok(())
     }

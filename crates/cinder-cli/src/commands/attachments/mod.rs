@@ -12,7 +12,7 @@ use super::shared::find::find_id;
 use super::shared::list::{self, AllTenants, Query};
 use super::Cmd;
 use crate::gates::{self, require};
-use crate::output::{columns, Column, OutputArgs, PageArgs};
+use crate::output::{columns, Apart, Column, OutputArgs, PageArgs, Shape, Takes};
 use crate::values;
 
 /// The connector options `attachment-create` and `attachment-update` share, with
@@ -63,10 +63,20 @@ impl ConnectorArgs {
     }
 }
 
+/// cinderclient pops `connection_info` (whatever it holds) and prints it in a second table
+/// when it is not empty, and only without `-c`.
+const CONNECTION_INFO: Apart = Apart {
+    key: "connection_info",
+    shapes: [Shape::PLAIN, Shape::PLAIN],
+    takes: Takes::Any,
+    prints_empty: false,
+    selectable: false,
+};
+
 /// Prints an attachment as cinderclient does: its fields without `connection_info` in one
 /// table, then `connection_info` in a second when it is not empty.
 fn print_attachment(output: &OutputArgs, attachment: Value) -> Result<()> {
-    output.print_object_apart(&attachment, "connection_info")
+    output.print_apart(&attachment, &CONNECTION_INFO)
 }
 
 /// The attachment a create or update answered with.

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::shared::each::{AtOnce, Reporting};
 use super::shared::find::{find, find_id};
-use super::shared::list::{self, AllTenants, Query};
+use super::shared::list::{self, AllTenantsFlag, Query};
 use super::shared::show::{show, without_links};
 use super::shared::{body, without_nulls};
 use super::Cmd;
@@ -156,7 +156,7 @@ impl Cmd for BackupDelete {
 #[derive(Args, Debug)]
 pub struct BackupList {
     #[command(flatten)]
-    pub tenants: AllTenants,
+    pub tenants: AllTenantsFlag,
     /// Filters results by a name. Default=None.
     #[arg(long, value_name = "name")]
     pub name: Option<String>,

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::shared::list::Query;
 use super::Cmd;
-use crate::output::{OutputArgs, Pretty, Shape};
+use crate::output::{Apart, OutputArgs, Pretty, Shape, Takes};
 use crate::values;
 
 #[derive(Args, Debug)]
@@ -67,57 +67,31 @@ pub struct GetCapabilities {
     pub output: OutputArgs,
 }
 
-/// cinderclient's first table: the stats.
-const STATS: Shape = Shape {
-    property: "Volume stats",
-    pretty: Pretty::Fields(&[]),
-};
-
-/// cinderclient's second table: each property's description as `key : value` lines.
-const PROPERTIES: Shape = Shape {
-    property: "Backend properties",
-    pretty: Pretty::Every,
+/// cinderclient's two tables: the stats, then each property's description as `key : value`
+/// lines. The properties get a table of their own when they are an object (cinderclient fails
+/// on anything else; they then stay a row of the stats, as sent), empty or not; `-c` picks rows
+/// of the stats, and `-c properties` the second table.
+const PROPERTIES: Apart = Apart {
+    key: "properties",
+    shapes: [
+        Shape {
+            property: "Volume stats",
+            pretty: Pretty::Fields(&[]),
+        },
+        Shape {
+            property: "Backend properties",
+            pretty: Pretty::Every,
+        },
+    ],
+    takes: Takes::Object,
+    prints_empty: true,
+    selectable: true,
 };
 
 impl Cmd for GetCapabilities {
     async fn run(self, cinder: &Cinder) -> Result<()> {
         let call = cinder.raw().show_capabilities().host_name(&self.host);
-        let mut capabilities = call.run_json().await?.into_json();
-        if !self.output.is_table() {
-            return self.output.print_object(&capabilities);
-        }
-        // The properties get a table of their own when they are an object (cinderclient fails
-        // on anything else); otherwise they stay a row of the stats, as sent.
-        let properties = match capabilities.get("properties") {
-            Some(Value::Object(_)) => capabilities
-                .as_object_mut()
-                .and_then(|c| c.remove("properties")),
-            _ => None,
-        };
-        // `-c` picks rows of the stats table; `-c properties` asks for the second table.
-        let is_properties = |c: &String| c.eq_ignore_ascii_case("properties");
-        let picked = &self.output.columns;
-        let stats: Vec<String> = picked
-            .iter()
-            .filter(|c| properties.is_none() || !is_properties(c))
-            .cloned()
-            .collect();
-        if picked.is_empty() || !stats.is_empty() {
-            let stats_output = OutputArgs {
-                columns: stats,
-                ..self.output.clone()
-            };
-            stats_output.print_shaped(&capabilities, STATS)?;
-        }
-        if let Some(properties) = properties {
-            if picked.is_empty() || picked.iter().any(is_properties) {
-                let all = OutputArgs {
-                    columns: Vec::new(),
-                    ..self.output.clone()
-                };
-                all.print_shaped(&properties, PROPERTIES)?;
-            }
-        }
-        Ok(())
+        let capabilities = call.run_json().await?.into_json();
+        self.output.print_apart(&capabilities, &PROPERTIES)
     }
 }

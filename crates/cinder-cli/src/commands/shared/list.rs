@@ -15,17 +15,36 @@ use crate::gates::{self, Needs};
 use crate::output::{columns, Column, ListPage, OutputArgs, PageArgs, PageRequest};
 use crate::{kv, python, values};
 
-/// `--all-tenants`, as cinderclient's list commands take it: `0`/`1` (or a boolean), `1` when
-/// given without a value.
+/// `--all-tenants`, as most of cinderclient's list commands take it: `0`/`1` (or a boolean),
+/// `1` when given without a value, and without it the `ALL_TENANTS` environment variable
+/// (cinderclient's `default=utils.env('ALL_TENANTS')`, or `os.environ.get("ALL_TENANTS", ...)`).
 #[derive(clap::Args, Debug, Default)]
 pub struct AllTenants {
+    /// Shows details for all tenants. Admin only.
+    #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
+          default_missing_value = "1", value_parser = values::all_tenants,
+          env = "ALL_TENANTS", hide_env = true)]
+    pub all_tenants: Option<bool>,
+}
+
+impl AllTenants {
+    /// Whether all tenants were asked for (`--all-tenants 0` is as without it).
+    pub fn given(&self) -> bool {
+        self.all_tenants == Some(true)
+    }
+}
+
+/// `--all-tenants` of the list commands where cinderclient ignores `ALL_TENANTS`
+/// (`backup-list`).
+#[derive(clap::Args, Debug, Default)]
+pub struct AllTenantsFlag {
     /// Shows details for all tenants. Admin only.
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
           default_missing_value = "1", value_parser = values::all_tenants)]
     pub all_tenants: Option<bool>,
 }
 
-impl AllTenants {
+impl AllTenantsFlag {
     /// Whether all tenants were asked for (`--all-tenants 0` is as without it).
     pub fn given(&self) -> bool {
         self.all_tenants == Some(true)

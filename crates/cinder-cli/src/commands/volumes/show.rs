@@ -82,7 +82,8 @@ fn attachments_translated(mut volume: Value) -> Value {
 pub struct Summary {
     /// Shows details for all tenants. Admin only.
     #[arg(long = "all-tenants", alias = "all_tenants", value_name = "0|1", num_args = 0..=1,
-          default_missing_value = "1", value_parser = values::all_tenants)]
+          default_missing_value = "1", value_parser = values::all_tenants,
+          env = "ALL_TENANTS", hide_env = true)]
     pub all_tenants: Option<bool>,
     #[command(flatten)]
     pub output: OutputArgs,
