@@ -98,6 +98,8 @@ impl Cmd for CgsnapshotDelete {
 
 #[derive(Args, Debug)]
 pub struct CgsnapshotList {
+    /// cinderclient reads `ALL_TENANTS` here (over the option, even; Cinder 29 ignores
+    /// `all_tenants` on this list anyway).
     #[command(flatten)]
     pub tenants: AllTenants,
     /// Filters results by a status. Default=None. Sent as cinderclient sends it; Cinder 29

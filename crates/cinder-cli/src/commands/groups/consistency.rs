@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find_id, id_of};
-use super::super::shared::list::{self, AllTenants, Query};
+use super::super::shared::list::{self, AllTenantsFlag, Query};
 use super::super::shared::show::{show, without_links};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
@@ -200,8 +200,9 @@ impl Cmd for ConsisgroupDelete {
 
 #[derive(Args, Debug)]
 pub struct ConsisgroupList {
+    /// cinderclient's `consisgroup-list` does not read `ALL_TENANTS` (its default is 0).
     #[command(flatten)]
-    pub tenants: AllTenants,
+    pub tenants: AllTenantsFlag,
     #[command(flatten)]
     pub page: PageArgs,
     #[command(flatten)]
