@@ -289,6 +289,33 @@ pub struct GroupUpdate {
     pub group: String,
 }
 
+/// The checks of an update of a group (`group-update`, `consisgroup-update`): something to
+/// change, and no volume both added and removed.
+pub(super) fn check_update(
+    name: &Option<String>,
+    description: &Option<String>,
+    add_volumes: &Option<String>,
+    remove_volumes: &Option<String>,
+) -> Result<()> {
+    if [name, description, add_volumes, remove_volumes]
+        .iter()
+        .all(|o| o.is_none())
+    {
+        bail!(
+            "At least one of the following args must be supplied: name, description, \
+             add-volumes, remove-volumes."
+        );
+    }
+    let (add, remove) = (volume_ids(add_volumes), volume_ids(remove_volumes));
+    if let Some(both) = add.intersection(&remove).next() {
+        bail!(
+            "Volume {both} is both in --add-volumes and in --remove-volumes: a group update \
+             either adds a volume or removes it."
+        );
+    }
+    Ok(())
+}
+
 /// The volumes of a comma-separated list, without empty items.
 fn volume_ids(list: &Option<String>) -> BTreeSet<&str> {
     list.as_deref()
@@ -301,29 +328,12 @@ fn volume_ids(list: &Option<String>) -> BTreeSet<&str> {
 
 impl Cmd for GroupUpdate {
     fn check(&self) -> Result<()> {
-        let given = [
+        check_update(
             &self.name,
             &self.description,
             &self.add_volumes,
             &self.remove_volumes,
-        ];
-        if given.iter().all(|o| o.is_none()) {
-            bail!(
-                "At least one of the following args must be supplied: name, description, \
-                 add-volumes, remove-volumes."
-            );
-        }
-        let (add, remove) = (
-            volume_ids(&self.add_volumes),
-            volume_ids(&self.remove_volumes),
-        );
-        if let Some(both) = add.intersection(&remove).next() {
-            bail!(
-                "Volume {both} is both in --add-volumes and in --remove-volumes: a group update \
-                 either adds a volume or removes it."
-            );
-        }
-        Ok(())
+        )
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {
