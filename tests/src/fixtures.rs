@@ -2,13 +2,14 @@
 //! and cleanup that runs even when the test fails, the same for every resource.
 
 use std::future::Future;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cinder_client::resources::{
-    Attachments, Backups, Deletable, GroupSnapshots, GroupTypes, Groups, Messages, Resource,
-    Snapshots, VolumeTransfers, VolumeTypes, Volumes,
+    Attachments, Backups, Cgsnapshots, Consistencygroups, Deletable, GroupSnapshots, GroupTypes,
+    Groups, Messages, Resource, Snapshots, VolumeTransfers, VolumeTypes, Volumes,
 };
 use cinder_client::wait::WaitOptions;
 use cinder_client::{Cinder, Run, VersionRequest};
@@ -172,6 +173,55 @@ impl Teardown for Groups {
             let available = body(serde_json::json!({"status": "available"}));
             cinder.raw().group_reset_status(id, available).run().await?;
             Self::remove(cinder, id).await
+        }))
+    }
+}
+
+/// A consistency group goes with its volumes (`force`; its delete is a POST with a body).
+impl Teardown for Consistencygroups {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        let with_volumes: cinder_client::types::ConsistencyGroupDeleteRequest =
+            body(serde_json::json!({"consistencygroup": {"force": true}}));
+        Box::pin(
+            cinder
+                .raw()
+                .delete_consistencygroup()
+                .consistencygroup_id(id)
+                .body(with_volumes)
+                .run(),
+        )
+    }
+    // A consistency group is a group: the group action resets it.
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(async move {
+            let available = body(serde_json::json!({"status": "available"}));
+            cinder.raw().group_reset_status(id, available).run().await?;
+            Self::remove(cinder, id).await
+        }))
+    }
+}
+
+/// A cgsnapshot is a group snapshot: reset through the group snapshot action when its delete
+/// was refused.
+impl Teardown for Cgsnapshots {
+    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
+        delete::<Self>(cinder, id)
+    }
+    fn force<'a>(
+        cinder: &'a Cinder,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+        Some(Box::pin(async move {
+            let available = body(serde_json::json!({"status": "available"}));
+            cinder
+                .raw()
+                .group_snapshot_reset_status(id, available)
+                .run()
+                .await?;
+            delete::<Self>(cinder, id).await
         }))
     }
 }
@@ -368,6 +418,50 @@ pub fn volume_file(volume_id: &str) -> std::path::PathBuf {
     cloud::state_dir()
         .join("cinder/file-volumes")
         .join(format!("volume-{volume_id}"))
+}
+
+/// Writes `bytes` at `offset` into the file of volume `id`, as a guest of the volume would.
+pub fn write_into_volume(id: &str, offset: u64, bytes: &[u8]) {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(volume_file(id))
+        .expect("the volume's file exists on the file back end");
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(bytes).unwrap();
+    file.sync_all().unwrap();
+}
+
+/// Whether two files hold the same bytes (compared a MiB at a time: volumes are 1 GiB).
+pub fn same_bytes(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (mut a, mut b) = (
+        std::fs::File::open(a).unwrap(),
+        std::fs::File::open(b).unwrap(),
+    );
+    if a.metadata().unwrap().len() != b.metadata().unwrap().len() {
+        return false;
+    }
+    let (mut x, mut y) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    loop {
+        let n = read_full(&mut a, &mut x);
+        let m = read_full(&mut b, &mut y);
+        if n != m || x[..n] != y[..m] {
+            return false;
+        }
+        if n == 0 {
+            return true;
+        }
+    }
+}
+
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> usize {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]).unwrap() {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    filled
 }
 
 /// Creates a backup (`fields` merged into `{"backup": {"name"}}`), waits for `available` and

@@ -2,60 +2,18 @@
 //! cloud's `file` back end (one sparse file per volume), so a test writes bytes into a volume's
 //! file, backs it up, restores it and compares the files.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 
 use cinder_client::resources::Volumes;
 use cinder_client::types;
 use cinder_client::{Cinder, Run};
 use cinder_tests::cloud::{admin_checked, unique_name, v};
 use cinder_tests::fixtures::{
-    body, create_backup, create_file_type, create_snapshot, create_volume, json, volume_file,
-    wait_options, with_cleanup, Cleanup,
+    body, create_backup, create_file_type, create_snapshot, create_volume, json, same_bytes,
+    volume_file, wait_options, with_cleanup, write_into_volume, Cleanup,
 };
 use serde_json::{json, Value};
-
-/// Writes `bytes` at `offset` into the file of volume `id`, as a guest of the volume would.
-fn write_into_volume(id: &str, offset: u64, bytes: &[u8]) {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .open(volume_file(id))
-        .expect("the volume's file exists on the file back end");
-    file.seek(SeekFrom::Start(offset)).unwrap();
-    file.write_all(bytes).unwrap();
-    file.sync_all().unwrap();
-}
-
-/// Whether two files hold the same bytes (compared a MiB at a time: volumes are 1 GiB).
-fn same_bytes(a: &Path, b: &Path) -> bool {
-    let (mut a, mut b) = (File::open(a).unwrap(), File::open(b).unwrap());
-    if a.metadata().unwrap().len() != b.metadata().unwrap().len() {
-        return false;
-    }
-    let (mut x, mut y) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
-    loop {
-        let n = read_full(&mut a, &mut x);
-        let m = read_full(&mut b, &mut y);
-        if n != m || x[..n] != y[..m] {
-            return false;
-        }
-        if n == 0 {
-            return true;
-        }
-    }
-}
-
-fn read_full(file: &mut File, buf: &mut [u8]) -> usize {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..]).unwrap() {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    filled
-}
 
 fn read_at(id: &str, offset: u64, len: usize) -> Vec<u8> {
     let mut file = File::open(volume_file(id)).unwrap();

@@ -22,7 +22,11 @@ const READS: &[&str] = &[
     "list_backups",
     "list_backups_detail",
     "list_clusters",
+    "list_cgsnapshots",
+    "list_cgsnapshots_detail",
     "list_clusters_detail",
+    "list_consistencygroups",
+    "list_consistencygroups_detail",
     "list_default_types",
     "list_extensions",
     "list_group_snapshots",
@@ -61,7 +65,9 @@ const READS: &[&str] = &[
     "list_volumes_detail",
     "show_backup",
     "show_capabilities",
+    "show_cgsnapshot",
     "show_cluster",
+    "show_consistencygroup",
     "show_default_type",
     "show_group",
     "show_group_snapshot",
@@ -318,6 +324,18 @@ async fn probe(
         "list_groups" => outcome(raw.list_groups().limit(2)).await,
         "list_groups_detail" => outcome(raw.list_groups_detail().limit(2)).await,
         "show_group" => outcome(raw.show_group().group_id(&f.group)).await,
+        // The legacy views show any group and group snapshot: the seeded ones.
+        "list_consistencygroups" => outcome(raw.list_consistencygroups().limit(2)).await,
+        "list_consistencygroups_detail" => {
+            outcome(raw.list_consistencygroups_detail().limit(2)).await
+        }
+        "show_consistencygroup" => {
+            let show = raw.show_consistencygroup();
+            outcome(show.consistencygroup_id(&f.group)).await
+        }
+        "list_cgsnapshots" => outcome(raw.list_cgsnapshots().limit(2)).await,
+        "list_cgsnapshots_detail" => outcome(raw.list_cgsnapshots_detail().limit(2)).await,
+        "show_cgsnapshot" => outcome(raw.show_cgsnapshot().cgsnapshot_id(&f.group_snapshot)).await,
         "list_hosts" => outcome(raw.list_hosts()).await,
         "show_host" => outcome(raw.show_host().host_name("cinder-local")).await,
         "list_services" => outcome(raw.list_services()).await,

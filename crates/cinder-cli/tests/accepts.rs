@@ -310,7 +310,8 @@ fn a_version_newer_than_the_servers_falls_back_too() {
 }
 
 /// `ALL_TENANTS` stands for `--all-tenants` where cinderclient reads it (the volume, snapshot,
-/// attachment, group and transfer lists, summary), and not where it does not (`backup-list`).
+/// attachment, group, cgsnapshot and transfer lists, summary), and not where it does not
+/// (`backup-list`, `consisgroup-list`).
 #[test]
 fn all_tenants_comes_from_the_environment_as_in_cinderclient() {
     let list = |args: &[&str], all_tenants: &str| {
@@ -342,6 +343,14 @@ fn all_tenants_comes_from_the_environment_as_in_cinderclient() {
     let sent = list(&["backup-list"], "1");
     assert!(
         sent.contains("/backups/detail") && !sent.contains("all_tenants"),
+        "{sent}"
+    );
+    // cgsnapshot-list reads it, consisgroup-list (default 0) does not.
+    let sent = list(&["cgsnapshot-list"], "1");
+    assert!(sent.contains("/cgsnapshots/detail?all_tenants="), "{sent}");
+    let sent = list(&["consisgroup-list"], "1");
+    assert!(
+        sent.contains("/consistencygroups/detail") && !sent.contains("all_tenants"),
         "{sent}"
     );
 }

@@ -330,6 +330,18 @@ rows! {
         => ["neither group snapshot nor source group is provided", "give --group-snapshot or --source-group"];
     group_create_from_src_with_both_sources: args(&["group-create-from-src", "--group-snapshot", "s", "--source-group", "g"])
         => ["both group snapshot and source group are provided", "only one of --group-snapshot and --source-group"];
+    consisgroup_update_without_changes: args(&["consisgroup-update", "cg"])
+        => ["At least one of the following args must be supplied", "name, description, add-volumes, remove-volumes"];
+    consisgroup_update_adds_and_removes_one_volume: args(&["consisgroup-update", "cg", "--add-volumes", "v1", "--remove-volumes", "v1"])
+        => ["Volume v1 is both in --add-volumes and in --remove-volumes"];
+    consisgroup_create_from_src_without_source: args(&["consisgroup-create-from-src", "--name", "cg"])
+        => ["neither cgsnapshot nor source CG is provided", "give --cgsnapshot or --source-cg"];
+    consisgroup_create_from_src_with_both_sources: args(&["consisgroup-create-from-src", "--cgsnapshot", "s", "--source-cg", "cg"])
+        => ["both cgsnapshot and source CG are provided", "only one of --cgsnapshot and --source-cg"];
+    consisgroup_delete_without_groups: args(&["consisgroup-delete", "--force"])
+        => ["<consistencygroup>"];
+    cgsnapshot_show_empty_name: args(&["cgsnapshot-show", ""])
+        => ["invalid value '' for '<cgsnapshot>'", "a name or ID cannot be empty"];
     group_show_empty_name: args(&["group-show", ""])
         => ["invalid value '' for '<group>'", "a name or ID cannot be empty"];
     group_snapshot_list_filter_and_its_option: args(&["group-snapshot-list", "--status", "available", "--filters", "status=error"])

@@ -205,6 +205,31 @@ async fn printing_commands_print_mangled_answers() {
             "/group_snapshots/0",
             false,
         ),
+        // The legacy commands show any group and group snapshot, these ones too.
+        printer(
+            &["consisgroup-show", &group],
+            "/consistencygroups/",
+            "/consistencygroup",
+            true,
+        ),
+        printer(
+            &["consisgroup-list"],
+            "/consistencygroups/detail",
+            "/consistencygroups/0",
+            false,
+        ),
+        printer(
+            &["cgsnapshot-show", &gsnap],
+            "/cgsnapshots/",
+            "/cgsnapshot",
+            true,
+        ),
+        printer(
+            &["cgsnapshot-list"],
+            "/cgsnapshots/detail",
+            "/cgsnapshots/0",
+            false,
+        ),
         printer(&["absolute-limits"], "/limits", "/limits/absolute", false),
         printer(
             &["availability-zone-list"],

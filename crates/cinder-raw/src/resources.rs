@@ -543,6 +543,70 @@ impl Deletable for GroupSnapshots {
 impl WithStatus for GroupSnapshots {
     const STATUS_FIELD: &'static str = "status";
 }
+///The `consistencygroup` resource (tag `consistencygroups`): `show_consistencygroup`, `list_consistencygroups_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct Consistencygroups;
+impl Resource for Consistencygroups {
+    const NAME: &'static str = "consistencygroup";
+    const MESSAGE_NAME: &'static str = "consistencygroup";
+    const KEY: &'static str = "consistencygroup";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::ConsistencyGroup;
+    type Shown = types::ConsistencyGroupResponse;
+    type List<'a> = crate::builder::ListConsistencygroupsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(
+            client
+                .show_consistencygroup()
+                .consistencygroup_id(id)
+                .send(),
+        )
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_consistencygroups_detail()
+    }
+    fn named<'a>(client: &'a Client, name: &str) -> Self::List<'a> {
+        client.list_consistencygroups_detail().name(name)
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.consistencygroup
+    }
+}
+impl WithStatus for Consistencygroups {
+    const STATUS_FIELD: &'static str = "status";
+}
+///The `cgsnapshot` resource (tag `cgsnapshots`): `show_cgsnapshot`, `list_cgsnapshots_detail`.
+#[derive(Clone, Copy, Debug)]
+pub struct Cgsnapshots;
+impl Resource for Cgsnapshots {
+    const NAME: &'static str = "cgsnapshot";
+    const MESSAGE_NAME: &'static str = "cgsnapshot";
+    const KEY: &'static str = "cgsnapshot";
+    const NAME_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some("name");
+    type Item = types::Cgsnapshot;
+    type Shown = types::CgsnapshotResponse;
+    type List<'a> = crate::builder::ListCgsnapshotsDetail<'a>;
+    fn show<'a>(client: &'a Client, id: &str) -> Call<'a, Self::Shown> {
+        ::std::boxed::Box::pin(client.show_cgsnapshot().cgsnapshot_id(id).send())
+    }
+    fn list(client: &Client) -> Self::List<'_> {
+        client.list_cgsnapshots_detail()
+    }
+    fn named<'a>(client: &'a Client, _name: &str) -> Self::List<'a> {
+        client.list_cgsnapshots_detail()
+    }
+    fn shown(body: Self::Shown) -> Self::Item {
+        body.cgsnapshot
+    }
+}
+impl Deletable for Cgsnapshots {
+    fn delete<'a>(client: &'a Client, id: &str) -> Call<'a, ()> {
+        ::std::boxed::Box::pin(client.delete_cgsnapshot().cgsnapshot_id(id).send())
+    }
+}
+impl WithStatus for Cgsnapshots {
+    const STATUS_FIELD: &'static str = "status";
+}
 ///The `message` resource (tag `messages`): `show_message`, `list_messages`.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages;
@@ -688,7 +752,9 @@ macro_rules! for_each_resource {
         Updatable Deletable WithMetadata]; group_types GroupTypes "group_type"[Resource
         Creatable Updatable Deletable WithMetadata]; groups Groups "group"[Resource
         WithStatus]; group_snapshots GroupSnapshots "group_snapshot"[Resource Deletable
-        WithStatus]; messages Messages "message"[Resource Deletable]; qos_specs QosSpecs
+        WithStatus]; consistencygroups Consistencygroups "consistencygroup"[Resource
+        WithStatus]; cgsnapshots Cgsnapshots "cgsnapshot"[Resource Deletable WithStatus];
+        messages Messages "message"[Resource Deletable]; qos_specs QosSpecs
         "qos_specs"[Resource Creatable Deletable]; os_volume_transfer OsVolumeTransfer
         "transfer"[Resource Deletable]; volume_transfers VolumeTransfers
         "transfer"[Resource Deletable] }

@@ -66,6 +66,22 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
         answered_by: &["show_capabilities"],
     },
     ResponseBody {
+        type_name: "CgsnapshotList",
+        answered_by: &["list_cgsnapshots_detail"],
+    },
+    ResponseBody {
+        type_name: "CgsnapshotResponse",
+        answered_by: &["show_cgsnapshot"],
+    },
+    ResponseBody {
+        type_name: "CgsnapshotSummaryList",
+        answered_by: &["list_cgsnapshots"],
+    },
+    ResponseBody {
+        type_name: "CgsnapshotSummaryResponse",
+        answered_by: &["create_cgsnapshot"],
+    },
+    ResponseBody {
         type_name: "ClusterDetailList",
         answered_by: &["list_clusters_detail"],
     },
@@ -80,6 +96,25 @@ pub const RESPONSE_BODIES: &[ResponseBody] = &[
     ResponseBody {
         type_name: "ClusterStatusResponse",
         answered_by: &["disable_cluster", "enable_cluster"],
+    },
+    ResponseBody {
+        type_name: "ConsistencyGroupList",
+        answered_by: &["list_consistencygroups_detail"],
+    },
+    ResponseBody {
+        type_name: "ConsistencyGroupResponse",
+        answered_by: &["show_consistencygroup"],
+    },
+    ResponseBody {
+        type_name: "ConsistencyGroupSummaryList",
+        answered_by: &["list_consistencygroups"],
+    },
+    ResponseBody {
+        type_name: "ConsistencyGroupSummaryResponse",
+        answered_by: &[
+            "create_consistencygroup",
+            "create_consistencygroup_from_src",
+        ],
     },
     ResponseBody {
         type_name: "DefaultTypeList",
@@ -419,8 +454,11 @@ macro_rules! for_each_response_body {
         $callback! { AttachmentDeleteResponse, AttachmentDetailList, AttachmentList,
         AttachmentResponse, AvailabilityZoneList, BackupDetailList, BackupList,
         BackupRecordResponse, BackupResponse, BackupRestoreResponse,
-        BackupSummaryResponse, Capabilities, ClusterDetailList, ClusterDetailResponse,
-        ClusterList, ClusterStatusResponse, DefaultTypeList, DefaultTypeResponse,
+        BackupSummaryResponse, Capabilities, CgsnapshotList, CgsnapshotResponse,
+        CgsnapshotSummaryList, CgsnapshotSummaryResponse, ClusterDetailList,
+        ClusterDetailResponse, ClusterList, ClusterStatusResponse, ConsistencyGroupList,
+        ConsistencyGroupResponse, ConsistencyGroupSummaryList,
+        ConsistencyGroupSummaryResponse, DefaultTypeList, DefaultTypeResponse,
         ExtensionList, Fault, GroupList, GroupReplicationTargets, GroupResponse,
         GroupSnapshotList, GroupSnapshotResponse, GroupSnapshotSummaryList,
         GroupSnapshotSummaryResponse, GroupSpecItemResponse, GroupSpecsResponse,

@@ -58,6 +58,11 @@ pub enum Fixture {
     /// Cinder's generic implementation serves it).
     Group(GroupFixture),
     GroupSnapshot(GroupSnapshotFixture),
+    /// A legacy consistency group (a group of `default_cgsnapshot_type`, made on
+    /// `/consistencygroups`; the local back ends serve Cinder's consistency group calls).
+    ConsistencyGroup(ConsistencyGroupFixture),
+    /// A cgsnapshot of a consistency group fixture (made on `/cgsnapshots`).
+    Cgsnapshot(CgsnapshotFixture),
     /// A project ID of no Keystone project (Cinder does not ask Keystone): quotas are set on
     /// it without touching a project that volumes are made in; its quotas are deleted after.
     Project(ProjectFixture),
@@ -103,6 +108,9 @@ pub struct VolumeFixture {
     /// is removed after the case unless a case managed it again.
     #[serde(default)]
     pub unmanaged: bool,
+    /// The key of a consistency-group fixture declared before this one: the volume is created
+    /// in it (its `type` must be one of the group's types).
+    pub consistencygroup: Option<String>,
 }
 
 fn one() -> u64 {
@@ -121,6 +129,7 @@ impl Default for VolumeFixture {
             status: None,
             group: None,
             unmanaged: false,
+            consistencygroup: None,
         }
     }
 }
@@ -224,6 +233,26 @@ pub struct GroupSnapshotFixture {
     pub status: Option<String>,
 }
 
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyGroupFixture {
+    /// The keys of the type fixtures the group's volumes may have (at least one).
+    pub types: Vec<String>,
+    pub description: Option<String>,
+    /// Reset to this status once available (e.g. `error`).
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CgsnapshotFixture {
+    /// The key of a consistency-group fixture declared before this one.
+    pub consistencygroup: String,
+    pub description: Option<String>,
+    /// Reset to this status once available (e.g. `error`).
+    pub status: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DefaultTypeFixture {
@@ -306,6 +335,8 @@ impl Fixture {
             Fixture::GroupType(_) => "group-type",
             Fixture::Group(_) => "group",
             Fixture::GroupSnapshot(_) => "group-snapshot",
+            Fixture::ConsistencyGroup(_) => "consistency-group",
+            Fixture::Cgsnapshot(_) => "cgsnapshot",
             Fixture::Project(_) => "project",
             Fixture::Qos(_) => "qos",
             Fixture::Host(_) => "host",
@@ -489,6 +520,13 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                         "fixture {key}: a volume in a group needs a type"
                     );
                 }
+                if let Some(g) = &v.consistencygroup {
+                    earlier(g, "consistency-group")?;
+                    ensure!(
+                        v.volume_type.is_some() && v.group.is_none(),
+                        "fixture {key}: a volume in a consistency group needs a type and no group"
+                    );
+                }
                 for value in v.metadata.values().chain(v.image_metadata.values()) {
                     check_placeholders(value, &[])?;
                 }
@@ -519,6 +557,16 @@ fn case(command: &str, raw: RawCase) -> Result<Case> {
                 }
             }
             Fixture::GroupSnapshot(g) => earlier(&g.group, "group")?,
+            Fixture::ConsistencyGroup(g) => {
+                ensure!(
+                    !g.types.is_empty(),
+                    "fixture {key}: a consistency group needs at least one type"
+                );
+                for t in &g.types {
+                    earlier(t, "type")?;
+                }
+            }
+            Fixture::Cgsnapshot(c) => earlier(&c.consistencygroup, "consistency-group")?,
             Fixture::Project(p) => {
                 for quota in p.quotas.keys() {
                     check_placeholders(quota, &fixtures)?;

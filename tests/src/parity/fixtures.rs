@@ -10,9 +10,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::cases::{
-    expand, AttachmentFixture, BackupFixture, ClusterFixture, DefaultTypeFixture, Fixture,
-    GroupFixture, GroupSnapshotFixture, GroupTypeFixture, HostFixture, ProjectFixture, QosFixture,
-    SnapshotFixture, TransferFixture, TypeFixture, VolumeFixture,
+    expand, AttachmentFixture, BackupFixture, CgsnapshotFixture, ClusterFixture,
+    ConsistencyGroupFixture, DefaultTypeFixture, Fixture, GroupFixture, GroupSnapshotFixture,
+    GroupTypeFixture, HostFixture, ProjectFixture, QosFixture, SnapshotFixture, TransferFixture,
+    TypeFixture, VolumeFixture,
 };
 
 /// Every fixture and created resource is named with this first (sweeps look for it).
@@ -143,6 +144,10 @@ enum Resource {
     GroupType(String),
     Group(String),
     GroupSnapshot(String),
+    /// A group of `default_cgsnapshot_type`, which the `/groups` routes refuse.
+    ConsistencyGroup(String),
+    /// A snapshot of a consistency group, which the `/group_snapshots` routes refuse.
+    Cgsnapshot(String),
     /// The quotas of a project.
     Quotas(String),
     Qos(String),
@@ -187,6 +192,12 @@ impl Cleanup {
     }
     pub fn group_snapshot(&self, id: &str) {
         self.push(Resource::GroupSnapshot(id.into()));
+    }
+    pub fn consistencygroup(&self, id: &str) {
+        self.push(Resource::ConsistencyGroup(id.into()));
+    }
+    pub fn cgsnapshot(&self, id: &str) {
+        self.push(Resource::Cgsnapshot(id.into()));
     }
     fn quotas(&self, project: &str) {
         self.push(Resource::Quotas(project.into()));
@@ -305,10 +316,16 @@ impl Cleanup {
             Resource::GroupSnapshot(id) => Some(id),
             _ => None,
         });
+        let cgsnapshots = of(|r| match r {
+            Resource::Cgsnapshot(id) => Some(id),
+            _ => None,
+        });
         let results = futures::future::join_all(
             group_snapshots
                 .iter()
-                .map(|id| delete_group_snapshot(api, id)),
+                .map(|id| (GroupRoute::Generic, id))
+                .chain(cgsnapshots.iter().map(|id| (GroupRoute::Legacy, id)))
+                .map(|(route, id)| delete_group_snapshot(api, route, id)),
         )
         .await;
         problems.extend(
@@ -333,8 +350,18 @@ impl Cleanup {
             Resource::Group(id) => Some(id),
             _ => None,
         });
-        let results =
-            futures::future::join_all(groups.iter().map(|id| delete_group(api, id))).await;
+        let consistencygroups = of(|r| match r {
+            Resource::ConsistencyGroup(id) => Some(id),
+            _ => None,
+        });
+        let results = futures::future::join_all(
+            groups
+                .iter()
+                .map(|id| (GroupRoute::Generic, id))
+                .chain(consistencygroups.iter().map(|id| (GroupRoute::Legacy, id)))
+                .map(|(route, id)| delete_group(api, route, id)),
+        )
+        .await;
         problems.extend(
             results
                 .into_iter()
@@ -418,18 +445,55 @@ fn accepted(status: u16) -> bool {
 }
 
 async fn delete_snapshot(api: &Api, id: &str) -> Result<()> {
-    delete_after_reset(
-        api,
-        &format!("/snapshots/{id}"),
-        "snapshot",
-        "os-reset_status",
-    )
-    .await
+    let path = format!("/snapshots/{id}");
+    delete_after_reset(api, &path, "snapshot", &path, "os-reset_status").await
 }
 
-async fn delete_group_snapshot(api: &Api, id: &str) -> Result<()> {
-    let path = format!("/group_snapshots/{id}");
-    delete_after_reset(api, &path, "group_snapshot", "reset_status").await
+/// Which routes a group or group snapshot is deleted through: the generic ones refuse those
+/// of `default_cgsnapshot_type` (consistency groups and cgsnapshots), the legacy ones take
+/// both but cannot reset a status (the generic reset actions take both).
+#[derive(Clone, Copy)]
+enum GroupRoute {
+    Generic,
+    Legacy,
+}
+
+impl GroupRoute {
+    /// The group's path and the key of its JSON there.
+    fn group(self, id: &str) -> (String, &'static str) {
+        match self {
+            GroupRoute::Generic => (format!("/groups/{id}"), "group"),
+            GroupRoute::Legacy => (format!("/consistencygroups/{id}"), "consistencygroup"),
+        }
+    }
+
+    /// The group snapshot's path and the key of its JSON there.
+    fn snapshot(self, id: &str) -> (String, &'static str) {
+        match self {
+            GroupRoute::Generic => (format!("/group_snapshots/{id}"), "group_snapshot"),
+            GroupRoute::Legacy => (format!("/cgsnapshots/{id}"), "cgsnapshot"),
+        }
+    }
+
+    /// The request deleting the group with its volumes.
+    fn delete_group(self, path: &str) -> (String, Value) {
+        match self {
+            GroupRoute::Generic => (
+                format!("{path}/action"),
+                json!({"delete": {"delete-volumes": true}}),
+            ),
+            GroupRoute::Legacy => (
+                format!("{path}/delete"),
+                json!({"consistencygroup": {"force": true}}),
+            ),
+        }
+    }
+}
+
+async fn delete_group_snapshot(api: &Api, route: GroupRoute, id: &str) -> Result<()> {
+    let (path, key) = route.snapshot(id);
+    let (reset_path, _) = GroupRoute::Generic.snapshot(id);
+    delete_after_reset(api, &path, key, &reset_path, "reset_status").await
 }
 
 /// Waits a while for the `creating` resource at `path` to be made (or fail): a volume or
@@ -447,8 +511,15 @@ async fn settle(api: &Api, path: &str, key: &str) {
 }
 
 /// Deletes the resource at `path` (its JSON under `key`); when the delete is refused (a case
-/// left it in a state the delete refuses), resets it to `available` with action `reset` first.
-async fn delete_after_reset(api: &Api, path: &str, key: &str, reset: &str) -> Result<()> {
+/// left it in a state the delete refuses), resets it to `available` with action `reset` of
+/// `reset_path` first.
+async fn delete_after_reset(
+    api: &Api,
+    path: &str,
+    key: &str,
+    reset_path: &str,
+    reset: &str,
+) -> Result<()> {
     match status(api, path, key).await?.as_deref() {
         None => return Ok(()),
         // The case deleted it: let that finish.
@@ -458,7 +529,7 @@ async fn delete_after_reset(api: &Api, path: &str, key: &str, reset: &str) -> Re
     }
     if !accepted(api.send(Method::DELETE, path, None).await?.0) {
         let _ = api
-            .action(path, json!({ reset: {"status": "available"} }))
+            .action(reset_path, json!({ reset: {"status": "available"} }))
             .await;
         let (code, answer) = api.send(Method::DELETE, path, None).await?;
         if !accepted(code) {
@@ -546,21 +617,23 @@ async fn delete_attachments(api: &Api, id: &str) -> Result<()> {
 }
 
 /// Deletes a group with its volumes.
-async fn delete_group(api: &Api, id: &str) -> Result<()> {
-    let path = format!("/groups/{id}");
-    match status(api, &path, "group").await?.as_deref() {
+async fn delete_group(api: &Api, route: GroupRoute, id: &str) -> Result<()> {
+    let (path, key) = route.group(id);
+    match status(api, &path, key).await?.as_deref() {
         None => return Ok(()),
         Some("deleting") => return api.wait_gone(&path).await,
         Some(_) => {}
     }
-    let delete = json!({"delete": {"delete-volumes": true}});
-    let (code, _) = api
-        .send(Method::POST, &format!("{path}/action"), Some(&delete))
-        .await?;
+    let (delete_path, delete) = route.delete_group(&path);
+    let (code, _) = api.send(Method::POST, &delete_path, Some(&delete)).await?;
     if !accepted(code) {
         // Reset by a case, or a volume of it was: make them deletable.
+        let (reset_path, _) = GroupRoute::Generic.group(id);
         let _ = api
-            .action(&path, json!({"reset_status": {"status": "available"}}))
+            .action(
+                &reset_path,
+                json!({"reset_status": {"status": "available"}}),
+            )
             .await;
         let volumes = api
             .ids(&format!("/volumes/detail?group_id={id}"), "volumes")
@@ -573,9 +646,7 @@ async fn delete_group(api: &Api, id: &str) -> Result<()> {
                 )
                 .await;
         }
-        let (code, answer) = api
-            .send(Method::POST, &format!("{path}/action"), Some(&delete))
-            .await?;
+        let (code, answer) = api.send(Method::POST, &delete_path, Some(&delete)).await?;
         if !accepted(code) {
             bail!("deleting group {path}: HTTP {code} {answer}");
         }
@@ -645,6 +716,10 @@ pub async fn create(
             Fixture::GroupSnapshot(spec) => {
                 group_snapshot(api, spec, &name, &values, cleanup).await
             }
+            Fixture::ConsistencyGroup(spec) => {
+                consistencygroup(api, spec, &name, &values, cleanup).await
+            }
+            Fixture::Cgsnapshot(spec) => cgsnapshot(api, spec, &name, &values, cleanup).await,
             Fixture::Message(_) => {
                 let (message, volume) = message(api, &name, cleanup).await?;
                 values.insert(format!("{key}.resource"), volume);
@@ -726,6 +801,9 @@ async fn volume(
     }
     if let Some(key) = &spec.group {
         body["group_id"] = json!(values[key]);
+    }
+    if let Some(key) = &spec.consistencygroup {
+        body["consistencygroup_id"] = json!(values[key]);
     }
     if let Some(description) = &spec.description {
         body["description"] = json!(description);
@@ -981,6 +1059,76 @@ async fn group(
     Ok(id)
 }
 
+/// A consistency group, made and shown on the legacy routes (the generic ones refuse it); its
+/// status is reset through the group action, which takes it.
+async fn consistencygroup(
+    api: &Api,
+    spec: &ConsistencyGroupFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let types: Vec<&str> = spec.types.iter().map(|key| values[key].as_str()).collect();
+    let mut body = json!({"name": name, "volume_types": types.join(",")});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/consistencygroups",
+            Some(json!({ "consistencygroup": body })),
+        )
+        .await?;
+    let id = created["consistencygroup"]["id"]
+        .as_str()
+        .context("a created consistency group without id")?
+        .to_string();
+    cleanup.consistencygroup(&id);
+    let (path, key) = GroupRoute::Legacy.group(&id);
+    api.wait_status(&path, key, &["available"]).await?;
+    if let Some(status) = &spec.status {
+        let (reset_path, _) = GroupRoute::Generic.group(&id);
+        api.action(&reset_path, json!({"reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
+/// A cgsnapshot, made and shown on the legacy routes; reset as a group snapshot.
+async fn cgsnapshot(
+    api: &Api,
+    spec: &CgsnapshotFixture,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    cleanup: &Cleanup,
+) -> Result<String> {
+    let mut body = json!({"name": name, "consistencygroup_id": values[&spec.consistencygroup]});
+    if let Some(description) = &spec.description {
+        body["description"] = json!(description);
+    }
+    let created = api
+        .ok(
+            Method::POST,
+            "/cgsnapshots",
+            Some(json!({ "cgsnapshot": body })),
+        )
+        .await?;
+    let id = created["cgsnapshot"]["id"]
+        .as_str()
+        .context("a created cgsnapshot without id")?
+        .to_string();
+    cleanup.cgsnapshot(&id);
+    let (path, key) = GroupRoute::Legacy.snapshot(&id);
+    api.wait_status(&path, key, &["available"]).await?;
+    if let Some(status) = &spec.status {
+        let (reset_path, _) = GroupRoute::Generic.snapshot(&id);
+        api.action(&reset_path, json!({"reset_status": {"status": status}}))
+            .await?;
+    }
+    Ok(id)
+}
+
 async fn group_snapshot(
     api: &Api,
     spec: &GroupSnapshotFixture,
@@ -1179,17 +1327,19 @@ pub fn created_by(answer: &str, cleanup: &Cleanup) {
     if let Some(id) = value["qos_specs"]["id"].as_str() {
         cleanup.qos(id);
     }
-    // A consistency group is a group, a cgsnapshot a group snapshot (Cinder keeps them in
-    // the same tables).
-    for key in ["group", "consistencygroup"] {
-        if let Some(id) = value[key]["id"].as_str() {
-            cleanup.group(id);
-        }
+    if let Some(id) = value["group"]["id"].as_str() {
+        cleanup.group(id);
     }
-    for key in ["group_snapshot", "cgsnapshot"] {
-        if let Some(id) = value[key]["id"].as_str() {
-            cleanup.group_snapshot(id);
-        }
+    if let Some(id) = value["group_snapshot"]["id"].as_str() {
+        cleanup.group_snapshot(id);
+    }
+    // Consistency groups and cgsnapshots are groups and group snapshots of a type the
+    // generic routes refuse: deleted through the legacy ones.
+    if let Some(id) = value["consistencygroup"]["id"].as_str() {
+        cleanup.consistencygroup(id);
+    }
+    if let Some(id) = value["cgsnapshot"]["id"].as_str() {
+        cleanup.cgsnapshot(id);
     }
 }
 
@@ -1228,14 +1378,37 @@ pub async fn sweep(api: &Api) -> Result<(Vec<String>, Vec<String>)> {
             cleanup.backup(&id);
         }
     }
-    for group_snapshot in api.ids("/group_snapshots", "group_snapshots").await? {
-        if let Some(id) = note("group snapshot", &group_snapshot) {
+    let group_snapshots = api.ids("/group_snapshots", "group_snapshots").await?;
+    for group_snapshot in &group_snapshots {
+        if let Some(id) = note("group snapshot", group_snapshot) {
             cleanup.group_snapshot(&id);
         }
     }
-    for group in api.ids("/groups", "groups").await? {
-        if let Some(id) = note("group", &group) {
+    let groups = api.ids("/groups", "groups").await?;
+    for group in &groups {
+        if let Some(id) = note("group", group) {
             cleanup.group(&id);
+        }
+    }
+    // The legacy lists hold every group and group snapshot; those the generic lists leave
+    // out are consistency groups and cgsnapshots.
+    let generic: Vec<&Value> = groups
+        .iter()
+        .chain(&group_snapshots)
+        .map(|item| &item["id"])
+        .collect();
+    for cgsnapshot in api.ids("/cgsnapshots", "cgsnapshots").await? {
+        if !generic.contains(&&cgsnapshot["id"]) {
+            if let Some(id) = note("cgsnapshot", &cgsnapshot) {
+                cleanup.cgsnapshot(&id);
+            }
+        }
+    }
+    for group in api.ids("/consistencygroups", "consistencygroups").await? {
+        if !generic.contains(&&group["id"]) {
+            if let Some(id) = note("consistency group", &group) {
+                cleanup.consistencygroup(&id);
+            }
         }
     }
     for snapshot in api.ids("/snapshots", "snapshots").await? {

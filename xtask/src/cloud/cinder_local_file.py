@@ -14,6 +14,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from cinder import exception
+from cinder.objects import fields
 from cinder.scheduler import filters
 from cinder.scheduler import host_manager
 from cinder.tests import fake_driver
@@ -60,7 +61,69 @@ def _gib(nbytes):
     return int(math.ceil(nbytes / float(GiB)))
 
 
-class FileVolumeDriver(driver.VolumeDriver):
+class ConsistencyGroupsMixin:
+    """Cinder's legacy consistency group calls, made of the driver's own volume calls.
+
+    The volume manager runs groups of the reserved `default_cgsnapshot_type` (consistency
+    groups, what `/consistencygroups` and `/cgsnapshots` make) through the driver's
+    `create_consistencygroup`, `create_cgsnapshot`... when its `create_group`... raise
+    NotImplementedError, as every driver here does; Cinder's base driver raises there too, so
+    without these the groups end in `error`. The snapshots are not crash-consistent (one
+    volume after the other), which a local test cloud does not need.
+    """
+
+    def create_consistencygroup(self, context, group):
+        return {'status': fields.GroupStatus.AVAILABLE}
+
+    def create_consistencygroup_from_src(self, context, group, volumes,
+                                         cgsnapshot=None, snapshots=None,
+                                         source_cg=None, source_vols=None):
+        by_snapshot = {snapshot.id: snapshot for snapshot in snapshots or []}
+        by_volume = {volume.id: volume for volume in source_vols or []}
+        for volume in volumes:
+            if volume.snapshot_id in by_snapshot:
+                self.create_volume_from_snapshot(
+                    volume, by_snapshot[volume.snapshot_id])
+            elif volume.source_volid in by_volume:
+                self.create_cloned_volume(
+                    volume, by_volume[volume.source_volid])
+            else:
+                raise exception.VolumeBackendAPIException(
+                    data='volume %s has no source in the request' % volume.id)
+        # The manager makes the group and its volumes `available`.
+        return None, None
+
+    def delete_consistencygroup(self, context, group, volumes):
+        model_update = {'status': group.status}
+        volumes_update = []
+        for volume in volumes:
+            self.delete_volume(volume)
+            volumes_update.append({'id': volume.id, 'status': 'deleted'})
+        return model_update, volumes_update
+
+    def update_consistencygroup(self, context, group, add_volumes=None,
+                                remove_volumes=None):
+        # Membership lives in Cinder's database only.
+        return None, None, None
+
+    def create_cgsnapshot(self, context, cgsnapshot, snapshots):
+        snapshots_update = []
+        for snapshot in snapshots:
+            self.create_snapshot(snapshot)
+            snapshots_update.append({'id': snapshot.id,
+                                     'status': fields.SnapshotStatus.AVAILABLE})
+        return {'status': fields.GroupSnapshotStatus.AVAILABLE}, snapshots_update
+
+    def delete_cgsnapshot(self, context, cgsnapshot, snapshots):
+        snapshots_update = []
+        for snapshot in snapshots:
+            self.delete_snapshot(snapshot)
+            snapshots_update.append({'id': snapshot.id,
+                                     'status': fields.SnapshotStatus.DELETED})
+        return {'status': cgsnapshot.status}, snapshots_update
+
+
+class FileVolumeDriver(ConsistencyGroupsMixin, driver.VolumeDriver):
     """Volumes as sparse files on the local file system."""
 
     VERSION = '1.0.0'
@@ -132,6 +195,9 @@ class FileVolumeDriver(driver.VolumeDriver):
                 'file_system_total_gb': round(total, 2),
                 'file_system_free_gb': round(free, 2),
                 'backend_state': 'up',
+                # Groups of `default_cgsnapshot_type` ask for it (its group spec
+                # `consistent_group_snapshot_enabled: <is> True`).
+                'consistent_group_snapshot_enabled': True,
                 # What LocalBackendFilter recognises a file back end by.
                 FILE_CAPABILITY: True,
             }],
@@ -311,7 +377,21 @@ class FileVolumeDriver(driver.VolumeDriver):
                                 sort_keys, sort_dirs)
 
 
-class ClusteredFakeDriver(fake_driver.FakeLoggingVolumeDriver):
+class FakeDriver(ConsistencyGroupsMixin, fake_driver.FakeLoggingVolumeDriver):
+    """Cinder's fake driver (it stores nothing), with consistency groups.
+
+    The fake driver's pool says `consistencygroup_support: False` and has no
+    `consistent_group_snapshot_enabled`; both are set, since the mixin supports them.
+    """
+
+    def _update_volume_stats(self):
+        super()._update_volume_stats()
+        for pool in self._stats['pools']:
+            pool['consistencygroup_support'] = True
+            pool['consistent_group_snapshot_enabled'] = True
+
+
+class ClusteredFakeDriver(FakeDriver):
     """Cinder's fake driver, allowed in a cluster.
 
     cinder-volume refuses to start a clustered service whose driver does not declare
@@ -331,14 +411,19 @@ class LocalBackendFilter(filters.BaseBackendFilter):
     """Keeps the file back end for the new volumes meant for it.
 
     Only placing a new volume is decided here: other requests (snapshots, migrations,
-    manage) and volumes made from a snapshot or volume (which stay on their source's back
-    end) pass. A volume whose type names a back end (`volume_backend_name`) is left to the
+    manage, a group's group type) and volumes made from a snapshot or volume (which stay on
+    their source's back end) pass. A volume whose type names a back end (`volume_backend_name`) is left to the
     CapabilitiesFilter. Otherwise only the new volume of a backup restore goes to a file back
     end (the only kind whose volumes cinder-backup can write into), and every other volume to
     the other back ends, as before the file back end existed.
     """
 
     def backend_passes(self, backend_state, filter_properties):
+        # Placing a group filters the back ends twice: once per volume type (decided below),
+        # then by the group type alone, which says nothing of the back end; the scheduler
+        # keeps the back ends both passes accept.
+        if filter_properties.get('group_type'):
+            return True
         request_spec = filter_properties.get('request_spec') or {}
         properties = request_spec.get('volume_properties') or {}
         # Only a new volume is `creating` (snapshots, migrations, retypes, extensions and

@@ -11,8 +11,9 @@ use super::state::{write_atomic, Secrets, State};
 /// cinder.conf's `host`: services report as `cinder-local` or `cinder-local@<backend>`.
 pub const CINDER_HOST: &str = "cinder-local";
 
-/// Cinder's fake driver keeps nothing: two back ends on it, so that migration and retype between
-/// back ends reach a real destination.
+/// Cinder's fake driver keeps nothing: two back ends on it (through `cinder_local_file.FakeDriver`,
+/// which adds consistency groups), so that migration and retype between back ends reach a real
+/// destination.
 pub const FAKE_BACKENDS: [&str; 2] = ["fake", "fake2"];
 
 /// The back end of the file driver (`cinder_local_file.py`): one sparse file per volume, which
@@ -224,7 +225,7 @@ file_volumes_dir = {dir}/file-volumes
         file = FILE_BACKEND,
         backend_sections = FAKE_BACKENDS
             .iter()
-            .map(|name| (*name, "cinder.tests.fake_driver.FakeLoggingVolumeDriver".to_string()))
+            .map(|name| (*name, format!("{FILE_DRIVER_MODULE}.FakeDriver")))
             .chain([(CLUSTERED_BACKEND, format!("{FILE_DRIVER_MODULE}.ClusteredFakeDriver"))])
             .map(|(name, driver)| format!(
                 "\n[{name}]\nvolume_driver = {driver}\nvolume_backend_name = {name}\n"

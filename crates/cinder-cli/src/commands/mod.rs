@@ -269,6 +269,26 @@ registry! {
     GroupSnapshotList(groups::GroupSnapshotList),
     /// Shows group snapshot details.
     GroupSnapshotShow(groups::GroupSnapshotShow),
+    /// Creates a consistency group.
+    ConsisgroupCreate(groups::ConsisgroupCreate),
+    /// Creates a consistency group from a cgsnapshot or a source CG.
+    ConsisgroupCreateFromSrc(groups::ConsisgroupCreateFromSrc),
+    /// Removes one or more consistency groups.
+    ConsisgroupDelete(groups::ConsisgroupDelete),
+    /// Lists all consistency groups.
+    ConsisgroupList(groups::ConsisgroupList),
+    /// Shows details of a consistency group.
+    ConsisgroupShow(groups::ConsisgroupShow),
+    /// Updates a consistency group.
+    ConsisgroupUpdate(groups::ConsisgroupUpdate),
+    /// Creates a cgsnapshot.
+    CgsnapshotCreate(groups::CgsnapshotCreate),
+    /// Removes one or more cgsnapshots.
+    CgsnapshotDelete(groups::CgsnapshotDelete),
+    /// Lists all cgsnapshots.
+    CgsnapshotList(groups::CgsnapshotList),
+    /// Shows cgsnapshot details.
+    CgsnapshotShow(groups::CgsnapshotShow),
 
     /// Lists absolute limits for a user.
     AbsoluteLimits(limits::AbsoluteLimits),

@@ -5,7 +5,9 @@
 mod attachments;
 mod availability_zones;
 mod backups;
+mod cgsnapshots;
 mod clusters;
+mod consistencygroups;
 mod default_types;
 mod extensions;
 mod group_snapshots;

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::shared::body;
 use super::shared::find::find_id;
-use super::shared::list::{self, AllTenants, Query};
+use super::shared::list::{self, AllTenants, ListFilters, Query};
 use super::Cmd;
 use crate::gates::{self, require};
 use crate::output::{columns, Apart, Column, OutputArgs, PageArgs, Shape, Takes};
@@ -240,11 +240,8 @@ pub struct AttachmentList {
     // cinderclient takes `--tenant` without a value too, and then lists as without it.
     #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -262,7 +259,7 @@ impl AttachmentList {
             .set("project_id", self.tenant.as_ref())
             .option("status", self.status.as_ref())
             .set("volume_id", self.volume_id.as_ref())
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::shared::each::{AtOnce, Reporting};
 use super::shared::find::{find, find_id};
-use super::shared::list::{self, AllTenantsFlag, Query};
+use super::shared::list::{self, AllTenantsFlag, ListFilters, Query};
 use super::shared::show::{show, without_links};
 use super::shared::{body, without_nulls};
 use super::Cmd;
@@ -168,11 +168,8 @@ pub struct BackupList {
     pub volume_id: Option<String>,
     #[command(flatten)]
     pub page: PageArgs,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     /// Show total number of backup entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
           default_missing_value = "true", value_parser = parse_bool)]
@@ -192,7 +189,7 @@ impl BackupList {
             .option("volume_id", self.volume_id.as_ref())
             .set("with_count", self.with_count)
             .needs(self.with_count.is_some(), &gates::BACKUP_LIST_WITH_COUNT)
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 
     fn columns_at(&self, version: ApiVersion) -> Vec<Column> {

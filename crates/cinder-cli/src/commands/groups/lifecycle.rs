@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find, find_id, id_of};
-use super::super::shared::list::{self, AllTenants, Query};
+use super::super::shared::list::{self, AllTenants, ListFilters, Query};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
 use super::super::Cmd;
@@ -195,11 +195,8 @@ impl Cmd for GroupDelete {
 pub struct GroupList {
     #[command(flatten)]
     pub tenants: AllTenants,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     #[command(flatten)]
     pub page: PageArgs,
     #[command(flatten)]
@@ -212,7 +209,7 @@ impl GroupList {
         Query::default()
             .needs(true, const { &gates::GROUPS.named("group-list") })
             .set("all_tenants", self.tenants.given().then_some(true))
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 }
 
@@ -292,6 +289,33 @@ pub struct GroupUpdate {
     pub group: String,
 }
 
+/// The checks of an update of a group (`group-update`, `consisgroup-update`): something to
+/// change, and no volume both added and removed.
+pub(super) fn check_update(
+    name: &Option<String>,
+    description: &Option<String>,
+    add_volumes: &Option<String>,
+    remove_volumes: &Option<String>,
+) -> Result<()> {
+    if [name, description, add_volumes, remove_volumes]
+        .iter()
+        .all(|o| o.is_none())
+    {
+        bail!(
+            "At least one of the following args must be supplied: name, description, \
+             add-volumes, remove-volumes."
+        );
+    }
+    let (add, remove) = (volume_ids(add_volumes), volume_ids(remove_volumes));
+    if let Some(both) = add.intersection(&remove).next() {
+        bail!(
+            "Volume {both} is both in --add-volumes and in --remove-volumes: a group update \
+             either adds a volume or removes it."
+        );
+    }
+    Ok(())
+}
+
 /// The volumes of a comma-separated list, without empty items.
 fn volume_ids(list: &Option<String>) -> BTreeSet<&str> {
     list.as_deref()
@@ -304,29 +328,12 @@ fn volume_ids(list: &Option<String>) -> BTreeSet<&str> {
 
 impl Cmd for GroupUpdate {
     fn check(&self) -> Result<()> {
-        let given = [
+        check_update(
             &self.name,
             &self.description,
             &self.add_volumes,
             &self.remove_volumes,
-        ];
-        if given.iter().all(|o| o.is_none()) {
-            bail!(
-                "At least one of the following args must be supplied: name, description, \
-                 add-volumes, remove-volumes."
-            );
-        }
-        let (add, remove) = (
-            volume_ids(&self.add_volumes),
-            volume_ids(&self.remove_volumes),
-        );
-        if let Some(both) = add.intersection(&remove).next() {
-            bail!(
-                "Volume {both} is both in --add-volumes and in --remove-volumes: a group update \
-                 either adds a volume or removes it."
-            );
-        }
-        Ok(())
+        )
     }
 
     async fn run(self, cinder: &Cinder) -> Result<()> {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::super::shared::each::{AtOnce, Reporting};
 use super::super::shared::find::{find_id, id_of};
-use super::super::shared::list::{self, AllTenants, Query};
+use super::super::shared::list::{self, AllTenants, ListFilters, Query};
 use super::super::shared::show::{show, without_links};
 use super::super::shared::wait::WaitArgs;
 use super::super::shared::{body, without_nulls};
@@ -112,11 +112,8 @@ pub struct GroupSnapshotList {
     /// Filters results by a group ID. Default=None.
     #[arg(long = "group-id", alias = "group_id", value_name = "group_id")]
     pub group_id: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     #[command(flatten)]
     pub page: PageArgs,
     #[command(flatten)]
@@ -136,7 +133,7 @@ impl GroupSnapshotList {
             .set("all_tenants", self.tenants.given().then_some(true))
             .option("status", self.status.as_ref())
             .set("group_id", self.group_id.as_ref())
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 }
 

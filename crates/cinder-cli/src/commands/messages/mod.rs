@@ -6,7 +6,7 @@ use cinder_client::{Cinder, Run};
 use clap::Args;
 
 use super::shared::each::{AtOnce, Reporting};
-use super::shared::list::{self, Query};
+use super::shared::list::{self, ListFilters, Query};
 use super::shared::show::{show, without_links};
 use super::Cmd;
 use crate::gates::{self, require};
@@ -48,11 +48,8 @@ pub struct MessageList {
     /// Filters results by the message level.
     #[arg(long, value_name = "level")]
     pub level: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -74,7 +71,7 @@ impl MessageList {
             )
             .option("event_id", self.event_id.as_ref())
             .option("request_id", self.request_id.as_ref())
-            .list_filters(&self.filters)?;
+            .list_filters(&self.filters.pairs)?;
         Ok(query.set("message_level", level))
     }
 }

@@ -51,6 +51,17 @@ impl AllTenantsFlag {
     }
 }
 
+/// `--filters` of the list commands whose help says the same (the others keep cinderclient's
+/// own wording, e.g. type-list's and transfer-list's version).
+#[derive(clap::Args, Debug, Default)]
+pub struct ListFilters {
+    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
+    /// list-filters); key~=value matches inexactly (3.34 and later).
+    #[arg(long = "filters", value_name = "key=value", num_args = 0..,
+          value_parser = values::key_value, value_terminator = crate::argv::PAIRS_END)]
+    pub pairs: Option<Vec<String>>,
+}
+
 /// The query of a list beyond paging, in the order it is sent: what the options set, then
 /// `--filters` as given (a pair replaces an option's parameter of the same name, as
 /// cinderclient's dictionary update does). Encoded as cinderclient encodes it.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::shared::each::{AtOnce, Reporting};
 use super::shared::find::find_id;
-use super::shared::list::{self, AllTenants, Query};
+use super::shared::list::{self, AllTenants, ListFilters, Query};
 use super::shared::metadata::{self, Action};
 use super::shared::show::show;
 use super::shared::update::{check_rename, update};
@@ -149,11 +149,8 @@ pub struct SnapshotList {
     #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
           value_terminator = crate::argv::PAIRS_END)]
     pub metadata: Option<Vec<String>>,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     /// Show total number of snapshot entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
           default_missing_value = "true", value_parser = parse_bool)]
@@ -182,7 +179,7 @@ impl SnapshotList {
             .set("project_id", self.tenant.as_ref())
             .set("with_count", self.with_count)
             .needs(self.with_count.is_some(), &gates::SNAPSHOT_LIST_WITH_COUNT)
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 
     /// The columns at `version` (cinderclient's snapshot-list has no tenant column, even for

@@ -6,7 +6,7 @@ use cinder_client::{ApiVersion, Cinder};
 use clap::Args;
 use serde_json::Value;
 
-use crate::commands::shared::list::{self, AllTenants, Query};
+use crate::commands::shared::list::{self, AllTenants, ListFilters, Query};
 use crate::commands::Cmd;
 use crate::gates;
 use crate::kv;
@@ -55,11 +55,8 @@ pub struct List {
     // cinderclient takes `--tenant` without a value too, and then lists as without it.
     #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
-    /// Filter key and value pairs (API 3.33 and later): any filter the cloud enables (see
-    /// list-filters); key~=value matches inexactly (3.34 and later).
-    #[arg(long, value_name = "key=value", num_args = 0.., value_parser = values::key_value,
-          value_terminator = crate::argv::PAIRS_END)]
-    pub filters: Option<Vec<String>>,
+    #[command(flatten)]
+    pub filters: ListFilters,
     /// Show total number of volume entities (API 3.45 and later).
     #[arg(long = "with-count", value_name = "True|False", num_args = 0..=1,
           default_missing_value = "true", value_parser = parse_bool)]
@@ -93,7 +90,7 @@ impl List {
             .set("project_id", self.tenant.as_ref())
             .set("with_count", self.with_count)
             .needs(self.with_count.is_some(), &gates::VOLUME_LIST_WITH_COUNT)
-            .list_filters(&self.filters)
+            .list_filters(&self.filters.pairs)
     }
 
     /// The columns at `version`, as cinderclient picks them.
@@ -107,7 +104,7 @@ impl List {
         }
         if self.tenants.given()
             || self.tenant.is_some()
-            || kv::filter_given(&self.filters, "all_tenants")
+            || kv::filter_given(&self.filters.pairs, "all_tenants")
         {
             headers.insert(1, "Tenant ID");
         }
