@@ -120,42 +120,15 @@ impl Teardown for Attachments {
     }
 }
 
-impl Teardown for VolumeTypes {
-    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
-        delete::<Self>(cinder, id)
-    }
-}
-
-impl Teardown for Messages {
-    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
-        delete::<Self>(cinder, id)
-    }
-}
-
-impl Teardown for GroupTypes {
-    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
-        delete::<Self>(cinder, id)
-    }
-}
-
 impl Teardown for GroupSnapshots {
     fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
         delete::<Self>(cinder, id)
     }
-    // A test may leave it in a status the delete refuses: reset, then delete again.
     fn force<'a>(
         cinder: &'a Cinder,
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
-        Some(Box::pin(async move {
-            let available = body(serde_json::json!({"status": "available"}));
-            cinder
-                .raw()
-                .group_snapshot_reset_status(id, available)
-                .run()
-                .await?;
-            delete::<Self>(cinder, id).await
-        }))
+        reset_group_snapshot_then_remove::<Self>(cinder, id)
     }
 }
 
@@ -169,11 +142,7 @@ impl Teardown for Groups {
         cinder: &'a Cinder,
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
-        Some(Box::pin(async move {
-            let available = body(serde_json::json!({"status": "available"}));
-            cinder.raw().group_reset_status(id, available).run().await?;
-            Self::remove(cinder, id).await
-        }))
+        reset_group_then_remove::<Self>(cinder, id)
     }
 }
 
@@ -191,16 +160,11 @@ impl Teardown for Consistencygroups {
                 .run(),
         )
     }
-    // A consistency group is a group: the group action resets it.
     fn force<'a>(
         cinder: &'a Cinder,
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
-        Some(Box::pin(async move {
-            let available = body(serde_json::json!({"status": "available"}));
-            cinder.raw().group_reset_status(id, available).run().await?;
-            Self::remove(cinder, id).await
-        }))
+        reset_group_then_remove::<Self>(cinder, id)
     }
 }
 
@@ -214,25 +178,53 @@ impl Teardown for Cgsnapshots {
         cinder: &'a Cinder,
         id: &'a str,
     ) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
-        Some(Box::pin(async move {
-            let available = body(serde_json::json!({"status": "available"}));
-            cinder
-                .raw()
-                .group_snapshot_reset_status(id, available)
-                .run()
-                .await?;
-            delete::<Self>(cinder, id).await
-        }))
+        reset_group_snapshot_then_remove::<Self>(cinder, id)
     }
 }
 
-/// A volume transfer, whichever route made it (both routes share the transfers): deleted before
-/// its volume, which cannot be deleted while it awaits the transfer. Gone already when the test
-/// accepted or deleted it.
-impl Teardown for VolumeTransfers {
-    fn remove<'a>(cinder: &'a Cinder, id: &'a str) -> BoxFuture<'a, cinder_client::Result<()>> {
-        delete::<Self>(cinder, id)
-    }
+/// Resources whose own delete is all their teardown needs.
+macro_rules! removed_by_their_delete {
+    ($($resource:ty),*) => {$(
+        impl Teardown for $resource {
+            fn remove<'a>(
+                cinder: &'a Cinder,
+                id: &'a str,
+            ) -> BoxFuture<'a, cinder_client::Result<()>> {
+                delete::<Self>(cinder, id)
+            }
+        }
+    )*};
+}
+
+// A volume transfer, whichever route made it (both routes share the transfers), is deleted
+// before its volume, which cannot be deleted while it awaits the transfer; it is gone already
+// when the test accepted or deleted it.
+removed_by_their_delete!(VolumeTypes, Messages, GroupTypes, VolumeTransfers);
+
+/// The `force` of a group or consistency group a test left in a status its delete refuses:
+/// reset to `available` (a consistency group is a group), then remove it again.
+fn reset_group_then_remove<'a, R: Teardown>(
+    cinder: &'a Cinder,
+    id: &'a str,
+) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+    Some(Box::pin(async move {
+        let available = body(serde_json::json!({"status": "available"}));
+        cinder.raw().group_reset_status(id, available).run().await?;
+        R::remove(cinder, id).await
+    }))
+}
+
+/// [`reset_group_then_remove`] for a group snapshot or cgsnapshot.
+fn reset_group_snapshot_then_remove<'a, R: Teardown>(
+    cinder: &'a Cinder,
+    id: &'a str,
+) -> Option<BoxFuture<'a, cinder_client::Result<()>>> {
+    Some(Box::pin(async move {
+        let available = body(serde_json::json!({"status": "available"}));
+        let reset = cinder.raw().group_snapshot_reset_status(id, available);
+        reset.run().await?;
+        R::remove(cinder, id).await
+    }))
 }
 
 type Removal = Box<dyn for<'a> FnOnce(&'a Cinder) -> BoxFuture<'a, ()> + Send>;
