@@ -53,6 +53,10 @@ pub const HAND_MADE_RESPONSES: &[&str] = &[
     r#"{"volume_type_access": []}"#,
     r#"{"volume-summary": {"total_size": 0, "total_count": 0}}"#,
     r#"{"versions": []}"#,
+    // A volume's encryption metadata as the local cloud's Cinder 29 answered it (no api-ref
+    // sample exists): an encrypted volume's, and a plain volume's.
+    r#"{"encryption_key_id": "00000000-0000-0000-0000-000000000000", "control_location": "front-end", "cipher": "aes-xts-plain64", "key_size": 256, "provider": "luks"}"#,
+    r#"{"encryption_key_id": null}"#,
 ];
 
 /// Error bodies as servers and the things in front of them send them.
