@@ -81,7 +81,7 @@ impl Spec {
     }
 
     /// Follows `$ref`s until a schema without one.
-    fn deref<'a>(&'a self, mut schema: &'a Value) -> Result<&'a Value, String> {
+    pub fn deref<'a>(&'a self, mut schema: &'a Value) -> Result<&'a Value, String> {
         for _ in 0..32 {
             match schema.get("$ref").and_then(Value::as_str) {
                 Some(reference) => schema = self.resolve(reference)?,

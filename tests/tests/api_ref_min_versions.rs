@@ -159,11 +159,9 @@ fn version_of(value: &Value) -> Option<u16> {
         .and_then(minor)
 }
 
-fn deref<'a>(spec: &'a Spec, mut value: &'a Value) -> &'a Value {
-    while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-        value = spec.resolve(reference).expect("the bundle resolves");
-    }
-    value
+/// `value` with its `$ref`s followed ([`Spec::deref`]; the bundle resolves).
+fn resolved<'a>(spec: &'a Spec, value: &'a Value) -> &'a Value {
+    spec.deref(value).expect("the bundle resolves")
 }
 
 /// The minimum versions under which a property named `field` appears anywhere in `schema`
@@ -180,7 +178,7 @@ fn property_versions(
         return;
     }
     let here = version_of(schema).or(inherited);
-    let schema = deref(spec, schema);
+    let schema = resolved(spec, schema);
     let here = version_of(schema).or(here);
     for combinator in ["allOf", "oneOf", "anyOf"] {
         for part in schema
@@ -209,7 +207,7 @@ fn property_versions(
         .flatten()
     {
         let version = version_of(property)
-            .or_else(|| version_of(deref(spec, property)))
+            .or_else(|| version_of(resolved(spec, property)))
             .or(here);
         if name == field {
             out.push(version);
@@ -226,7 +224,7 @@ fn spec_versions(spec: &Spec, item: &Value, op: &Value, a: &Annotated) -> Option
         for (status, answer) in op["responses"].as_object().into_iter().flatten() {
             if status.starts_with('2') {
                 if let Some(schema) =
-                    deref(spec, answer).pointer("/content/application~1json/schema")
+                    resolved(spec, answer).pointer("/content/application~1json/schema")
                 {
                     property_versions(spec, schema, &a.field, None, 0, &mut found);
                 }
@@ -235,7 +233,7 @@ fn spec_versions(spec: &Spec, item: &Value, op: &Value, a: &Annotated) -> Option
         // An action's answer is declared on its request variant.
         if let Some(schema) = request_body {
             let mut answers = Vec::new();
-            for variant in deref(spec, schema)
+            for variant in resolved(spec, schema)
                 .get("oneOf")
                 .and_then(Value::as_array)
                 .into_iter()
@@ -254,7 +252,7 @@ fn spec_versions(spec: &Spec, item: &Value, op: &Value, a: &Annotated) -> Option
             .into_iter()
             .chain(item.get("parameters").and_then(Value::as_array))
             .flatten()
-            .map(|p| deref(spec, p));
+            .map(|p| resolved(spec, p));
         found.extend(
             parameters
                 .filter(|p| p["name"] == a.field.as_str())
